@@ -1,0 +1,33 @@
+"""Loading an answers file into the Answers model, with errors that point at file:line:field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .model import FORMAT_VERSION, Answers
+from .yamlfile import InputError, Located, read_yaml, validation_error
+
+
+def load_answers(file: str | Path) -> Answers:
+    located = read_yaml(file)
+    return validate_answers(located)
+
+
+def validate_answers(located: Located) -> Answers:
+    data = located.data
+    if not isinstance(data, dict):
+        raise InputError(located.file, 1, None, "an answers file is a mapping of fields")
+    version = data.get("format_version")
+    if version is not None and version != FORMAT_VERSION:
+        raise InputError(
+            located.file,
+            located.line_of(("format_version",)),
+            "format_version",
+            f"this Clausier reads format version {FORMAT_VERSION}, not {version!r}",
+        )
+    try:
+        return Answers.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(located, exc) from None

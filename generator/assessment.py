@@ -1,0 +1,313 @@
+"""The legal reasoning: from the answers to the documents due, the roles and the findings.
+
+A pure function of the answers. Every rule lives here, once, with the article it applies and
+its message in both languages; the documents and the command line only report what it decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .geography import country_name, in_eea
+from .model import Answers, Language, MeasureCategory, Role, Safeguard, Transfer
+
+
+class Severity(str, Enum):
+    BLOCKER = "blocker"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class DocumentKind(str, Enum):
+    DPA = "dpa"
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    code: str
+    message: str
+    articles: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "articles": list(self.articles),
+        }
+
+
+@dataclass(frozen=True)
+class Assessment:
+    documents: tuple[DocumentKind, ...]
+    roles: dict[str, tuple[Role, ...]]
+    findings: tuple[Finding, ...]
+    outside_eea_transfers: tuple[Transfer, ...] = field(default=())
+    research_route: str | None = None
+
+    @property
+    def blockers(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.BLOCKER)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "documents": [d.value for d in self.documents],
+            "roles": {pid: [r.value for r in roles] for pid, roles in self.roles.items()},
+            "research_route": self.research_route,
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+# Each finding's message, French and English side by side; {fields} are filled by the rule.
+_MESSAGES: dict[str, tuple[Severity, tuple[str, ...], str, str]] = {
+    "DPA_ROLES": (
+        Severity.BLOCKER,
+        ("GDPR 28(3)",),
+        "Un accord de sous-traitance suppose un seul responsable du traitement et un seul "
+        "sous-traitant parmi les parties ; ici : {controllers} responsable(s), {processors} "
+        "sous-traitant(s).",
+        "A processing agreement needs exactly one controller and one processor among the "
+        "parties; here: {controllers} controller(s), {processors} processor(s).",
+    ),
+    "NO_PROCESSOR": (
+        Severity.INFO,
+        ("GDPR 28(3)",),
+        "Aucune partie n'agit comme sous-traitant : aucun accord de sous-traitance n'est dû.",
+        "No party acts as a processor: no processing agreement is due.",
+    ),
+    "HDS_NOT_CERTIFIED": (
+        Severity.BLOCKER,
+        ("CSP L.1111-8",),
+        "Des données de santé sont hébergées pour le compte du responsable du traitement par "
+        "{host}, qui n'est pas certifié hébergeur de données de santé (HDS).",
+        "Health data are hosted on the controller's behalf by {host}, which is not a certified "
+        "health-data host (HDS).",
+    ),
+    "HDS_OUTSIDE_EEA": (
+        Severity.BLOCKER,
+        ("CSP L.1111-8", "CSP R.1111-9", "Loi 2024-449 art. 32"),
+        "Les données de santé hébergées par {host} sont stockées hors de l'Espace économique "
+        "européen ({country}), ce que le référentiel HDS exclut.",
+        "Health data hosted by {host} are stored in {country}, outside the European Economic "
+        "Area, which the HDS certification standard rules out.",
+    ),
+    "TRANSFER_NO_SAFEGUARD": (
+        Severity.BLOCKER,
+        ("GDPR 44", "GDPR 46"),
+        "Le transfert vers {recipient} ({country}) n'a pas de fondement au titre du chapitre V "
+        "du RGPD (décision d'adéquation, clauses contractuelles types, BCR ou dérogation).",
+        "The transfer to {recipient} ({country}) has no ground under GDPR Chapter V (adequacy "
+        "decision, standard contractual clauses, binding corporate rules or a derogation).",
+    ),
+    "SUBPROCESSOR_OUTSIDE_EEA": (
+        Severity.INFO,
+        ("GDPR 28(4)", "GDPR 44"),
+        "Le sous-traitant ultérieur {recipient} traite les données hors de l'EEE ({country}) : "
+        "c'est un transfert, décrit à l'article sur les transferts ({safeguard}).",
+        "Sub-processor {recipient} processes the data in {country}: this is a transfer outside "
+        "the EEA, set out in the transfers clause ({safeguard}).",
+    ),
+    "DEROGATION_TRANSFER": (
+        Severity.WARNING,
+        ("GDPR 49",),
+        "Le transfert vers {recipient} repose sur une dérogation de l'article 49 : elle ne "
+        "couvre que des transferts occasionnels, pas un flux régulier de prestation.",
+        "The transfer to {recipient} relies on an Article 49 derogation, which covers only "
+        "occasional transfers, not the regular flows of a service.",
+    ),
+    "DPO_MISSING": (
+        Severity.WARNING,
+        ("GDPR 37(1)", "GDPR 37(7)"),
+        "Des données de santé sont traitées mais aucun délégué à la protection des données "
+        "n'est indiqué pour {party} ; sa désignation est en principe obligatoire.",
+        "Health data are processed but no data protection officer is given for {party}; one "
+        "must in principle be designated.",
+    ),
+    "PROCESSOR_DECIDES": (
+        Severity.WARNING,
+        ("GDPR 28(10)",),
+        "{party} est désigné sous-traitant mais {facts} : pour ce traitement, il serait "
+        "responsable du traitement.",
+        "{party} is named as processor but {facts}: for that processing it would be a controller.",
+    ),
+    "BREACH_DELAY_LONG": (
+        Severity.WARNING,
+        ("GDPR 33(1)", "GDPR 33(2)"),
+        "Un délai de notification de {hours} heures laisse peu de temps au responsable du "
+        "traitement pour notifier la CNIL dans les 72 heures.",
+        "A {hours}-hour notice period leaves the controller little time to notify the "
+        "supervisory authority within 72 hours.",
+    ),
+    "NO_ENCRYPTION": (
+        Severity.WARNING,
+        ("GDPR 32(1)(a)",),
+        "Des données de santé sont traitées et aucune mesure de chiffrement n'est décrite à "
+        "l'annexe III.",
+        "Health data are processed and no encryption measure is described in Annex III.",
+    ),
+    "NO_AUTHENTICATION": (
+        Severity.WARNING,
+        ("GDPR 32(1)(b)",),
+        "Des données de santé sont traitées et aucune mesure d'authentification n'est décrite "
+        "à l'annexe III.",
+        "Health data are processed and no authentication measure is described in Annex III.",
+    ),
+    "DPIA_DUE": (
+        Severity.INFO,
+        ("GDPR 35", "CNIL 2018-327"),
+        "Le traitement de données de santé par ou pour un établissement de santé figure sur la "
+        "liste de la CNIL des traitements soumis à analyse d'impact (AIPD).",
+        "Processing of health data by or for a health establishment is on the CNIL's list of "
+        "processing requiring a DPIA.",
+    ),
+}
+
+_DECIDES = {
+    Language.FR: (
+        "décide des finalités",
+        "décide des moyens essentiels",
+        "réutilise les données pour son propre compte",
+    ),
+    Language.EN: (
+        "decides the purposes",
+        "decides the essential means",
+        "reuses the data for its own purposes",
+    ),
+}
+_HOSTING_PURPOSE = {Language.FR: "hébergement des données", Language.EN: "hosting of the data"}
+_NO_SAFEGUARD = {Language.FR: "sans fondement", Language.EN: "no ground given"}
+
+
+class _Findings:
+    """Collects findings, writing each message in the document language."""
+
+    def __init__(self, language: Language):
+        self.language = language
+        self.items: list[Finding] = []
+
+    def add(self, code: str, **fields: object) -> None:
+        severity, articles, fr, en = _MESSAGES[code]
+        text = fr if self.language is Language.FR else en
+        self.items.append(Finding(severity, code, text.format(**fields), articles))
+
+    def country(self, code: str) -> str:
+        return country_name(code, self.language.value)
+
+
+def outside_eea_transfers(answers: Answers, language: Language) -> tuple[Transfer, ...]:
+    """Every flow of data out of the EEA: declared transfers, sub-processors, storage."""
+    found = [t for t in answers.transfers if not in_eea(t.country)]
+    found += [
+        Transfer(
+            recipient=s.name, country=s.country, purpose=s.service, safeguard=s.transfer_safeguard
+        )
+        for s in answers.sub_processors
+        if not in_eea(s.country)
+    ]
+    hosting = answers.hosting
+    if hosting:
+        for country in {hosting.storage_country, hosting.backup_country} - {None}:
+            if not in_eea(country) and not any(
+                t.country == country and t.recipient == hosting.provider for t in found
+            ):
+                found.append(
+                    Transfer(
+                        recipient=hosting.provider,
+                        country=country,
+                        purpose=_HOSTING_PURPOSE[language],
+                    )
+                )
+    return tuple(found)
+
+
+def assess(answers: Answers, language: Language | None = None) -> Assessment:
+    language = language or answers.language
+    out = _Findings(language)
+    controllers = answers.parties_with(Role.CONTROLLER)
+    processors = answers.parties_with(Role.PROCESSOR)
+
+    documents: list[DocumentKind] = []
+    if not processors:
+        out.add("NO_PROCESSOR")
+    elif len(controllers) != 1 or len(processors) != 1:
+        out.add("DPA_ROLES", controllers=len(controllers), processors=len(processors))
+    else:
+        documents.append(DocumentKind.DPA)
+
+    _processor_decisions(answers, out)
+    if answers.processing.health_data:
+        _health_hosting(answers, out)
+        _health_governance(answers, controllers, out)
+    transfers = outside_eea_transfers(answers, language)
+    _transfers(answers, transfers, out)
+    if answers.options.breach_notice_hours > 48:
+        out.add("BREACH_DELAY_LONG", hours=answers.options.breach_notice_hours)
+
+    order = list(Severity)
+    findings = sorted(out.items, key=lambda f: order.index(f.severity))
+    return Assessment(
+        documents=tuple(documents),
+        roles={p.id: tuple(p.roles) for p in answers.parties},
+        findings=tuple(findings),
+        outside_eea_transfers=transfers,
+    )
+
+
+def _processor_decisions(answers: Answers, out: _Findings) -> None:
+    for party in answers.parties_with(Role.PROCESSOR):
+        flags = (
+            party.determines_purposes,
+            party.determines_essential_means,
+            party.reuses_data_for_own_purposes,
+        )
+        facts = [text for flag, text in zip(flags, _DECIDES[out.language]) if flag]
+        if facts:
+            out.add("PROCESSOR_DECIDES", party=party.name, facts=", ".join(facts))
+
+
+def _health_hosting(answers: Answers, out: _Findings) -> None:
+    """CSP L.1111-8: whoever hosts health data for the controller must be HDS-certified."""
+    hosts: list[tuple[str, bool, set[str]]] = []
+    if answers.hosting:
+        h = answers.hosting
+        hosts.append((h.provider, h.hds_certified, {h.storage_country, h.backup_country} - {None}))
+    hosts += [
+        (s.name, s.hds_certified, {s.country}) for s in answers.sub_processors if s.hosts_data
+    ]
+    for name, certified, countries in hosts:
+        if not certified:
+            out.add("HDS_NOT_CERTIFIED", host=name)
+        for country in sorted(c for c in countries if not in_eea(c)):
+            out.add("HDS_OUTSIDE_EEA", host=name, country=out.country(country))
+
+
+def _health_governance(answers: Answers, controllers: list, out: _Findings) -> None:
+    for party in controllers:
+        if party.dpo is None:
+            out.add("DPO_MISSING", party=party.name)
+    categories = {m.category for m in answers.security_measures}
+    if MeasureCategory.ENCRYPTION not in categories:
+        out.add("NO_ENCRYPTION")
+    if MeasureCategory.AUTHENTICATION not in categories:
+        out.add("NO_AUTHENTICATION")
+    out.add("DPIA_DUE")
+
+
+def _transfers(answers: Answers, transfers: tuple[Transfer, ...], out: _Findings) -> None:
+    sub_processors = {s.name for s in answers.sub_processors}
+    for t in transfers:
+        country = out.country(t.country)
+        if t.safeguard is None:
+            out.add("TRANSFER_NO_SAFEGUARD", recipient=t.recipient, country=country)
+        elif t.safeguard is Safeguard.DEROGATION:
+            out.add("DEROGATION_TRANSFER", recipient=t.recipient)
+        if t.recipient in sub_processors:
+            safeguard = t.safeguard.value if t.safeguard else _NO_SAFEGUARD[out.language]
+            out.add(
+                "SUBPROCESSOR_OUTSIDE_EEA",
+                recipient=t.recipient,
+                country=country,
+                safeguard=safeguard,
+            )

@@ -1,0 +1,323 @@
+"""`clausier check`: is the clause library whole and sound?
+
+Both languages everywhere (enforced when loading), the same placeholders in French and English,
+every placeholder a field of the answers model, every condition a valid expression on it, every
+fixed choice labelled in both languages, and every element of GDPR Art. 28 covered.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateSyntaxError, nodes
+from pydantic import BaseModel
+
+from . import model
+from .library import Bilingual, DocumentLibrary, Library, Paragraph, load_library
+from .plan import context_types
+from .wording import FILTERS, Wording
+from .yamlfile import InputError, Located, PathKey, format_path, read_yaml
+
+# LEGAL.md section 1: what every processing agreement must contain, by the code clauses use
+# in `covers:`.
+ART28_ELEMENTS: dict[str, str] = {
+    "28(3)-subject-duration": "subject-matter and duration of the processing",
+    "28(3)-nature-purpose": "nature and purpose of the processing",
+    "28(3)-data-types-subjects": "type of personal data and categories of data subjects",
+    "28(3)-controller-obligations-rights": "obligations and rights of the controller",
+    "28(3)(a)": "documented instructions, transfers included",
+    "28(3)(b)": "confidentiality of authorised persons",
+    "28(3)(c)": "security measures of Art. 32",
+    "28(3)(d)": "conditions for engaging sub-processors",
+    "28(3)(e)": "assistance with data subjects' rights",
+    "28(3)(f)": "assistance with Arts 32 to 36",
+    "28(3)(f)-breach": "assistance with breach notification (Arts 33, 34)",
+    "28(3)(f)-dpia": "assistance with DPIA and prior consultation (Arts 35, 36)",
+    "28(3)(g)": "deletion or return of the data at the end of the services",
+    "28(3)(h)": "information to demonstrate compliance, and audits",
+    "28(3)-unlawful-instruction": "informing the controller of an infringing instruction",
+    "28(2)": "prior authorisation of sub-processors, objection to changes",
+    "28(4)": "obligations flowed down to sub-processors, processor liable for them",
+}
+# The documents that are processing agreements, and so must cover ART28_ELEMENTS.
+ART28_DOCUMENTS = frozenset({"dpa"})
+
+# Jinja's own filters clause text may use besides ours.
+_BUILTIN_FILTERS = frozenset({"list", "length", "upper", "lower", "capitalize", "default"})
+_LABELLED_ENUMS = (
+    model.Role,
+    model.DataSubject,
+    model.DataCategory,
+    model.Operation,
+    model.Safeguard,
+    model.MeasureCategory,
+    model.SubProcessorAuthorisation,
+    model.EndOfContract,
+)
+
+Scope = dict[str, Any]
+
+
+class _Unknown(Exception):
+    pass
+
+
+def _strip_optional(tp: Any) -> Any:
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return _strip_optional(args[0])
+    if typing.get_origin(tp) is typing.Annotated:
+        return _strip_optional(typing.get_args(tp)[0])
+    return tp
+
+
+def _element(tp: Any) -> Any:
+    tp = _strip_optional(tp)
+    args = typing.get_args(tp)
+    if typing.get_origin(tp) in (list, tuple, set, frozenset) and args:
+        return args[0]
+    return Any
+
+
+def _attribute(tp: Any, name: str) -> Any:
+    tp = _strip_optional(tp)
+    if tp is Any:
+        return Any
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        if name in tp.model_fields:
+            return tp.model_fields[name].annotation
+        if isinstance(getattr(tp, name, None), property):
+            return Any
+    raise _Unknown
+
+
+def _type_of(node: nodes.Node, scope: Scope) -> Any:
+    """The model type an expression names; Any when it is computed; _Unknown when wrong."""
+    if isinstance(node, nodes.Name):
+        if node.name not in scope:
+            raise _Unknown
+        return scope[node.name]
+    if isinstance(node, nodes.Getattr):
+        return _attribute(_type_of(node.node, scope), node.attr)
+    return Any
+
+
+def _dotted(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Getattr):
+        return f"{_dotted(node.node)}.{node.attr}"
+    return getattr(node, "name", "…")
+
+
+class _TextChecker:
+    def __init__(self, wording: Wording, scope: Scope):
+        self.wording, self.scope = wording, scope
+
+    def names(self, tree: nodes.Template, scope: Scope) -> tuple[set[str], list[str]]:
+        """Placeholders used (as dotted names) and problems found in a parsed text."""
+        scope = dict(scope)
+        for loop in tree.find_all(nodes.For):
+            for target in loop.target.find_all(nodes.Name):
+                scope[target.name] = _element(self._safe_type(loop.iter, scope))
+        used: set[str] = set()
+        problems: list[str] = []
+        for node in tree.find_all((nodes.Name, nodes.Getattr)):
+            if isinstance(node, nodes.Name) and node.ctx != "load":
+                continue
+            try:
+                _type_of(node, scope)
+                used.add(_dotted(node))
+            except _Unknown:
+                problems.append(f"unknown placeholder '{_dotted(node)}'")
+        for node in tree.find_all(nodes.Filter):
+            if node.name not in FILTERS and node.name not in _BUILTIN_FILTERS:
+                problems.append(f"unknown filter '{node.name}'")
+        return used, sorted(set(problems))
+
+    @staticmethod
+    def _safe_type(node: nodes.Node, scope: Scope) -> Any:
+        try:
+            return _type_of(node, scope)
+        except _Unknown:
+            return Any
+
+    def text(self, source: str, scope: Scope) -> tuple[set[str], list[str]]:
+        try:
+            tree = self.wording.env.parse(source)
+            self.wording.env.from_string(source)
+        except TemplateSyntaxError as exc:
+            return set(), [f"template error: {exc.message}"]
+        return self.names(tree, scope)
+
+    def expression(self, source: str, scope: Scope) -> list[str]:
+        return self.text("{{ " + source + " }}", scope)[1]
+
+    def each(self, source: str, scope: Scope) -> tuple[Scope, list[str]]:
+        name, expression = (part.strip() for part in source.split(" in ", 1))
+        problems = self.expression(expression, scope)
+        try:
+            tree = self.wording.env.parse("{{ " + expression + " }}")
+            element = _element(_type_of(next(tree.find_all(nodes.Expr)).node, scope))
+        except (_Unknown, TemplateSyntaxError, StopIteration, AttributeError):
+            element = Any
+        return {**scope, name: element}, problems
+
+
+class _FileReport:
+    """Problems of one YAML file, each located at the line of the field it concerns."""
+
+    def __init__(self, file: Path, out: list[str]):
+        self.file, self.out = file, out
+        self.located: Located | None = None
+        try:
+            self.located = read_yaml(file)
+        except InputError as exc:
+            out.append(str(exc))
+
+    def add(self, path: PathKey, message: str) -> None:
+        line = self.located.line_of(path) if self.located else None
+        self.out.append(str(InputError(self.file, line, format_path(path), message)))
+
+
+def _bilingual(
+    checker: _TextChecker, report: _FileReport, path: PathKey, text: Bilingual, scope: Scope
+) -> None:
+    used = {}
+    for language in ("fr", "en"):
+        names, problems = checker.text(getattr(text, language), scope)
+        used[language] = names
+        for problem in problems:
+            report.add((*path, language), problem)
+    if used["fr"] != used["en"]:
+        only_fr = sorted(used["fr"] - used["en"])
+        only_en = sorted(used["en"] - used["fr"])
+        detail = "; ".join(
+            part
+            for part in (
+                f"only in fr: {', '.join(only_fr)}" if only_fr else "",
+                f"only in en: {', '.join(only_en)}" if only_en else "",
+            )
+            if part
+        )
+        report.add(path, f"French and English use different placeholders ({detail})")
+
+
+def _condition(
+    checker: _TextChecker, report: _FileReport, path: PathKey, expr: str | None, scope: Scope
+) -> None:
+    if expr:
+        for problem in checker.expression(expr, scope):
+            report.add(path, f"condition: {problem}")
+
+
+def _paragraphs(
+    checker: _TextChecker,
+    report: _FileReport,
+    path: PathKey,
+    paragraphs: list[Paragraph],
+    scope: Scope,
+) -> None:
+    for i, p in enumerate(paragraphs):
+        local = scope
+        if p.each:
+            local, problems = checker.each(p.each, scope)
+            for problem in problems:
+                report.add((*path, i, "each"), problem)
+        _condition(checker, report, (*path, i, "when"), p.when, local)
+        _bilingual(checker, report, (*path, i), p, local)
+
+
+def _check_document(doc: DocumentLibrary, checker: _TextChecker, out: list[str]) -> None:
+    scope = checker.scope
+    report = _FileReport(doc.folder / "_document.yaml", out)
+    texts = doc.texts
+    for name in (
+        "title",
+        "subtitle",
+        "filename",
+        "heading_number",
+        "between",
+        "and_",
+        "together",
+        "recitals_heading",
+        "agreed",
+    ):
+        value = getattr(texts, name)
+        if value is not None:
+            _bilingual(checker, report, (name.rstrip("_"),), value, scope)
+    _bilingual(checker, report, ("party",), texts.party, {**scope, "party": model.Party})
+    for group in ("designations", "signature", "page"):
+        for key, value in getattr(texts, group).items():
+            _bilingual(checker, report, (group, key), value, scope)
+    _paragraphs(checker, report, ("recitals",), texts.recitals, scope)
+    _paragraphs(checker, report, ("closing",), texts.closing, scope)
+    for key, annex in texts.annexes.items():
+        path = ("annexes", key)
+        _bilingual(checker, report, (*path, "title"), annex.title, scope)
+        _paragraphs(checker, report, (*path, "paragraphs"), annex.paragraphs, scope)
+        if annex.empty:
+            _bilingual(checker, report, (*path, "empty"), annex.empty, scope)
+        local = scope
+        if annex.each:
+            local, problems = checker.each(annex.each, scope)
+            for problem in problems:
+                report.add((*path, "each"), problem)
+        if annex.heading:
+            _bilingual(checker, report, (*path, "heading"), annex.heading, local)
+        for group in ("rows", "columns"):
+            for i, row in enumerate(getattr(annex, group)):
+                _bilingual(checker, report, (*path, group, i, "label"), row.label, local)
+                _bilingual(checker, report, (*path, group, i, "value"), row.value, local)
+                _condition(checker, report, (*path, group, i, "when"), row.when, local)
+
+    seen_ids: dict[str, Path] = {}
+    seen_orders: dict[int, Path] = {}
+    for clause in doc.clauses:
+        spec, report = clause.spec, _FileReport(clause.file, out)
+        if spec.id in seen_ids:
+            report.add(("id",), f"id already used by {seen_ids[spec.id].name}")
+        if spec.order in seen_orders:
+            report.add(("order",), f"order already used by {seen_orders[spec.order].name}")
+        seen_ids[spec.id] = seen_orders[spec.order] = clause.file
+        for i, code in enumerate(spec.covers):
+            if code not in ART28_ELEMENTS:
+                report.add(("covers", i), f"unknown element '{code}'")
+        _condition(checker, report, ("when",), spec.when, scope)
+        _bilingual(checker, report, ("title",), spec.title, scope)
+        _paragraphs(checker, report, ("paragraphs",), spec.paragraphs, scope)
+
+    if doc.kind in ART28_DOCUMENTS:
+        covered = {code for c in doc.clauses for code in c.spec.covers}
+        for code, description in ART28_ELEMENTS.items():
+            if code not in covered:
+                out.append(f"{doc.folder}: no clause covers GDPR Art. {code} ({description})")
+
+
+def _check_labels(library: Library, out: list[str]) -> None:
+    file = library.root / "labels.yaml"
+    for enum in _LABELLED_ENUMS:
+        values = library.labels.get(enum.__name__, {})
+        for member in enum:
+            if member.value not in values:
+                out.append(f"{file}: {enum.__name__}.{member.value}: no label")
+
+
+def check_library(root: Path) -> list[str]:
+    """Every problem found in the library at `root`, one line each; empty when all is well."""
+    try:
+        library = load_library(root)
+    except InputError as exc:
+        return [str(exc)]
+    except FileNotFoundError as exc:
+        return [f"{exc.filename}: missing"]
+    out: list[str] = []
+    if not library.documents:
+        out.append(f"{root}: no document folder (a folder holding _document.yaml)")
+    checker = _TextChecker(Wording(library.labels, model.Language.FR), context_types())
+    for doc in library.documents.values():
+        _check_document(doc, checker, out)
+    _check_labels(library, out)
+    return out

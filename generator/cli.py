@@ -1,0 +1,213 @@
+"""The command line: `clausier build | assess | demo | check | schema`.
+
+Exit codes (DESIGN.md): 0 done; 1 blocking legal findings (nothing built unless --draft);
+2 bad input; 130 interrupted. User errors are one line naming file, line and field.
+Heavy libraries are imported inside the commands so `clausier --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .assessment import Assessment
+    from .model import Answers, Language
+
+EXIT_OK, EXIT_BLOCKED, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_INPUT, f"{self.prog}: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="clausier",
+        description="GDPR documents for health-data partnerships, in French and English.",
+    )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"clausier {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build the documents an answers file calls for")
+    build.add_argument("answers", nargs="+", type=Path, metavar="ANSWERS")
+    build.add_argument("--out", type=Path, required=True, metavar="DIR")
+    build.add_argument(
+        "--lang", choices=("fr", "en"), help="document language (default: the answers')"
+    )
+    build.add_argument("--draft", action="store_true", help="build despite blockers, marked DRAFT")
+    build.add_argument("--force", action="store_true", help="replace existing documents")
+
+    assess = commands.add_parser("assess", help="roles, documents due and legal findings")
+    assess.add_argument("answers", type=Path, metavar="ANSWERS")
+    assess.add_argument("--json", action="store_true", help="print one JSON object")
+    assess.add_argument("--lang", choices=("fr", "en"), help="language of the messages")
+
+    demo = commands.add_parser("demo", help="build every example in French and English")
+    demo.add_argument("--out", type=Path, required=True, metavar="DIR")
+    demo.add_argument("--force", action="store_true", help="replace existing documents")
+
+    check = commands.add_parser("check", help="check the clause library")
+    check.add_argument("--clauses", type=Path, metavar="DIR", help="a library folder to check")
+
+    commands.add_parser("schema", help="print the answers file's JSON Schema")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from .render import OutputError
+    from .yamlfile import InputError
+
+    try:
+        return _COMMANDS[args.command](args)
+    except (InputError, OutputError) as exc:
+        print(f"clausier: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("clausier: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _language(code: str | None) -> Language | None:
+    from .model import Language
+
+    return Language(code) if code else None
+
+
+def _print_findings(assessment: Assessment, stream=sys.stdout) -> None:
+    for f in assessment.findings:
+        print(
+            f"  [{f.severity.value}] {f.code}: {f.message} ({', '.join(f.articles)})", file=stream
+        )
+
+
+def _cmd_assess(args: argparse.Namespace) -> int:
+    from .answers import load_answers
+    from .assessment import assess
+
+    answers = load_answers(args.answers)
+    assessment = assess(answers, _language(args.lang))
+    if args.json:
+        print(json.dumps(assessment.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        documents = ", ".join(d.value for d in assessment.documents) or "none"
+        print(f"{args.answers}")
+        print(f"  documents due: {documents}")
+        for party, roles in assessment.roles.items():
+            print(f"  {party}: {', '.join(r.value for r in roles)}")
+        _print_findings(assessment)
+    return EXIT_BLOCKED if assessment.blockers else EXIT_OK
+
+
+def _build_one(
+    answers: Answers, source: Path, out: Path, language: Language | None, draft: bool, force: bool
+) -> tuple[int, list[Path]]:
+    """Build every document due for one answers file; all files are checked before any is
+    written, so a refused build leaves the output folder as it was."""
+    from .assessment import assess
+    from .library import default_library
+    from .plan import plan_document
+    from .render import OutputError, render, write_new
+
+    language = language or answers.language
+    assessment = assess(answers, language)
+    if assessment.blockers and not draft:
+        print(
+            f"clausier: {source}: blocking findings, nothing built (--draft builds a DRAFT):",
+            file=sys.stderr,
+        )
+        _print_findings(assessment, sys.stderr)
+        return EXIT_BLOCKED, []
+    library = default_library()
+    plans = [
+        plan_document(kind, answers, assessment, library, language, draft=draft)
+        for kind in assessment.documents
+    ]
+    targets = [out / plan.filename for plan in plans]
+    for target in targets:
+        if target.exists() and not force:
+            raise OutputError(f"{target}: already exists (use --force to replace it)")
+    rendered = [render(plan) for plan in plans]
+    for target, data in zip(targets, rendered):
+        write_new(target, data, force=force)
+    if not plans:
+        print(f"{source}: no document due", file=sys.stderr)
+        _print_findings(assessment, sys.stderr)
+    return EXIT_OK, targets
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .answers import load_answers
+
+    loaded = [(path, load_answers(path)) for path in args.answers]
+    status = EXIT_OK
+    for path, answers in loaded:
+        code, written = _build_one(
+            answers, path, args.out, _language(args.lang), args.draft, args.force
+        )
+        status = max(status, code)
+        for target in written:
+            print(target)
+    return status
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .answers import load_answers
+    from .model import Language
+    from .resources import data_dir
+
+    examples = sorted(data_dir("examples").glob("*.yaml"))
+    status = EXIT_OK
+    for path in examples:
+        answers = load_answers(path)
+        for language in Language:
+            code, written = _build_one(answers, path, args.out, language, False, args.force)
+            status = max(status, code)
+            for target in written:
+                print(target)
+    return status
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .checks import check_library
+    from .resources import data_dir
+
+    root = args.clauses or data_dir("clauses")
+    problems = check_library(root)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"clausier: {len(problems)} problem(s) in {root}", file=sys.stderr)
+        return EXIT_INPUT
+    print(f"{root}: the clause library is complete and consistent")
+    return EXIT_OK
+
+
+def _cmd_schema(_: argparse.Namespace) -> int:
+    from .model import Answers
+
+    schema = Answers.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    print(json.dumps(schema, ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "assess": _cmd_assess,
+    "build": _cmd_build,
+    "demo": _cmd_demo,
+    "check": _cmd_check,
+    "schema": _cmd_schema,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""The clause library: YAML files of clauses and document texts, French and English side by side.
+
+Loading validates each file's shape (file:line:field errors, like answers files); what the text
+*says* (placeholders, conditions, coverage) is checked by `checks.py`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from .model import Language
+from .yamlfile import InputError, read_yaml, validation_error
+
+NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+Expression = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Each = Annotated[str, StringConstraints(pattern=r"^\s*[a-z_][a-z0-9_]*\s+in\s+\S.*$")]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Bilingual(_Spec):
+    fr: NonEmpty
+    en: NonEmpty
+
+    def in_(self, language: Language) -> str:
+        return self.fr if language is Language.FR else self.en
+
+
+class Paragraph(Bilingual):
+    """A paragraph of a clause: numbered 1.1 (level 1), a sub-item (a) (2) or plain (0)."""
+
+    level: Literal[0, 1, 2] = 1
+    when: Expression | None = None
+    each: Each | None = None
+
+
+class Clause(_Spec):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*\.[a-z][a-z0-9_]*$")]
+    order: int = Field(ge=0)
+    title: Bilingual
+    articles: list[NonEmpty] = Field(min_length=1)
+    covers: list[NonEmpty] = Field(default_factory=list)
+    when: Expression | None = None
+    paragraphs: list[Paragraph] = Field(min_length=1)
+
+
+class Row(_Spec):
+    """A row of an annex table: a label and the value template, in both languages."""
+
+    label: Bilingual
+    value: Bilingual
+    when: Expression | None = None
+
+
+class Annex(_Spec):
+    title: Bilingual
+    paragraphs: list[Paragraph] = Field(default_factory=list)
+    each: Each | None = Field(None, description="Repeat the rows (or a table row) per item.")
+    heading: Bilingual | None = Field(None, description="A heading row per item of `each`.")
+    rows: list[Row] = Field(default_factory=list, description="Label/value rows.")
+    columns: list[Row] = Field(
+        default_factory=list, description="Columns: label is the header, value the cell."
+    )
+    empty: Bilingual | None = Field(None, description="Said instead of a table with no rows.")
+
+
+class DocumentTexts(_Spec):
+    """The words of a document outside its clauses: _document.yaml."""
+
+    title: Bilingual
+    subtitle: Bilingual | None = None
+    filename: Bilingual
+    heading_number: Bilingual = Field(description="Word's number format for clause headings.")
+    between: Bilingual
+    party: Bilingual = Field(description="How a party is identified in the preamble.")
+    designations: dict[str, Bilingual]
+    and_: Bilingual = Field(alias="and")
+    together: Bilingual
+    recitals_heading: Bilingual
+    recitals: list[Paragraph]
+    agreed: Bilingual
+    closing: list[Paragraph]
+    signature: dict[str, Bilingual]
+    page: dict[str, Bilingual]
+    annexes: dict[str, Annex]
+
+
+@dataclass(frozen=True)
+class LoadedClause:
+    spec: Clause
+    file: Path
+    digest: str
+
+
+@dataclass(frozen=True)
+class DocumentLibrary:
+    kind: str
+    folder: Path
+    texts: DocumentTexts
+    clauses: tuple[LoadedClause, ...]
+
+
+@dataclass(frozen=True)
+class Library:
+    root: Path
+    labels: dict[str, dict[str, dict[str, str]]]
+    documents: dict[str, DocumentLibrary]
+
+
+def _load(file: Path, model: type[_Spec]) -> tuple[_Spec, bytes]:
+    located = read_yaml(file)
+    if not isinstance(located.data, dict):
+        raise InputError(file, 1, None, "expected a mapping")
+    try:
+        return model.model_validate(located.data), file.read_bytes()
+    except ValidationError as exc:
+        raise validation_error(located, exc) from None
+
+
+def load_labels(file: Path) -> dict[str, dict[str, dict[str, str]]]:
+    located = read_yaml(file)
+    data = located.data
+    for enum_name, values in (data or {}).items():
+        for value, words in (values or {}).items():
+            try:
+                Bilingual.model_validate(words)
+            except ValidationError as exc:
+                raise validation_error(located, exc) from None
+            if not isinstance(value, str):
+                raise InputError(file, located.line_of((enum_name,)), enum_name, "bad label key")
+    return data or {}
+
+
+def load_document(folder: Path) -> DocumentLibrary:
+    texts, _ = _load(folder / "_document.yaml", DocumentTexts)
+    clauses = []
+    for file in sorted(folder.glob("[0-9]*.yaml")):
+        spec, raw = _load(file, Clause)
+        clauses.append(LoadedClause(spec, file, hashlib.sha256(raw).hexdigest()[:16]))
+    clauses.sort(key=lambda c: c.spec.order)
+    return DocumentLibrary(folder.name, folder, texts, tuple(clauses))  # type: ignore[arg-type]
+
+
+def load_library(root: Path) -> Library:
+    documents = {
+        folder.name: load_document(folder)
+        for folder in sorted(root.iterdir())
+        if folder.is_dir() and (folder / "_document.yaml").exists()
+    }
+    return Library(root, load_labels(root / "labels.yaml"), documents)
+
+
+@cache
+def default_library() -> Library:
+    from .resources import data_dir
+
+    return load_library(data_dir("clauses"))

@@ -1,0 +1,258 @@
+"""The document plan: for one document, the clauses that apply, in order, their text filled in.
+
+Everything language-dependent is decided here, so rendering only pours finished text into Word.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .assessment import Assessment, DocumentKind
+from .geography import EEA
+from .library import Annex, DocumentLibrary, Library, Paragraph
+from .model import Answers, Language, MeasureCategory, Party, Role, Transfer
+from .wording import Wording
+
+
+def context_types() -> dict[str, Any]:
+    """What clause text may name, with its type: checked by `clausier check`."""
+    return {
+        **{name: field.annotation for name, field in Answers.model_fields.items()},
+        "controller": Party,
+        "processor": Party,
+        "outside_eea_transfers": list[Transfer],
+        "eea": frozenset[str],
+    }
+
+
+def clause_context(answers: Answers, assessment: Assessment) -> dict[str, Any]:
+    context: dict[str, Any] = {name: getattr(answers, name) for name in Answers.model_fields}
+    controllers = answers.parties_with(Role.CONTROLLER)
+    processors = answers.parties_with(Role.PROCESSOR)
+    context.update(
+        controller=controllers[0] if controllers else None,
+        processor=processors[0] if processors else None,
+        outside_eea_transfers=list(assessment.outside_eea_transfers),
+        eea=EEA,
+    )
+    return context
+
+
+@dataclass(frozen=True)
+class PlannedParagraph:
+    text: str
+    level: int
+
+
+@dataclass(frozen=True)
+class PlannedClause:
+    id: str
+    digest: str
+    title: str
+    paragraphs: tuple[PlannedParagraph, ...]
+
+
+@dataclass(frozen=True)
+class DocumentPlan:
+    kind: DocumentKind
+    language: Language
+    title: str
+    filename: str
+    heading_number: str
+    clauses: tuple[PlannedClause, ...]
+    template_context: dict[str, Any]
+
+
+_WORDINGS: dict[tuple[int, Language], Wording] = {}
+
+
+def wording_for(library: Library, language: Language) -> Wording:
+    """One Wording per library and language per process, so compiled text is reused."""
+    key = (id(library), language)
+    if key not in _WORDINGS:
+        _WORDINGS[key] = Wording(library.labels, language)
+    return _WORDINGS[key]
+
+
+def expand(
+    paragraphs: Iterable[Paragraph], wording: Wording, context: Mapping[str, Any]
+) -> list[PlannedParagraph]:
+    """Apply each paragraph's condition and repetition, and fill in its text."""
+    out: list[PlannedParagraph] = []
+    for p in paragraphs:
+        for local in _each(p.each, wording, context):
+            if wording.condition(p.when, local):
+                out.append(
+                    PlannedParagraph(wording.render(p.in_(wording.language), local), p.level)
+                )
+    return out
+
+
+def _each(each: str | None, wording: Wording, context: Mapping[str, Any]) -> Iterable[Mapping]:
+    if not each:
+        return (context,)
+    name, expression = (part.strip() for part in each.split(" in ", 1))
+    return ({**context, name: item} for item in wording.evaluate(expression, context) or ())
+
+
+def plan_document(
+    kind: DocumentKind,
+    answers: Answers,
+    assessment: Assessment,
+    library: Library,
+    language: Language,
+    draft: bool = False,
+) -> DocumentPlan:
+    doc = library.documents[kind.value]
+    wording = wording_for(library, language)
+    context = clause_context(answers, assessment)
+    clauses = tuple(
+        PlannedClause(
+            c.spec.id,
+            c.digest,
+            c.spec.title.in_(language),
+            tuple(expand(c.spec.paragraphs, wording, context)),
+        )
+        for c in doc.clauses
+        if wording.condition(c.spec.when, context)
+    )
+    texts = doc.texts
+    title = texts.title.in_(language)
+    processor = context["processor"]
+    filename = "-".join(
+        part
+        for part in (texts.filename.in_(language), slug(processor.name), language.value)
+        if part
+    )
+    return DocumentPlan(
+        kind=kind,
+        language=language,
+        title=title,
+        filename=filename + ".docx",
+        heading_number=texts.heading_number.in_(language),
+        clauses=clauses,
+        template_context=_template_context(doc, answers, wording, context, clauses, draft),
+    )
+
+
+def _template_context(
+    doc: DocumentLibrary,
+    answers: Answers,
+    wording: Wording,
+    context: Mapping[str, Any],
+    clauses: tuple[PlannedClause, ...],
+    draft: bool,
+) -> dict[str, Any]:
+    texts, language = doc.texts, wording.language
+
+    def say(text: Any) -> str:
+        return wording.render(text.in_(language), context)
+
+    signatories = [context["controller"], context["processor"]]
+    recitals = expand(texts.recitals, wording, context)
+    return {
+        "title": say(texts.title),
+        "subtitle": say(texts.subtitle) if texts.subtitle else "",
+        "reference": answers.reference or "",
+        "reference_label": say(texts.page["reference"]),
+        "status": say(texts.page["draft"]) if draft else "",
+        "page_label": say(texts.page["page"]),
+        "of_label": say(texts.page["of"]),
+        "between": say(texts.between),
+        "and": say(texts.and_),
+        "parties": [
+            {
+                "text": wording.render(texts.party.in_(language), {**context, "party": party}),
+                "designation": say(texts.designations[role.value]),
+            }
+            for party, role in zip(signatories, (Role.CONTROLLER, Role.PROCESSOR))
+        ],
+        "together": say(texts.together),
+        "recitals_heading": say(texts.recitals_heading),
+        "recitals": [f"({chr(65 + i)}) {p.text}" for i, p in enumerate(recitals)],
+        "agreed": say(texts.agreed),
+        "clauses": [
+            {
+                "title": c.title,
+                "paragraphs": [{"text": p.text, "level": p.level} for p in c.paragraphs],
+            }
+            for c in clauses
+        ],
+        "closing": [p.text for p in expand(texts.closing, wording, context)],
+        "signature": {key: say(value) for key, value in texts.signature.items()},
+        "signatories": [
+            {"party": p.name, "name": p.signatory.name, "capacity": p.signatory.title or ""}
+            for p in signatories
+        ],
+        "annexes": {key: _annex(annex, wording, context) for key, annex in texts.annexes.items()},
+        "measure_groups": _measure_groups(answers, wording),
+    }
+
+
+def _annex(annex: Annex, wording: Wording, context: Mapping[str, Any]) -> dict[str, Any]:
+    language = wording.language
+
+    def cells(rows: Iterable, local: Mapping[str, Any]) -> list[dict[str, str]]:
+        return [
+            {
+                "label": wording.render(r.label.in_(language), local),
+                "value": wording.render(r.value.in_(language), local),
+            }
+            for r in rows
+            if wording.condition(r.when, local)
+        ]
+
+    items = list(_each(annex.each, wording, context)) if annex.each else [context]
+    rows: list[dict[str, Any]] = []
+    for local in items if annex.rows else ():
+        if annex.heading:
+            rows.append(
+                {
+                    "header": True,
+                    "label": wording.render(annex.heading.in_(language), local),
+                    "value": "",
+                }
+            )
+        rows += [{"header": False, **cell} for cell in cells(annex.rows, local)]
+    table = (
+        [[c["value"] for c in cells(annex.columns, local)] for local in items]
+        if annex.columns
+        else []
+    )
+    return {
+        "title": wording.render(annex.title.in_(language), context),
+        "paragraphs": [p.text for p in expand(annex.paragraphs, wording, context)],
+        "rows": rows,
+        "headers": [wording.render(c.label.in_(language), context) for c in annex.columns],
+        "table": table,
+        "empty": wording.render(annex.empty.in_(language), context)
+        if annex.empty and annex.columns and not table
+        else "",
+    }
+
+
+def _measure_groups(answers: Answers, wording: Wording) -> list[dict[str, Any]]:
+    """Annex III: the measures as answered, grouped by category in a fixed order."""
+    label = wording.env.filters["label"]
+    return [
+        {
+            "title": _capitalised(label(category)),
+            "measures": [m.description for m in answers.security_measures if m.category is category],
+        }
+        for category in MeasureCategory
+        if any(m.category is category for m in answers.security_measures)
+    ]
+
+
+def slug(text: str) -> str:
+    """A safe file-name part: ASCII letters, digits and hyphens only."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,149 @@
+"""Rendering a document plan into a .docx, and writing files whole or not at all.
+
+The only module that touches Word. Text arrives finished from the plan; docxtpl escapes it once
+(autoescape) so `&`, `<` and `{{` typed by a user come out exactly as typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from . import __version__
+from .model import Language
+from .plan import DocumentPlan
+from .resources import data_dir
+
+_LANG_TAG = {Language.FR: "fr-FR", Language.EN: "en-GB"}
+# Same answers and same version give the same file: no wall-clock time in the document.
+_FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+
+
+class OutputError(Exception):
+    """A file could not be written (exists, unwritable directory, full disk): exit code 2."""
+
+
+@cache
+def _template_bytes(kind: str) -> bytes:
+    return (data_dir("templates") / f"{kind}.docx").read_bytes()
+
+
+@cache
+def _jinja_env() -> SandboxedEnvironment:
+    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+
+
+def render(plan: DocumentPlan) -> bytes:
+    """The .docx of a plan, as bytes."""
+    template = DocxTemplate(BytesIO(_template_bytes(plan.kind.value)))
+    template.render(plan.template_context, _jinja_env())
+    document = template.docx
+    _set_language(document, _LANG_TAG[plan.language])
+    _set_heading_number(document, plan.heading_number)
+    _set_properties(document, plan)
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _set_language(document, tag: str) -> None:
+    """Spell-checking follows w:lang in the default run properties, not core properties."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = parse_xml(f"<w:docDefaults {nsdecls('w')}/>")
+        styles.insert(0, defaults)
+    r_pr_default = defaults.find(qn("w:rPrDefault"))
+    if r_pr_default is None:
+        r_pr_default = parse_xml(f"<w:rPrDefault {nsdecls('w')}/>")
+        defaults.insert(0, r_pr_default)
+    r_pr = r_pr_default.find(qn("w:rPr"))
+    if r_pr is None:
+        r_pr = parse_xml(f"<w:rPr {nsdecls('w')}/>")
+        r_pr_default.append(r_pr)
+    lang = r_pr.find(qn("w:lang"))
+    if lang is None:
+        lang = parse_xml(f"<w:lang {nsdecls('w')}/>")
+        # Schema order: w:lang comes before these three, after every other run property.
+        later = [r_pr.find(qn(f"w:{name}")) for name in ("eastAsianLayout", "specVanish", "oMath")]
+        anchor = next((e for e in later if e is not None), None)
+        if anchor is None:
+            r_pr.append(lang)
+        else:
+            anchor.addprevious(lang)
+    lang.set(qn("w:val"), tag)
+
+
+def _set_heading_number(document, text: str) -> None:
+    """French headings read « Article 1 – Objet », English ones "1. Purpose"."""
+    numbering = document.part.numbering_part.element
+    for lvl_text in numbering.xpath(
+        './w:abstractNum[w:lvl/w:pStyle[@w:val="Heading1"]]/w:lvl[@w:ilvl="0"]/w:lvlText'
+    ):
+        lvl_text.set(qn("w:val"), text)
+
+
+def _set_properties(document, plan: DocumentPlan) -> None:
+    props = document.core_properties
+    props.title = plan.title
+    props.subject = "RGPD / GDPR"
+    props.author = "Clausier"
+    props.last_modified_by = f"Clausier {__version__}"
+    props.language = _LANG_TAG[plan.language]
+    props.keywords = ", ".join(c.id for c in plan.clauses)
+    props.comments = f"Clausier {__version__}"
+    props.revision = 1
+    props.created = props.modified = _FIXED_TIME
+    props.last_printed = _FIXED_TIME
+
+
+def write_new(path: Path, data: bytes, force: bool = False) -> None:
+    """Write `data` to `path` whole or not at all; never replace a file unless `force`."""
+    if path.exists() and not force:
+        raise OutputError(f"{path}: already exists (use --force to replace it)")
+    directory = path.parent
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise OutputError(f"{directory}: cannot write here ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if force:
+            os.replace(temporary, path)
+        else:
+            _publish_without_replacing(temporary, path)
+    except FileExistsError:
+        os.unlink(temporary)
+        raise OutputError(f"{path}: already exists (use --force to replace it)") from None
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise OutputError(f"{path}: could not be written ({exc.strerror})") from None
+
+
+def _publish_without_replacing(temporary: str, path: Path) -> None:
+    """link() refuses an existing target, so no other writer is clobbered between check and
+    rename; filesystems without hard links fall back to a checked rename."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        if path.exists():
+            raise FileExistsError(path) from None
+        os.replace(temporary, path)
+    else:
+        os.unlink(temporary)

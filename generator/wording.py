@@ -1,0 +1,103 @@
+"""Filling clause text: a sandboxed Jinja environment per language, with contract filters.
+
+Clause text comes from the library (lawyers, or a firm's own clauses), so it is rendered in a
+sandbox with StrictUndefined: a misspelt placeholder fails loudly instead of printing nothing.
+No autoescape here: docxtpl escapes once, when the text goes into Word. Values from the answers
+are inserted as data and never parsed as templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping
+from enum import Enum
+from functools import lru_cache, partial
+
+from jinja2 import StrictUndefined, Template
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .geography import country_name
+from .model import Language
+
+Labels = Mapping[str, Mapping[str, Mapping[str, str]]]
+
+_AND = {Language.FR: "et", Language.EN: "and"}
+
+
+def format_date(value: dt.date, language: Language) -> str:
+    """A date as a contract writes it: « 1er mars 2027 », "1 March 2027"."""
+    from babel.dates import format_date as babel_format
+
+    if language is Language.FR:
+        text = babel_format(value, "d MMMM y", locale="fr_FR")
+        return "1er" + text[1:] if value.day == 1 else text
+    return babel_format(value, "d MMMM y", locale="en_GB")
+
+
+def number_in_words(value: int, language: Language) -> str:
+    """« vingt-quatre (24) », "twenty-four (24)": words and figures, as contracts state delays."""
+    from num2words import num2words
+
+    return f"{num2words(value, lang=language.value)} ({value})"
+
+
+def make_label(labels: Labels, language: Language) -> Callable[[object], str]:
+    def label(value: object) -> str:
+        if isinstance(value, Enum):
+            return labels[type(value).__name__][value.value][language.value]
+        return str(value)
+
+    return label
+
+
+def enumerate_words(items: Iterable[str], language: Language) -> str:
+    """« a, b et c » / "a, b and c"."""
+    words = list(items)
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {_AND[language]} {words[-1]}"
+
+
+FILTERS = ("date", "words", "country", "label", "enumerate")
+
+
+class Wording:
+    """Renders library text in one language, compiling each distinct text once."""
+
+    def __init__(self, labels: Labels, language: Language):
+        self.language = language
+        env = ImmutableSandboxedEnvironment(
+            undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
+        )
+        label = make_label(labels, language)
+        env.filters.update(
+            date=lambda d: format_date(d, language),
+            words=lambda n: number_in_words(n, language),
+            country=lambda c: country_name(c, language.value),
+            label=label,
+            enumerate=lambda xs: enumerate_words((label(x) for x in xs), language),
+        )
+        self.env = env
+        self._template: Callable[[str], Template] = lru_cache(maxsize=None)(
+            lambda source: env.from_string(_tidy(source))
+        )
+        self._expression: Callable[[str], Callable[..., object]] = lru_cache(maxsize=None)(
+            partial(env.compile_expression, undefined_to_none=False)
+        )
+
+    def render(self, source: str, context: Mapping[str, object]) -> str:
+        if "{" not in source:
+            return source
+        return self._template(source).render(context)
+
+    def evaluate(self, expression: str, context: Mapping[str, object]) -> object:
+        return self._expression(expression)(**context)
+
+    def condition(self, expression: str | None, context: Mapping[str, object]) -> bool:
+        return not expression or bool(self.evaluate(expression, context))
+
+
+def _tidy(source: str) -> str:
+    """Folded YAML leaves double spaces around tags; they belong to the library, not the user."""
+    return re.sub(r" {2,}", " ", source).strip()

@@ -1,0 +1,372 @@
+"""Build templates/dpa.docx: the Word template the DPA is rendered from.
+
+Run `python tools/make_templates.py` after changing the layout here. Lawyers may instead restyle
+templates/dpa.docx in Word directly (styles, fonts, spacing); keep the Jinja tags as they are.
+
+How it is made (ENGINEERING.md): numbering is attached to styles, not paragraphs — one
+multi-level list whose level 0 is Heading 1 ("1."), level 1 the "Clause" style ("1.1") and level 2
+"Clause Sub" ("(a)") — so paragraph loops number themselves and a lawyer can insert a clause in
+Word and the numbers follow.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Mm, Pt, RGBColor
+
+CLAUSE_NUMBERING = 90  # abstractNum and num id of the clause list
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _numbering_xml() -> str:
+    def level(
+        ilvl: int, fmt: str, text: str, style: str, left: int, hanging: int, suff: str
+    ) -> str:
+        return (
+            f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+            f'<w:pStyle w:val="{style}"/><w:suff w:val="{suff}"/><w:lvlText w:val="{text}"/>'
+            f'<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="{left}" w:hanging="{hanging}"/>'
+            f"</w:pPr></w:lvl>"
+        )
+
+    return (
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{CLAUSE_NUMBERING}">'
+        '<w:multiLevelType w:val="multilevel"/>'
+        + level(0, "decimal", "%1.", "Heading1", 0, 0, "space")
+        + level(1, "decimal", "%1.%2", "Clause", 709, 709, "tab")
+        + level(2, "lowerLetter", "(%3)", "ClauseSub", 1276, 567, "tab")
+        + "</w:abstractNum>"
+    )
+
+
+def _number_style(style, ilvl: int) -> None:
+    num_pr = style.element.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = ilvl
+    num_pr.get_or_add_numId().val = CLAUSE_NUMBERING
+
+
+def _paragraph_style(doc, name: str, base: str = "Normal"):
+    styles = doc.styles
+    style = (
+        styles[name]
+        if name in [s.name for s in styles]
+        else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    )
+    style.base_style = styles[base]
+    style.quick_style = True
+    return style
+
+
+def _styles(doc) -> None:
+    styles = doc.styles
+    normal = styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(10.5)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.1
+
+    body = _paragraph_style(doc, "Body Text")
+    body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+
+    title = styles["Title"]
+    title.font.size = Pt(18)
+    title.font.bold = True
+    title.font.color.rgb = RGBColor(0x1F, 0x2A, 0x44)
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_after = Pt(6)
+    # python-docx's Title has a bottom border and theme fonts; keep it plain and in our font.
+    p_pr = title.element.get_or_add_pPr()
+    for border in p_pr.findall(qn("w:pBdr")):
+        p_pr.remove(border)
+    title.font.name = "Calibri"
+
+    subtitle = styles["Subtitle"]
+    subtitle.font.name = "Calibri"
+    subtitle.font.size = Pt(11)
+    subtitle.font.italic = True
+    subtitle.font.color.rgb = RGBColor(0x44, 0x44, 0x44)
+    subtitle.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    subtitle.paragraph_format.space_after = Pt(24)
+
+    lead = _paragraph_style(doc, "Lead-in", "Body Text")
+    lead.font.bold = True
+    lead.paragraph_format.space_before = Pt(12)
+    lead.paragraph_format.keep_with_next = True
+
+    centred = _paragraph_style(doc, "Parties Link", "Body Text")
+    centred.font.bold = True
+    centred.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    designation = _paragraph_style(doc, "Designation", "Body Text")
+    designation.paragraph_format.left_indent = Cm(1.25)
+
+    h1 = styles["Heading 1"]
+    h1.font.name = "Calibri"
+    h1.font.size = Pt(11)
+    h1.font.bold = True
+    h1.font.color.rgb = RGBColor(0x1F, 0x2A, 0x44)
+    h1.paragraph_format.space_before = Pt(14)
+    h1.paragraph_format.space_after = Pt(6)
+    h1.paragraph_format.keep_with_next = True
+    _number_style(h1, 0)
+
+    clause = _paragraph_style(doc, "Clause", "Body Text")
+    _number_style(clause, 1)
+    sub = _paragraph_style(doc, "Clause Sub", "Body Text")
+    _number_style(sub, 2)
+    sub.paragraph_format.space_after = Pt(3)
+
+    annex = _paragraph_style(doc, "Annex Title")
+    annex.font.size = Pt(13)
+    annex.font.bold = True
+    annex.font.color.rgb = RGBColor(0x1F, 0x2A, 0x44)
+    annex.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    annex.paragraph_format.page_break_before = True
+    annex.paragraph_format.space_after = Pt(12)
+    annex.paragraph_format.keep_with_next = True
+
+    annex_sub = _paragraph_style(doc, "Annex Subheading", "Body Text")
+    annex_sub.font.bold = True
+    annex_sub.paragraph_format.space_before = Pt(8)
+    annex_sub.paragraph_format.keep_with_next = True
+
+    table_text = _paragraph_style(doc, "Table Text")
+    table_text.font.size = Pt(9)
+    table_text.paragraph_format.space_after = Pt(2)
+    table_text.paragraph_format.line_spacing = 1.0
+
+    table_head = _paragraph_style(doc, "Table Heading", "Table Text")
+    table_head.font.bold = True
+
+    status = _paragraph_style(doc, "Status")
+    status.font.bold = True
+    status.font.size = Pt(11)
+    status.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    status.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    status.paragraph_format.space_after = Pt(0)
+
+    running = _paragraph_style(doc, "Running Head")
+    running.font.size = Pt(8)
+    running.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+    running.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    running.paragraph_format.space_after = Pt(0)
+
+
+def _numbering(doc) -> None:
+    numbering = doc.part.numbering_part.element
+    abstract = parse_xml(_numbering_xml())
+    first_num = numbering.find(qn("w:num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    numbering.append(
+        parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="{CLAUSE_NUMBERING}">'
+            f'<w:abstractNumId w:val="{CLAUSE_NUMBERING}"/></w:num>'
+        )
+    )
+
+
+def _settings(doc) -> None:
+    settings = doc.settings.element
+    for proof in settings.findall(qn("w:proofState")):
+        settings.remove(proof)
+
+
+def _field(paragraph, instruction: str) -> None:
+    simple = OxmlElement("w:fldSimple")
+    simple.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    simple.append(run)
+    paragraph._p.append(simple)
+
+
+def _header_footer(section) -> None:
+    header = section.header
+    head = header.paragraphs[0]
+    head.style = "Running Head"
+    head.text = "{{ title }}{% if reference %} – {{ reference_label }} {{ reference }}{% endif %}"
+    header.add_paragraph("{{ status }}", style="Status")
+
+    footer = section.footer.paragraphs[0]
+    footer.style = "Running Head"
+    footer.add_run("{{ page_label }} ")
+    _field(footer, "PAGE")
+    footer.add_run(" {{ of_label }} ")
+    _field(footer, "NUMPAGES")
+
+
+def _cell_text(cell, text: str, style: str = "Table Text") -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.style = style
+    paragraph.text = text
+
+
+def _shade(cell, fill: str = "E8ECF3") -> None:
+    shading = parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>')
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+def _key_value_table(doc, rows: str) -> None:
+    """A two-column label/value table; rows flagged `header` span both columns, shaded."""
+    table = doc.add_table(rows=7, cols=2)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    widths = (Cm(5), Cm(11))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+    tags = {
+        0: f"{{%tr for r in {rows} %}}",
+        1: "{%tr if r.header %}",
+        3: "{%tr else %}",
+        5: "{%tr endif %}",
+        6: "{%tr endfor %}",
+    }
+    for index, tag in tags.items():
+        _cell_text(table.rows[index].cells[0], tag)
+    header = table.rows[2].cells[0].merge(table.rows[2].cells[1])
+    _cell_text(header, "{{ r.label }}", "Table Heading")
+    _shade(header)
+    _cell_text(table.rows[4].cells[0], "{{ r.label }}", "Table Heading")
+    _cell_text(table.rows[4].cells[1], "{{ r.value }}")
+
+
+def _columns_table(doc, annex: str, columns: int) -> None:
+    table = doc.add_table(rows=4, cols=columns)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for i, cell in enumerate(table.rows[0].cells):
+        _cell_text(cell, f"{{{{ {annex}.headers[{i}] }}}}", "Table Heading")
+        _shade(cell)
+    _repeat_header(table.rows[0])
+    _cell_text(table.rows[1].cells[0], f"{{%tr for row in {annex}.table %}}")
+    for i, cell in enumerate(table.rows[2].cells):
+        _cell_text(cell, f"{{{{ row[{i}] }}}}")
+    _cell_text(table.rows[3].cells[0], "{%tr endfor %}")
+
+
+def _annex(doc, key: str, body) -> None:
+    annex = f"annexes.{key}"
+    doc.add_paragraph(f"{{{{ {annex}.title }}}}", style="Annex Title")
+    doc.add_paragraph(f"{{%p for t in {annex}.paragraphs %}}", style="Body Text")
+    doc.add_paragraph("{{ t }}", style="Body Text")
+    doc.add_paragraph("{%p endfor %}", style="Body Text")
+    body(annex)
+
+
+def build_dpa() -> Document:
+    doc = Document()
+    _styles(doc)
+    _numbering(doc)
+    _settings(doc)
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(25)
+    section.top_margin, section.bottom_margin = Mm(25), Mm(22)
+    _header_footer(section)
+
+    body = doc.paragraphs[0] if doc.paragraphs else None
+    if body is not None:
+        body._p.getparent().remove(body._p)
+    add = doc.add_paragraph
+    add("{{ title }}", style="Title")
+    add("{{ subtitle }}", style="Subtitle")
+    add("{{ between }}", style="Lead-in")
+    add("{%p for p in parties %}", style="Body Text")
+    add("{{ p.text }}", style="Body Text")
+    add("{{ p.designation }}", style="Designation")
+    add("{%p if not loop.last %}", style="Body Text")
+    add("{{ and }}", style="Parties Link")
+    add("{%p endif %}", style="Body Text")
+    add("{%p endfor %}", style="Body Text")
+    add("{{ together }}", style="Body Text")
+    add("{{ recitals_heading }}", style="Lead-in")
+    add("{%p for r in recitals %}", style="Body Text")
+    add("{{ r }}", style="Body Text")
+    add("{%p endfor %}", style="Body Text")
+    add("{{ agreed }}", style="Lead-in")
+
+    add("{%p for c in clauses %}", style="Body Text")
+    add("{{ c.title }}", style="Heading 1")
+    add("{%p for p in c.paragraphs %}", style="Body Text")
+    add("{%p if p.level == 2 %}", style="Body Text")
+    add("{{ p.text }}", style="Clause Sub")
+    add("{%p elif p.level == 0 %}", style="Body Text")
+    add("{{ p.text }}", style="Body Text")
+    add("{%p else %}", style="Body Text")
+    add("{{ p.text }}", style="Clause")
+    add("{%p endif %}", style="Body Text")
+    add("{%p endfor %}", style="Body Text")
+    add("{%p endfor %}", style="Body Text")
+
+    add("{%p for t in closing %}", style="Body Text")
+    add("{{ t }}", style="Body Text")
+    add("{%p endfor %}", style="Body Text")
+
+    signatures = doc.add_table(rows=3, cols=2)
+    signatures.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _cell_text(signatures.rows[0].cells[0], "{%tr for s in signatories %}")
+    left, right = signatures.rows[1].cells
+    _cell_text(left, "{{ signature.for }} {{ s.party }}", "Table Heading")
+    left.add_paragraph("{{ signature.by }} {{ s.name }}", style="Table Text")
+    left.add_paragraph("{{ signature.capacity }} {{ s.capacity }}", style="Table Text")
+    left.add_paragraph("{{ signature.date }}", style="Table Text")
+    _cell_text(right, "{{ signature.sign }}")
+    for _ in range(4):
+        right.add_paragraph("", style="Table Text")
+    _cell_text(signatures.rows[2].cells[0], "{%tr endfor %}")
+
+    _annex(doc, "parties", lambda a: _key_value_table(doc, f"{a}.rows"))
+    _annex(doc, "processing", lambda a: _key_value_table(doc, f"{a}.rows"))
+
+    def measures(_: str) -> None:
+        add("{%p for g in measure_groups %}", style="Body Text")
+        add("{{ g.title }}", style="Annex Subheading")
+        add("{%p for m in g.measures %}", style="Body Text")
+        add("{{ m }}", style="List Bullet")
+        add("{%p endfor %}", style="Body Text")
+        add("{%p endfor %}", style="Body Text")
+
+    _annex(doc, "measures", measures)
+
+    def sub_processors(annex: str) -> None:
+        add(f"{{%p if {annex}.empty %}}", style="Body Text")
+        add(f"{{{{ {annex}.empty }}}}", style="Body Text")
+        add("{%p else %}", style="Body Text")
+        _columns_table(doc, annex, 5)
+        add("{%p endif %}", style="Body Text")
+
+    _annex(doc, "sub_processors", sub_processors)
+    doc.core_properties.title = "Data Processing Agreement"
+    doc.core_properties.author = "Clausier"
+    return doc
+
+
+def main() -> int:
+    target = ROOT / "templates" / "dpa.docx"
+    build_dpa().save(target)
+    print(f"wrote {target.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
