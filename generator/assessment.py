@@ -274,7 +274,9 @@ def _health_hosting(answers: Answers, out: _Findings) -> None:
         h = answers.hosting
         hosts.append((h.provider, h.hds_certified, {h.storage_country, h.backup_country} - {None}))
     hosts += [
-        (s.name, s.hds_certified, {s.country}) for s in answers.sub_processors if s.hosts_data
+        (s.name, s.hds_certified, {s.country})
+        for s in answers.sub_processors
+        if s.hosts_health_data
     ]
     for name, certified, countries in hosts:
         if not certified:

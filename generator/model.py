@@ -227,13 +227,22 @@ class SubProcessor(Strict):
     address: Text
     contact: Text | None = Field(None, description="Contact e-mail or person.")
     country: Country = Field(description="Where it processes the data.")
-    hosts_data: bool = Field(False, description="Stores the personal data.")
+    hosts_data: bool = Field(False, description="Stores personal data of this agreement.")
+    hosts_health_data: bool = Field(
+        False, description="Stores health data: it must then be a certified health-data host."
+    )
     hds_certified: bool = False
     transfer_safeguard: Safeguard | None = Field(
         None, description="Ground for the transfer when the country is outside the EEA."
     )
 
     _country = field_validator("country")(_check_country)
+
+    @model_validator(mode="after")
+    def _health_data_is_data(self) -> SubProcessor:
+        if self.hosts_health_data and not self.hosts_data:
+            raise ValueError("hosts_health_data requires hosts_data: true")
+        return self
 
 
 class Transfer(Strict):

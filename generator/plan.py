@@ -241,7 +241,9 @@ def _measure_groups(answers: Answers, wording: Wording) -> list[dict[str, Any]]:
     return [
         {
             "title": _capitalised(label(category)),
-            "measures": [m.description for m in answers.security_measures if m.category is category],
+            "measures": [
+                m.description for m in answers.security_measures if m.category is category
+            ],
         }
         for category in MeasureCategory
         if any(m.category is category for m in answers.security_measures)

@@ -80,15 +80,13 @@ class Wording:
         )
         self.env = env
         self._template: Callable[[str], Template] = lru_cache(maxsize=None)(
-            lambda source: env.from_string(_tidy(source))
+            lambda source: env.from_string(_tidy(source, language))
         )
         self._expression: Callable[[str], Callable[..., object]] = lru_cache(maxsize=None)(
             partial(env.compile_expression, undefined_to_none=False)
         )
 
     def render(self, source: str, context: Mapping[str, object]) -> str:
-        if "{" not in source:
-            return source
         return self._template(source).render(context)
 
     def evaluate(self, expression: str, context: Mapping[str, object]) -> object:
@@ -98,6 +96,14 @@ class Wording:
         return not expression or bool(self.evaluate(expression, context))
 
 
-def _tidy(source: str) -> str:
-    """Folded YAML leaves double spaces around tags; they belong to the library, not the user."""
-    return re.sub(r" {2,}", " ", source).strip()
+def _tidy(source: str, language: Language) -> str:
+    """Library text as it should print, before any answer is inserted (user text is untouched).
+
+    Folded YAML leaves double spaces around tags. French typography wants a no-break space
+    inside « » and before : ; ? ! — lawyers may type ordinary spaces, the library sets them.
+    """
+    text = re.sub(r" {2,}", " ", source).strip()
+    if language is Language.FR:
+        text = re.sub(r" ([:;?!»])", "\u00a0\\1", text)
+        text = text.replace("« ", "«\u00a0")
+    return text

@@ -1,0 +1,49 @@
+"""Shared fixtures: the examples, built once per test session, and ways to read a .docx back."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TEXT_PARTS = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
+
+
+def docx_paragraphs(path: Path) -> list[str]:
+    """Every paragraph's text — body, tables, headers and footers — runs joined."""
+    out: list[str] = []
+    with zipfile.ZipFile(path) as package:
+        for name in sorted(n for n in package.namelist() if _TEXT_PARTS.match(n)):
+            root = etree.fromstring(package.read(name))
+            for paragraph in root.iter(f"{W}p"):
+                out.append("".join(t.text or "" for t in paragraph.iter(f"{W}t")))
+    return out
+
+
+def docx_text(path: Path) -> str:
+    return "\n".join(docx_paragraphs(path))
+
+
+def run_cli(*args: str | Path) -> int:
+    return main([str(a) for a in args])
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every example built in French and English, once for the whole session."""
+    out = tmp_path_factory.mktemp("demo")
+    assert run_cli("demo", "--out", out) == 0
+    return out
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,169 @@
+"""The legal rules: each finding fires on a crafted case, and blockers stop the build."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import docx_text, run_cli, write
+from test_answers import MINIMAL
+
+from generator.answers import load_answers
+from generator.assessment import DocumentKind, Severity, assess
+from generator.model import Answers, Language
+
+
+def _answers(**changes: Any) -> Answers:
+    data = yaml.safe_load(MINIMAL)
+    for dotted, value in changes.items():
+        *parents, last = dotted.split("__")
+        target = data
+        for key in parents:
+            target = target[int(key)] if key.isdigit() else target[key]
+        target[last] = value
+    return Answers.model_validate(data)
+
+
+def _codes(answers: Answers) -> dict[str, Severity]:
+    return {f.code: f.severity for f in assess(answers).findings}
+
+
+def test_minimal_case_has_no_blocker() -> None:
+    result = assess(_answers())
+    assert result.documents == (DocumentKind.DPA,)
+    assert not result.blockers
+    assert result.roles == {"chu": ("controller",), "vendor": ("processor",)}
+
+
+def test_health_data_with_uncertified_host_is_blocked() -> None:
+    codes = _codes(_answers(hosting__hds_certified=False))
+    assert codes["HDS_NOT_CERTIFIED"] is Severity.BLOCKER
+
+
+def test_uncertified_sub_processor_storing_health_data_is_blocked() -> None:
+    sub = {
+        "name": "Cheap Cloud",
+        "service": "stockage",
+        "address": "Lille",
+        "country": "FR",
+        "hosts_data": True,
+        "hosts_health_data": True,
+        "hds_certified": False,
+    }
+    assert _codes(_answers(sub_processors=[sub]))["HDS_NOT_CERTIFIED"] is Severity.BLOCKER
+
+
+def test_no_hds_rule_without_health_data() -> None:
+    answers = _answers(hosting__hds_certified=False, processing__data_categories=["contact"])
+    assert "HDS_NOT_CERTIFIED" not in _codes(answers)
+
+
+def test_hds_storage_outside_eea_is_blocked() -> None:
+    codes = _codes(_answers(hosting__storage_country="US"))
+    assert codes["HDS_OUTSIDE_EEA"] is Severity.BLOCKER
+    # Storage in the US is also a transfer, and none was given a ground.
+    assert codes["TRANSFER_NO_SAFEGUARD"] is Severity.BLOCKER
+
+
+def test_transfer_without_safeguard_is_blocked() -> None:
+    transfer = {"recipient": "Support Inc.", "country": "IN", "purpose": "support"}
+    assert _codes(_answers(transfers=[transfer]))["TRANSFER_NO_SAFEGUARD"] is Severity.BLOCKER
+    transfer["safeguard"] = "scc_2021_914"
+    assert "TRANSFER_NO_SAFEGUARD" not in _codes(_answers(transfers=[transfer]))
+
+
+def test_sub_processor_outside_eea_points_to_the_transfer() -> None:
+    sub = {
+        "name": "HelpDesk Corp",
+        "service": "support",
+        "address": "Austin",
+        "country": "US",
+        "transfer_safeguard": "scc_2021_914",
+    }
+    answers = _answers(sub_processors=[sub])
+    result = assess(answers)
+    finding = next(f for f in result.findings if f.code == "SUBPROCESSOR_OUTSIDE_EEA")
+    assert "HelpDesk Corp" in finding.message and "États-Unis" in finding.message
+    assert [t.recipient for t in result.outside_eea_transfers] == ["HelpDesk Corp"]
+    del sub["transfer_safeguard"]
+    assert _codes(_answers(sub_processors=[sub]))["TRANSFER_NO_SAFEGUARD"] is Severity.BLOCKER
+
+
+def test_missing_controller_dpo_is_a_warning() -> None:
+    data = yaml.safe_load(MINIMAL)
+    del data["parties"][0]["dpo"]
+    codes = _codes(Answers.model_validate(data))
+    assert codes["DPO_MISSING"] is Severity.WARNING
+
+
+def test_processor_deciding_purposes_is_a_warning() -> None:
+    finding = next(
+        f
+        for f in assess(_answers(parties__1__determines_purposes=True)).findings
+        if f.code == "PROCESSOR_DECIDES"
+    )
+    assert finding.severity is Severity.WARNING and finding.articles == ("GDPR 28(10)",)
+
+
+def test_messages_follow_the_language() -> None:
+    answers = _answers(hosting__hds_certified=False)
+    fr = next(f for f in assess(answers, Language.FR).findings if f.code == "HDS_NOT_CERTIFIED")
+    en = next(f for f in assess(answers, Language.EN).findings if f.code == "HDS_NOT_CERTIFIED")
+    assert "n'est pas certifié" in fr.message and "is not a certified" in en.message
+
+
+def test_two_processors_block_the_dpa() -> None:
+    data = yaml.safe_load(MINIMAL)
+    data["parties"][0]["roles"] = ["processor"]
+    result = assess(Answers.model_validate(data))
+    assert result.documents == ()
+    assert [f.code for f in result.blockers] == ["DPA_ROLES"]
+
+
+def test_assess_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    answers = write(
+        tmp_path / "a.yaml", MINIMAL.replace("hds_certified: true", "hds_certified: false")
+    )
+    assert run_cli("assess", answers, "--json") == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result["documents"] == ["dpa"]
+    assert result["roles"] == {"chu": ["controller"], "vendor": ["processor"]}
+    assert result["research_route"] is None
+    blocker = next(f for f in result["findings"] if f["code"] == "HDS_NOT_CERTIFIED")
+    assert blocker["severity"] == "blocker" and blocker["articles"] == ["CSP L.1111-8"]
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        (("hds_certified: true", "hds_certified: false"), "HDS_NOT_CERTIFIED"),
+        (("storage_country: FR", "storage_country: US"), "HDS_OUTSIDE_EEA"),
+        (
+            (
+                "security_measures:",
+                "transfers:\n  - {recipient: X, country: IN, purpose: y}\nsecurity_measures:",
+            ),
+            "TRANSFER_NO_SAFEGUARD",
+        ),
+    ],
+)
+def test_build_refuses_blockers_unless_draft(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: tuple[str, str], code: str
+) -> None:
+    answers = write(tmp_path / "a.yaml", MINIMAL.replace(*change))
+    out = tmp_path / "out"
+    assert run_cli("build", answers, "--out", out) == 1
+    assert code in capsys.readouterr().err
+    assert not out.exists() or not any(out.iterdir())
+
+    assert run_cli("build", answers, "--out", out, "--draft") == 0
+    (document,) = out.glob("*.docx")
+    assert "PROJET – NE PAS SIGNER" in docx_text(document)
+
+
+def test_load_answers_then_assess_is_pure(tmp_path: Path) -> None:
+    answers = load_answers(write(tmp_path / "a.yaml", MINIMAL))
+    assert assess(answers) == assess(answers)

@@ -1,0 +1,137 @@
+"""Building documents: every example in both languages, read back and checked as a lawyer would."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, docx_paragraphs, docx_text, run_cli, write
+from docx_check import check_docx, leftover_template_tags
+from test_answers import MINIMAL
+
+from generator.answers import load_answers
+from generator.checks import ART28_ELEMENTS
+from generator.library import default_library
+from generator.model import Language
+from generator.wording import format_date
+
+CASES = [(example, language) for example in EXAMPLES for language in Language]
+
+
+def _built(demo_dir: Path, example: Path, language: Language) -> Path:
+    answers = load_answers(example)
+    processor = next(p for p in answers.parties if "processor" in p.roles)
+    from generator.plan import slug
+
+    (document,) = demo_dir.glob(f"*-{slug(processor.name)}-{language.value}.docx")
+    return document
+
+
+def test_demo_builds_three_examples_in_two_languages(demo_dir: Path) -> None:
+    assert len(EXAMPLES) >= 3
+    assert len(list(demo_dir.glob("*.docx"))) == 2 * len(EXAMPLES)
+
+
+@pytest.mark.parametrize(("example", "language"), CASES, ids=lambda c: getattr(c, "name", c))
+def test_example_reads_as_a_complete_agreement(
+    demo_dir: Path, example: Path, language: Language
+) -> None:
+    document = _built(demo_dir, example, language)
+    answers = load_answers(example)
+    text = docx_text(document)
+    paragraphs = docx_paragraphs(document)
+
+    library = default_library()
+    clauses = library.documents["dpa"].clauses
+    for element, description in ART28_ELEMENTS.items():
+        titles = [c.spec.title.in_(language) for c in clauses if element in c.spec.covers]
+        assert any(t in paragraphs for t in titles), f"Art. {element} ({description}) missing"
+
+    for party in answers.parties:
+        assert party.name in text
+        assert party.signatory.name in text
+    for sub in answers.sub_processors:
+        assert sub.name in text
+    for measure in answers.security_measures:
+        assert measure.description in text
+
+    if answers.signature.date:
+        assert format_date(answers.signature.date, language) in text
+    if language is Language.FR:
+        assert "IL A ÉTÉ CONVENU CE QUI SUIT" in text and "Article" in text
+    else:
+        assert "IT IS AGREED AS FOLLOWS" in text and " shall " in text
+    assert "None" not in text
+    assert "{{" not in text and "{%" not in text and "%}" not in text
+
+
+@pytest.mark.parametrize(("example", "language"), CASES, ids=lambda c: getattr(c, "name", c))
+def test_example_passes_the_structure_check(
+    demo_dir: Path, example: Path, language: Language
+) -> None:
+    assert check_docx(_built(demo_dir, example, language)) == []
+
+
+def test_dates_are_written_as_contracts_write_them() -> None:
+    first = dt.date(2027, 3, 1)
+    assert format_date(first, Language.FR) == "1er mars 2027"
+    assert format_date(first, Language.EN) == "1 March 2027"
+    assert format_date(dt.date(2027, 11, 28), Language.FR) == "28 novembre 2027"
+
+
+def test_user_text_comes_out_exactly_as_typed(tmp_path: Path) -> None:
+    name = "Dupont & Fils <SARL> {{ 7*7 }}"
+    answers = write(
+        tmp_path / "a.yaml",
+        MINIMAL.replace("name: Santé Cloud", f'name: "{name}"').replace(
+            "provider: Santé Cloud", "provider: \"{% raw %}R&D 'Cloud'\""
+        ),
+    )
+    for language in ("fr", "en"):
+        out = tmp_path / language
+        assert run_cli("build", answers, "--out", out, "--lang", language) == 0
+        (document,) = out.glob("*.docx")
+        text = docx_text(document)
+        assert name in text
+        assert "Dupont & Fils <SARL> 49" not in text
+        assert "{% raw %}R&D 'Cloud'" in text
+        assert check_docx(document, template_tags=False) == []
+        assert leftover_template_tags(document, allowed=[name, "{% raw %}R&D 'Cloud'"]) == []
+
+
+def test_existing_document_is_not_overwritten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = write(tmp_path / "a.yaml", MINIMAL)
+    out = tmp_path / "out"
+    assert run_cli("build", answers, "--out", out) == 0
+    (document,) = out.glob("*.docx")
+    document.write_bytes(b"signed version")
+
+    assert run_cli("build", answers, "--out", out) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert document.read_bytes() == b"signed version"
+    assert [p.name for p in out.iterdir()] == [document.name]  # no temporary left behind
+
+    assert run_cli("build", answers, "--out", out, "--force") == 0
+    assert document.read_bytes().startswith(b"PK")
+
+
+def test_same_answers_give_the_same_file(tmp_path: Path) -> None:
+    answers = write(tmp_path / "a.yaml", MINIMAL)
+    assert run_cli("build", answers, "--out", tmp_path / "one") == 0
+    assert run_cli("build", answers, "--out", tmp_path / "two") == 0
+    (one,), (two,) = (tmp_path / "one").glob("*.docx"), (tmp_path / "two").glob("*.docx")
+    assert docx_text(one) == docx_text(two)
+
+
+def test_language_is_tagged_for_spell_checking(demo_dir: Path) -> None:
+    import zipfile
+
+    for document in demo_dir.glob("*.docx"):
+        styles = zipfile.ZipFile(document).read("word/styles.xml").decode()
+        expected = "fr-FR" if document.stem.endswith("-fr") else "en-GB"
+        assert f'w:lang w:val="{expected}"' in styles
+        settings = zipfile.ZipFile(document).read("word/settings.xml").decode()
+        assert "proofState" not in settings

@@ -1,0 +1,92 @@
+"""`clausier check` proves the clause library whole, and catches what a careless edit breaks."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_cli
+
+from generator.checks import check_library
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    copy = tmp_path / "clauses"
+    shutil.copytree(ROOT / "clauses", copy)
+    return copy
+
+
+def _edit(file: Path, old: str, new: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {file.name}"
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _clause(library: Path, stem: str) -> Path:
+    (file,) = library.glob(f"dpa/*-{stem}.yaml")
+    return file
+
+
+def test_shipped_library_is_sound(capsys: pytest.CaptureFixture[str]) -> None:
+    assert check_library(ROOT / "clauses") == []
+    assert run_cli("check") == 0
+
+
+def test_missing_english_text_is_reported(library: Path) -> None:
+    file = _clause(library, "confidentiality")
+    lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
+    # Drop the English of the clause title.
+    start = next(i for i, line in enumerate(lines) if line.startswith("title:"))
+    en = next(i for i in range(start, len(lines)) if lines[i].strip().startswith("en:"))
+    del lines[en]
+    file.write_text("".join(lines), encoding="utf-8")
+    (problem,) = check_library(library)
+    assert problem == f"{file}:{start + 1}: title.en: required field missing"
+
+
+def test_unknown_placeholder_is_reported(library: Path) -> None:
+    file = _clause(library, "breach")
+    _edit(file, "options.breach_notice_hours", "options.breach_hours")
+    problems = check_library(library)
+    assert any(
+        str(file) in p and "unknown placeholder 'options.breach_hours'" in p for p in problems
+    ), problems
+
+
+def test_stale_translation_is_reported(library: Path) -> None:
+    file = _clause(library, "breach")
+    text = file.read_text(encoding="utf-8")
+    en = text.index("\n    en:", text.index("options.breach_notice_hours"))
+    file.write_text(
+        text[:en] + text[en:].replace("options.breach_notice_hours | words", "'24'", 1),
+        encoding="utf-8",
+    )
+    assert any("different placeholders" in p for p in check_library(library))
+
+
+def test_invalid_condition_is_reported(library: Path) -> None:
+    file = _clause(library, "hds")
+    _edit(file, "when: ", "when: processing.health_data and and ")
+    assert any(str(file) in p and "condition" in p for p in check_library(library))
+
+
+def test_uncovered_article_28_element_is_reported(library: Path) -> None:
+    file = _clause(library, "confidentiality")
+    _edit(file, '"28(3)(b)"', '"28(3)(a)"')
+    problems = check_library(library)
+    assert any("28(3)(b)" in p and "no clause covers" in p for p in problems), problems
+
+
+def test_missing_label_is_reported(library: Path) -> None:
+    _edit(library / "labels.yaml", "  nir:", "  nir_typo:")
+    assert any("DataCategory.nir: no label" in p for p in check_library(library))
+
+
+def test_check_command_exits_2_on_a_broken_library(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _edit(_clause(library, "breach"), "options.breach_notice_hours", "options.nope")
+    assert run_cli("check", "--clauses", library) == 2
+    assert "options.nope" in capsys.readouterr().err
