@@ -109,6 +109,14 @@ _MESSAGES: dict[str, tuple[Severity, tuple[str, ...], str, str]] = {
         "Sub-processor {recipient} processes the data in {country}: this is a transfer outside "
         "the EEA, set out in the transfers clause ({safeguard}).",
     ),
+    "GOVERNING_LAW": (
+        Severity.BLOCKER,
+        ("GDPR 28(3)",),
+        "Le contrat de sous-traitance doit être régi par le droit de l'Union ou d'un État "
+        "membre ; le droit choisi ({country}) ne l'est pas.",
+        "A processing agreement must be governed by Union or Member State law; the law chosen "
+        "({country}) is not.",
+    ),
     "DEROGATION_TRANSFER": (
         Severity.WARNING,
         ("GDPR 49",),
@@ -199,6 +207,12 @@ class _Findings:
 def outside_eea_transfers(answers: Answers, language: Language) -> tuple[Transfer, ...]:
     """Every flow of data out of the EEA: declared transfers, sub-processors, storage."""
     found = [t for t in answers.transfers if not in_eea(t.country)]
+    # A processor established outside the EEA receives the data itself: that is a transfer.
+    found += [
+        Transfer(recipient=p.name, country=p.country, purpose=answers.processing.subject_matter)
+        for p in answers.parties_with(Role.PROCESSOR)
+        if not in_eea(p.country) and not any(t.recipient == p.name for t in found)
+    ]
     found += [
         Transfer(
             recipient=s.name, country=s.country, purpose=s.service, safeguard=s.transfer_safeguard
@@ -242,6 +256,8 @@ def assess(answers: Answers, language: Language | None = None) -> Assessment:
         _health_governance(answers, controllers, out)
     transfers = outside_eea_transfers(answers, language)
     _transfers(answers, transfers, out)
+    if not in_eea(answers.options.governing_law):
+        out.add("GOVERNING_LAW", country=out.country(answers.options.governing_law))
     if answers.options.breach_notice_hours > 48:
         out.add("BREACH_DELAY_LONG", hours=answers.options.breach_notice_hours)
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from . import model
 from .library import Bilingual, DocumentLibrary, Library, Paragraph, load_library
 from .plan import context_types
-from .wording import FILTERS, Wording
+from .wording import FILTERS, UNITS, Wording
 from .yamlfile import InputError, Located, PathKey, format_path, read_yaml
 
 # LEGAL.md section 1: what every processing agreement must contain, by the code clauses use
@@ -135,6 +135,10 @@ class _TextChecker:
         for node in tree.find_all(nodes.Filter):
             if node.name not in FILTERS and node.name not in _BUILTIN_FILTERS:
                 problems.append(f"unknown filter '{node.name}'")
+            if node.name == "words" and node.args:
+                unit = node.args[0]
+                if not isinstance(unit, nodes.Const) or unit.value not in UNITS:
+                    problems.append(f"words: the unit must be one of {', '.join(UNITS)}")
         return used, sorted(set(problems))
 
     @staticmethod

@@ -35,11 +35,35 @@ def format_date(value: dt.date, language: Language) -> str:
     return babel_format(value, "d MMMM y", locale="en_GB")
 
 
-def number_in_words(value: int, language: Language) -> str:
-    """« vingt-quatre (24) », "twenty-four (24)": words and figures, as contracts state delays."""
+# Units a quantity may be counted in: (singular, plural, feminine) per language.
+UNITS: dict[str, dict[Language, tuple[str, str, bool]]] = {
+    "hour": {Language.FR: ("heure", "heures", True), Language.EN: ("hour", "hours", False)},
+    "day": {Language.FR: ("jour", "jours", False), Language.EN: ("day", "days", False)},
+    "working_day": {
+        Language.FR: ("jour ouvré", "jours ouvrés", False),
+        Language.EN: ("working day", "working days", False),
+    },
+    "month": {Language.FR: ("mois", "mois", False), Language.EN: ("month", "months", False)},
+    "audit": {Language.FR: ("audit", "audits", False), Language.EN: ("audit", "audits", False)},
+    "original": {
+        Language.FR: ("exemplaire original", "exemplaires originaux", False),
+        Language.EN: ("original", "originals", False),
+    },
+}
+
+
+def number_in_words(value: int, language: Language, unit: str | None = None) -> str:
+    """Words and figures, as contracts state delays: « vingt et une (21) heures »,
+    "twenty-four (24) hours", "one (1) day" — with the unit agreed in number and gender."""
     from num2words import num2words
 
-    return f"{num2words(value, lang=language.value)} ({value})"
+    words = num2words(value, lang=language.value)
+    if unit is None:
+        return f"{words} ({value})"
+    singular, plural, feminine = UNITS[unit][language]
+    if feminine and words.endswith("un"):
+        words += "e"  # « vingt et une heures », « une heure »
+    return f"{words} ({value}) {singular if value == 1 else plural}"
 
 
 def make_label(labels: Labels, language: Language) -> Callable[[object], str]:
@@ -73,7 +97,7 @@ class Wording:
         label = make_label(labels, language)
         env.filters.update(
             date=lambda d: format_date(d, language),
-            words=lambda n: number_in_words(n, language),
+            words=lambda n, unit=None: number_in_words(n, language, unit),
             country=lambda c: country_name(c, language.value),
             label=label,
             enumerate=lambda xs: enumerate_words((label(x) for x in xs), language),

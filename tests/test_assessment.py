@@ -167,3 +167,23 @@ def test_build_refuses_blockers_unless_draft(
 def test_load_answers_then_assess_is_pure(tmp_path: Path) -> None:
     answers = load_answers(write(tmp_path / "a.yaml", MINIMAL))
     assert assess(answers) == assess(answers)
+
+
+def test_law_outside_the_eea_is_blocked() -> None:
+    assert _codes(_answers(options__governing_law="US"))["GOVERNING_LAW"] is Severity.BLOCKER
+    assert "GOVERNING_LAW" not in _codes(_answers(options__governing_law="DE"))
+
+
+def test_processor_outside_the_eea_is_a_transfer() -> None:
+    answers = _answers(parties__1__country="CH", hosting=None)
+    assert _codes(answers)["TRANSFER_NO_SAFEGUARD"] is Severity.BLOCKER
+    transfer = {
+        "recipient": "Santé Cloud",
+        "country": "CH",
+        "purpose": "service",
+        "safeguard": "adequacy",
+        "details": "décision d'adéquation Suisse",
+    }
+    result = assess(_answers(parties__1__country="CH", hosting=None, transfers=[transfer]))
+    assert not result.blockers
+    assert [t.recipient for t in result.outside_eea_transfers] == ["Santé Cloud"]

@@ -13,9 +13,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES
 
 from generator.answers import load_answers
-from conftest import EXAMPLES
 
 
 def _tools() -> tuple[str, str]:

@@ -225,15 +225,22 @@ def _repeat_header(row) -> None:
     tr_pr.append(OxmlElement("w:tblHeader"))
 
 
+def _widths(table, centimetres: tuple[float, ...]) -> None:
+    """Fixed column widths, in the grid (LibreOffice reads it) and in every cell (Word does)."""
+    table.autofit = False
+    for column, width in zip(table.columns, centimetres):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, centimetres):
+            cell.width = Cm(width)
+
+
 def _key_value_table(doc, rows: str) -> None:
     """A two-column label/value table; rows flagged `header` span both columns, shaded."""
     table = doc.add_table(rows=7, cols=2)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    widths = (Cm(5), Cm(11))
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths):
-            cell.width = width
+    _widths(table, (5, 11))
     tags = {
         0: f"{{%tr for r in {rows} %}}",
         1: "{%tr if r.header %}",
@@ -250,10 +257,11 @@ def _key_value_table(doc, rows: str) -> None:
     _cell_text(table.rows[4].cells[1], "{{ r.value }}")
 
 
-def _columns_table(doc, annex: str, columns: int) -> None:
-    table = doc.add_table(rows=4, cols=columns)
+def _columns_table(doc, annex: str, widths: tuple[float, ...]) -> None:
+    table = doc.add_table(rows=4, cols=len(widths))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, widths)
     for i, cell in enumerate(table.rows[0].cells):
         _cell_text(cell, f"{{{{ {annex}.headers[{i}] }}}}", "Table Heading")
         _shade(cell)
@@ -324,6 +332,7 @@ def build_dpa() -> Document:
 
     signatures = doc.add_table(rows=3, cols=2)
     signatures.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(signatures, (8, 8))
     _cell_text(signatures.rows[0].cells[0], "{%tr for s in signatories %}")
     left, right = signatures.rows[1].cells
     _cell_text(left, "{{ signature.for }} {{ s.party }}", "Table Heading")
@@ -352,7 +361,7 @@ def build_dpa() -> Document:
         add(f"{{%p if {annex}.empty %}}", style="Body Text")
         add(f"{{{{ {annex}.empty }}}}", style="Body Text")
         add("{%p else %}", style="Body Text")
-        _columns_table(doc, annex, 5)
+        _columns_table(doc, annex, (3.8, 4.6, 2.2, 2.4, 3.0))
         add("{%p endif %}", style="Body Text")
 
     _annex(doc, "sub_processors", sub_processors)
