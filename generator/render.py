@@ -100,7 +100,7 @@ def _set_properties(document, plan: DocumentPlan) -> None:
     props.author = "Clausier"
     props.last_modified_by = f"Clausier {__version__}"
     props.language = _LANG_TAG[plan.language]
-    props.keywords = ", ".join(c.id for c in plan.clauses)
+    props.keywords = "RGPD, GDPR, article 28"
     props.comments = f"Clausier {__version__}"
     props.revision = 1
     props.created = props.modified = _FIXED_TIME
