@@ -106,6 +106,10 @@ def _styles(doc) -> None:
     centred.font.bold = True
     centred.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
+    closing = _paragraph_style(doc, "Closing", "Body Text")
+    closing.paragraph_format.space_before = Pt(18)
+    closing.paragraph_format.keep_with_next = True
+
     designation = _paragraph_style(doc, "Designation", "Body Text")
     designation.paragraph_format.left_indent = Cm(1.25)
 
@@ -327,7 +331,7 @@ def build_dpa() -> Document:
     add("{%p endfor %}", style="Body Text")
 
     add("{%p for t in closing %}", style="Body Text")
-    add("{{ t }}", style="Body Text")
+    add("{{ t }}", style="Closing")
     add("{%p endfor %}", style="Body Text")
 
     signatures = doc.add_table(rows=3, cols=2)
