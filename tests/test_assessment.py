@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import docx_text, run_cli, write
+from docx_check import check_docx
 from test_answers import MINIMAL
 
 from generator.answers import load_answers
@@ -162,6 +163,7 @@ def test_build_refuses_blockers_unless_draft(
     assert run_cli("build", answers, "--out", out, "--draft") == 0
     (document,) = out.glob("*.docx")
     assert "PROJET – NE PAS SIGNER" in docx_text(document)
+    assert check_docx(document) == []
 
 
 def test_load_answers_then_assess_is_pure(tmp_path: Path) -> None:
