@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .model import FORMAT_VERSION, Answers
-from .yamlfile import InputError, Located, read_yaml, validation_error
+from .yamlfile import InputError, Located, format_path, read_yaml, validation_error
 
 
 def load_answers(file: str | Path) -> Answers:
@@ -28,6 +28,16 @@ def validate_answers(located: Located) -> Answers:
             f"this Clausier reads format version {FORMAT_VERSION}, not {version!r}",
         )
     try:
-        return Answers.model_validate(data)
+        answers = Answers.model_validate(data)
     except ValidationError as exc:
         raise validation_error(located, exc) from None
+    known = {p.id for p in answers.parties}
+    for path, party_id in answers.party_references():
+        if party_id not in known:
+            raise InputError(
+                located.file,
+                located.line_of(path),
+                format_path(path),
+                f"no party has the id '{party_id}' (known: {', '.join(sorted(known))})",
+            )
+    return answers

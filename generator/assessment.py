@@ -1,7 +1,8 @@
 """The legal reasoning: from the answers to the documents due, the roles and the findings.
 
-A pure function of the answers. Every rule lives here, once, with the article it applies and
-its message in both languages; the documents and the command line only report what it decides.
+A pure function of the answers. Every rule lives here or, for research formalities, in
+research.py, once, with the article it applies and its message in both languages; the documents
+and the command line only report what it decides.
 """
 
 from __future__ import annotations
@@ -9,39 +10,48 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from .geography import country_name, in_eea
-from .model import Answers, Language, MeasureCategory, Role, Safeguard, Transfer
+from .findings import Finding, Findings, Message, Severity
+from .geography import in_eea
+from .model import (
+    Answers,
+    Language,
+    MeasureCategory,
+    Participation,
+    Party,
+    Role,
+    Route,
+    Safeguard,
+    Transfer,
+)
+from .research import MESSAGES as RESEARCH_MESSAGES
+from .research import assess_research, research_parties, research_roles
 
-
-class Severity(str, Enum):
-    BLOCKER = "blocker"
-    WARNING = "warning"
-    INFO = "info"
+__all__ = ["Assessment", "DocumentDue", "DocumentKind", "Finding", "Severity", "assess"]
 
 
 class DocumentKind(str, Enum):
+    """Each kind has its clause library folder and its Word template of the same name."""
+
     DPA = "dpa"
+    PROTOCOL_ANNEX = "protocol-annex"
+    JOINT_CONTROLLERS = "joint-controllers"
 
 
 @dataclass(frozen=True)
-class Finding:
-    severity: Severity
-    code: str
-    message: str
-    articles: tuple[str, ...]
+class DocumentDue:
+    """One document to build: its kind and the parties it concerns, in order (for a DPA, the
+    controller then the processor; for a joint-controller arrangement, the joint controllers)."""
+
+    kind: DocumentKind
+    parties: tuple[str, ...]
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "severity": self.severity.value,
-            "code": self.code,
-            "message": self.message,
-            "articles": list(self.articles),
-        }
+        return {"kind": self.kind.value, "parties": list(self.parties)}
 
 
 @dataclass(frozen=True)
 class Assessment:
-    documents: tuple[DocumentKind, ...]
+    documents: tuple[DocumentDue, ...]
     roles: dict[str, tuple[Role, ...]]
     findings: tuple[Finding, ...]
     outside_eea_transfers: tuple[Transfer, ...] = field(default=())
@@ -51,9 +61,13 @@ class Assessment:
     def blockers(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity is Severity.BLOCKER)
 
+    def parties_with(self, answers: Answers, *roles: Role) -> list[Party]:
+        return [p for p in answers.parties if set(roles) & set(self.roles[p.id])]
+
     def as_dict(self) -> dict[str, object]:
         return {
-            "documents": [d.value for d in self.documents],
+            "documents": list(dict.fromkeys(d.kind.value for d in self.documents)),
+            "document_set": [d.as_dict() for d in self.documents],
             "roles": {pid: [r.value for r in roles] for pid, roles in self.roles.items()},
             "research_route": self.research_route,
             "findings": [f.as_dict() for f in self.findings],
@@ -61,7 +75,7 @@ class Assessment:
 
 
 # Each finding's message, French and English side by side; {fields} are filled by the rule.
-_MESSAGES: dict[str, tuple[Severity, tuple[str, ...], str, str]] = {
+_MESSAGES: dict[str, Message] = {
     "DPA_ROLES": (
         Severity.BLOCKER,
         ("GDPR 28(3)",),
@@ -188,44 +202,35 @@ _HOSTING_PURPOSE = {Language.FR: "hébergement des données", Language.EN: "host
 _NO_SAFEGUARD = {Language.FR: "sans fondement", Language.EN: "no ground given"}
 
 
-class _Findings:
-    """Collects findings, writing each message in the document language."""
-
-    def __init__(self, language: Language):
-        self.language = language
-        self.items: list[Finding] = []
-
-    def add(self, code: str, **fields: object) -> None:
-        severity, articles, fr, en = _MESSAGES[code]
-        text = fr if self.language is Language.FR else en
-        self.items.append(Finding(severity, code, text.format(**fields), articles))
-
-    def country(self, code: str) -> str:
-        return country_name(code, self.language.value)
-
-
-def outside_eea_transfers(answers: Answers, language: Language) -> tuple[Transfer, ...]:
-    """Every flow of data out of the EEA: declared transfers, sub-processors, storage."""
+def outside_eea_transfers(
+    answers: Answers, roles: dict[str, tuple[Role, ...]], language: Language
+) -> tuple[Transfer, ...]:
+    """Every flow of data out of the EEA: declared transfers, processors and sub-processors
+    established outside it, storage outside it, research data flows to a third country."""
     found = [t for t in answers.transfers if not in_eea(t.country)]
+
+    def undeclared(name: str, country: str) -> bool:
+        return not in_eea(country) and not any(
+            t.recipient == name and t.country == country for t in found
+        )
+
     # A processor established outside the EEA receives the data itself: that is a transfer.
     found += [
         Transfer(recipient=p.name, country=p.country, purpose=answers.processing.subject_matter)
-        for p in answers.parties_with(Role.PROCESSOR)
-        if not in_eea(p.country) and not any(t.recipient == p.name for t in found)
+        for p in answers.parties
+        if Role.PROCESSOR in roles[p.id] and undeclared(p.name, p.country)
     ]
     found += [
         Transfer(
             recipient=s.name, country=s.country, purpose=s.service, safeguard=s.transfer_safeguard
         )
         for s in answers.sub_processors
-        if not in_eea(s.country)
+        if undeclared(s.name, s.country)
     ]
     hosting = answers.hosting
     if hosting:
-        for country in {hosting.storage_country, hosting.backup_country} - {None}:
-            if not in_eea(country) and not any(
-                t.country == country and t.recipient == hosting.provider for t in found
-            ):
+        for country in sorted({hosting.storage_country, hosting.backup_country} - {None}):
+            if undeclared(hosting.provider, country):
                 found.append(
                     Transfer(
                         recipient=hosting.provider,
@@ -233,46 +238,90 @@ def outside_eea_transfers(answers: Answers, language: Language) -> tuple[Transfe
                         purpose=_HOSTING_PURPOSE[language],
                     )
                 )
+    if answers.research:
+        for flow in answers.research.data_flows:
+            recipient = answers.party(flow.recipient).name
+            if undeclared(recipient, flow.country):
+                found.append(Transfer(recipient=recipient, country=flow.country, purpose=flow.data))
     return tuple(found)
 
 
 def assess(answers: Answers, language: Language | None = None) -> Assessment:
+    from .library import default_labels
+
     language = language or answers.language
-    out = _Findings(language)
-    controllers = answers.parties_with(Role.CONTROLLER)
-    processors = answers.parties_with(Role.PROCESSOR)
+    out = Findings(language, {**_MESSAGES, **RESEARCH_MESSAGES})
+    roles = research_roles(answers)
+    controllers = [p for p in answers.parties if Role.CONTROLLER in roles[p.id]]
+    processors = [p for p in answers.parties if Role.PROCESSOR in roles[p.id]]
 
-    documents: list[DocumentKind] = []
-    if not processors:
-        out.add("NO_PROCESSOR")
-    elif len(controllers) != 1 or len(processors) != 1:
-        out.add("DPA_ROLES", controllers=len(controllers), processors=len(processors))
+    route = None
+    if answers.research:
+        labels = default_labels()
+
+        def words(enum: Enum) -> str:
+            return labels[type(enum).__name__][enum.value][language.value]
+
+        participation = {p: words(p) for p in Participation}
+        route = assess_research(answers, participation, words(answers.research.lawful_basis), out)
+        documents = _research_documents(answers, roles, route)
     else:
-        documents.append(DocumentKind.DPA)
+        documents = _partnership_documents(controllers, processors, out)
 
-    _processor_decisions(answers, out)
+    _processor_decisions(processors, out)
     if answers.processing.health_data:
         _health_hosting(answers, out)
         _health_governance(answers, controllers, out)
-    transfers = outside_eea_transfers(answers, language)
+    transfers = outside_eea_transfers(answers, roles, language)
     _transfers(answers, transfers, out)
     if not in_eea(answers.options.governing_law):
         out.add("GOVERNING_LAW", country=out.country(answers.options.governing_law))
     if answers.options.breach_notice_hours > 48:
         out.add("BREACH_DELAY_LONG", hours=answers.options.breach_notice_hours)
 
-    order = list(Severity)
-    findings = sorted(out.items, key=lambda f: order.index(f.severity))
     return Assessment(
         documents=tuple(documents),
-        roles={p.id: tuple(p.roles) for p in answers.parties},
-        findings=tuple(findings),
+        roles=roles,
+        findings=out.sorted(),
         outside_eea_transfers=transfers,
+        research_route=route.value if route else None,
     )
 
 
-def _processor_decisions(answers: Answers, out: _Findings) -> None:
-    for party in answers.parties_with(Role.PROCESSOR):
+def _partnership_documents(
+    controllers: list[Party], processors: list[Party], out: Findings
+) -> list[DocumentDue]:
+    if not processors:
+        out.add("NO_PROCESSOR")
+        return []
+    if len(controllers) != 1 or len(processors) != 1:
+        out.add("DPA_ROLES", controllers=len(controllers), processors=len(processors))
+        return []
+    return [DocumentDue(DocumentKind.DPA, (controllers[0].id, processors[0].id))]
+
+
+def _research_documents(
+    answers: Answers, roles: dict[str, tuple[Role, ...]], route: Route
+) -> list[DocumentDue]:
+    """The protocol annex always; the Art. 26 arrangement between joint controllers; a DPA
+    between the sponsor and each of its processors (CROs, centres acting for it)."""
+    r = answers.research
+    assert r is not None
+    documents = [DocumentDue(DocumentKind.PROTOCOL_ANNEX, (r.sponsor,))]
+    joint = [p.id for p in answers.parties if Role.JOINT_CONTROLLER in roles[p.id]]
+    if len(joint) > 1:
+        documents.append(DocumentDue(DocumentKind.JOINT_CONTROLLERS, tuple(joint)))
+    if route is not Route.INTERNAL:
+        documents += [
+            DocumentDue(DocumentKind.DPA, (r.sponsor, party_id))
+            for party_id in research_parties(answers)
+            if Role.PROCESSOR in roles[party_id]
+        ]
+    return documents
+
+
+def _processor_decisions(processors: list[Party], out: Findings) -> None:
+    for party in processors:
         flags = (
             party.determines_purposes,
             party.determines_essential_means,
@@ -283,7 +332,7 @@ def _processor_decisions(answers: Answers, out: _Findings) -> None:
             out.add("PROCESSOR_DECIDES", party=party.name, facts=", ".join(facts))
 
 
-def _health_hosting(answers: Answers, out: _Findings) -> None:
+def _health_hosting(answers: Answers, out: Findings) -> None:
     """CSP L.1111-8: whoever hosts health data for the controller must be HDS-certified."""
     hosts: list[tuple[str, bool, set[str]]] = []
     if answers.hosting:
@@ -301,7 +350,7 @@ def _health_hosting(answers: Answers, out: _Findings) -> None:
             out.add("HDS_OUTSIDE_EEA", host=name, country=out.country(country))
 
 
-def _health_governance(answers: Answers, controllers: list, out: _Findings) -> None:
+def _health_governance(answers: Answers, controllers: list[Party], out: Findings) -> None:
     for party in controllers:
         if party.dpo is None:
             out.add("DPO_MISSING", party=party.name)
@@ -310,10 +359,11 @@ def _health_governance(answers: Answers, controllers: list, out: _Findings) -> N
         out.add("NO_ENCRYPTION")
     if MeasureCategory.AUTHENTICATION not in categories:
         out.add("NO_AUTHENTICATION")
-    out.add("DPIA_DUE")
+    if answers.research is None:  # research has its own DPIA reasoning
+        out.add("DPIA_DUE")
 
 
-def _transfers(answers: Answers, transfers: tuple[Transfer, ...], out: _Findings) -> None:
+def _transfers(answers: Answers, transfers: tuple[Transfer, ...], out: Findings) -> None:
     sub_processors = {s.name for s in answers.sub_processors}
     for t in transfers:
         country = out.country(t.country)

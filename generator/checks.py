@@ -16,8 +16,8 @@ from jinja2 import TemplateSyntaxError, nodes
 from pydantic import BaseModel
 
 from . import model
+from .context import context_types
 from .library import Bilingual, DocumentLibrary, Library, Paragraph, load_library
-from .plan import context_types
 from .wording import FILTERS, UNITS, Wording
 from .yamlfile import InputError, Located, PathKey, format_path, read_yaml
 
@@ -48,6 +48,12 @@ ART28_DOCUMENTS = frozenset({"dpa"})
 # Jinja's own filters clause text may use besides ours.
 _BUILTIN_FILTERS = frozenset({"list", "length", "upper", "lower", "capitalize", "default"})
 _LABELLED_ENUMS = (
+    model.Route,
+    model.Participation,
+    model.LawfulBasis,
+    model.Article9Condition,
+    model.ProtocolAuthors,
+    model.FlowMeans,
     model.Role,
     model.DataSubject,
     model.DataCategory,
@@ -234,30 +240,34 @@ def _paragraphs(
         _bilingual(checker, report, (*path, i), p, local)
 
 
-def _check_document(doc: DocumentLibrary, checker: _TextChecker, out: list[str]) -> None:
+def _check_document(doc: DocumentLibrary, wording: Wording, out: list[str]) -> None:
+    checker = _TextChecker(wording, context_types(doc.kind))
     scope = checker.scope
     report = _FileReport(doc.folder / "_document.yaml", out)
     texts = doc.texts
-    for name in (
-        "title",
-        "subtitle",
-        "filename",
-        "heading_number",
-        "between",
-        "and_",
-        "together",
-        "recitals_heading",
-        "agreed",
-    ):
+    for name in ("title", "subtitle", "filename", "heading_number"):
         value = getattr(texts, name)
         if value is not None:
-            _bilingual(checker, report, (name.rstrip("_"),), value, scope)
-    _bilingual(checker, report, ("party",), texts.party, {**scope, "party": model.Party})
-    for group in ("designations", "signature", "page"):
-        for key, value in getattr(texts, group).items():
-            _bilingual(checker, report, (group, key), value, scope)
-    _paragraphs(checker, report, ("recitals",), texts.recitals, scope)
-    _paragraphs(checker, report, ("closing",), texts.closing, scope)
+            _bilingual(checker, report, (name,), value, scope)
+    for key, value in texts.page.items():
+        _bilingual(checker, report, ("page", key), value, scope)
+    _paragraphs(checker, report, ("intro",), texts.intro, scope)
+    contract = texts.contract
+    if contract:
+        for name in ("between", "and_", "together", "recitals_heading", "agreed"):
+            _bilingual(
+                checker, report, ("contract", name.rstrip("_")), getattr(contract, name), scope
+            )
+        party_scope = {**scope, "party": model.Party}
+        _bilingual(checker, report, ("contract", "party"), contract.party, party_scope)
+        for group in ("designations", "signature"):
+            for key, value in getattr(contract, group).items():
+                _bilingual(checker, report, ("contract", group, key), value, scope)
+        for key in contract.designations:
+            if key not in {r.value for r in model.Role}:
+                report.add(("contract", "designations", key), "not a role of the answers model")
+        _paragraphs(checker, report, ("contract", "recitals"), contract.recitals, scope)
+        _paragraphs(checker, report, ("contract", "closing"), contract.closing, scope)
     for key, annex in texts.annexes.items():
         path = ("annexes", key)
         _bilingual(checker, report, (*path, "title"), annex.title, scope)
@@ -320,8 +330,8 @@ def check_library(root: Path) -> list[str]:
     out: list[str] = []
     if not library.documents:
         out.append(f"{root}: no document folder (a folder holding _document.yaml)")
-    checker = _TextChecker(Wording(library.labels, model.Language.FR), context_types())
+    wording = Wording(library.labels, model.Language.FR)
     for doc in library.documents.values():
-        _check_document(doc, checker, out)
+        _check_document(doc, wording, out)
     _check_labels(library, out)
     return out

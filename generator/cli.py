@@ -98,9 +98,12 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(assessment.as_dict(), ensure_ascii=False, indent=2))
     else:
-        documents = ", ".join(d.value for d in assessment.documents) or "none"
         print(f"{args.answers}")
-        print(f"  documents due: {documents}")
+        if assessment.research_route:
+            print(f"  research route: {assessment.research_route}")
+        print("  documents due:" + ("" if assessment.documents else " none"))
+        for due in assessment.documents:
+            print(f"    {due.kind.value}: {', '.join(due.parties)}")
         for party, roles in assessment.roles.items():
             print(f"  {party}: {', '.join(r.value for r in roles)}")
         _print_findings(assessment)
@@ -128,8 +131,8 @@ def _build_one(
         return EXIT_BLOCKED, []
     library = default_library()
     plans = [
-        plan_document(kind, answers, assessment, library, language, draft=draft)
-        for kind in assessment.documents
+        plan_document(due, answers, assessment, library, language, draft=draft)
+        for due in assessment.documents
     ]
     targets = [out / plan.filename for plan in plans]
     for target in targets:

@@ -69,7 +69,26 @@ class Annex(_Spec):
     columns: list[Row] = Field(
         default_factory=list, description="Columns: label is the header, value the cell."
     )
+    widths: list[float] = Field(
+        default_factory=list, description="Column widths in centimetres (template layout)."
+    )
+    measures: bool = Field(False, description="Lists the security measures by category.")
     empty: Bilingual | None = Field(None, description="Said instead of a table with no rows.")
+
+
+class ContractTexts(_Spec):
+    """The words that make a document a contract: preamble, recitals, closing, signatures."""
+
+    between: Bilingual
+    party: Bilingual = Field(description="How a party is identified in the preamble.")
+    designations: dict[str, Bilingual] = Field(description="By role: how the party is called.")
+    and_: Bilingual = Field(alias="and")
+    together: Bilingual
+    recitals_heading: Bilingual
+    recitals: list[Paragraph]
+    agreed: Bilingual
+    closing: list[Paragraph]
+    signature: dict[str, Bilingual]
 
 
 class DocumentTexts(_Spec):
@@ -79,18 +98,10 @@ class DocumentTexts(_Spec):
     subtitle: Bilingual | None = None
     filename: Bilingual
     heading_number: Bilingual = Field(description="Word's number format for clause headings.")
-    between: Bilingual
-    party: Bilingual = Field(description="How a party is identified in the preamble.")
-    designations: dict[str, Bilingual]
-    and_: Bilingual = Field(alias="and")
-    together: Bilingual
-    recitals_heading: Bilingual
-    recitals: list[Paragraph]
-    agreed: Bilingual
-    closing: list[Paragraph]
-    signature: dict[str, Bilingual]
+    intro: list[Paragraph] = Field(default_factory=list)
+    contract: ContractTexts | None = None
     page: dict[str, Bilingual]
-    annexes: dict[str, Annex]
+    annexes: dict[str, Annex] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -163,3 +174,11 @@ def default_library() -> Library:
     from .resources import data_dir
 
     return load_library(data_dir("clauses"))
+
+
+@cache
+def default_labels() -> dict[str, dict[str, dict[str, str]]]:
+    """The words for the answers' fixed choices, without loading every clause."""
+    from .resources import data_dir
+
+    return load_labels(data_dir("clauses") / "labels.yaml")

@@ -8,6 +8,7 @@ documentation shown by editors (`clausier schema`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from enum import Enum
 from typing import Annotated, Literal
 
@@ -26,6 +27,7 @@ FORMAT_VERSION = 1
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Country = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True)]
+PartyId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
 Email = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ]
@@ -128,6 +130,52 @@ class EndOfContract(StrEnum):
     DELETE = "delete"
 
 
+class Route(StrEnum):
+    """French research formalities (Loi 78-17, health chapter)."""
+
+    INTERNAL = "internal"
+    MR_001 = "MR-001"
+    MR_002 = "MR-002"
+    MR_003 = "MR-003"
+    MR_004 = "MR-004"
+    AUTHORISATION = "authorisation"
+
+
+class Participation(StrEnum):
+    """How participants agree to take part (Public Health Code L.1122-1-1) — not the GDPR basis."""
+
+    WRITTEN_CONSENT = "written_consent"
+    EXPRESS_CONSENT = "express_consent"
+    NON_OPPOSITION = "non_opposition"
+
+
+class LawfulBasis(StrEnum):
+    """GDPR Art. 6 basis chosen by the sponsor for the research."""
+
+    PUBLIC_INTEREST = "public_interest"
+    LEGITIMATE_INTEREST = "legitimate_interest"
+    CONSENT = "consent"
+
+
+class Article9Condition(StrEnum):
+    RESEARCH = "research"
+    PUBLIC_HEALTH = "public_health"
+    EXPLICIT_CONSENT = "explicit_consent"
+
+
+class ProtocolAuthors(StrEnum):
+    SPONSOR = "sponsor"
+    SPONSOR_AND_CENTRES = "sponsor_and_centres"
+
+
+class FlowMeans(StrEnum):
+    ECRF = "ecrf"
+    SECURE_TRANSFER = "secure_transfer"
+    API = "api"
+    ENCRYPTED_MEDIA = "encrypted_media"
+    PAPER = "paper"
+
+
 class Strict(BaseModel):
     """Base of every section: unknown keys are errors, so a typo never goes unnoticed."""
 
@@ -153,8 +201,8 @@ class Contact(Strict):
 
 
 class Party(Strict):
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,39}$")] = Field(
-        description="Short identifier used to refer to the party, e.g. 'chu-bordeaux'."
+    id: PartyId = Field(
+        description="Short identifier used to refer to the party, e.g. 'chu-tours'."
     )
     name: Text
     legal_form: Text = Field(description="E.g. 'établissement public de santé', 'SAS'.")
@@ -213,6 +261,9 @@ class Processing(Strict):
 
 class Hosting(Strict):
     provider: Text = Field(description="Who hosts the data: the processor or a sub-processor.")
+    processor: PartyId | None = Field(
+        None, description="Party id of the processor this hosting serves; empty: the only one."
+    )
     hds_certified: bool = Field(description="Certified health-data host (CSP L.1111-8).")
     hds_certificate: Text | None = Field(None, description="Certificate number and activities.")
     storage_country: Country = "FR"
@@ -223,6 +274,9 @@ class Hosting(Strict):
 
 class SubProcessor(Strict):
     name: Text
+    processor: PartyId | None = Field(
+        None, description="Party id of the processor that engages it; empty: the only one."
+    )
     service: Text = Field(description="What the sub-processor does.")
     address: Text
     contact: Text | None = Field(None, description="Contact e-mail or person.")
@@ -260,6 +314,9 @@ class Transfer(Strict):
 class Measure(Strict):
     category: MeasureCategory
     description: Text
+    parties: list[PartyId] = Field(
+        default_factory=list, description="Party ids taking this measure; empty: every processor."
+    )
 
 
 class Signature(Strict):
@@ -283,13 +340,97 @@ class Options(Strict):
     _law = field_validator("governing_law")(_check_country)
 
 
+class Investigator(Strict):
+    name: Text
+    title: Text | None = None
+    centre: PartyId = Field(description="Party id of the investigator's centre.")
+
+
+class CroTask(Strict):
+    party: PartyId = Field(description="Party id of the contract research organisation.")
+    tasks: list[Text] = Field(min_length=1, description="What it does for the sponsor.")
+
+
+class InternalStudy(Strict):
+    """The three conditions of the internal-study exemption (Loi 78-17 art. 65)."""
+
+    care_data: bool = Field(description="Data collected during the individual care of patients.")
+    own_team: bool = Field(description="The study is done by the care team's own staff.")
+    exclusive_use: bool = Field(description="Results and data are for the team's exclusive use.")
+
+
+class DataFlow(Strict):
+    source: PartyId = Field(description="Party id sending the data.")
+    recipient: PartyId = Field(description="Party id receiving the data.")
+    data: Text = Field(description="Which data.")
+    pseudonymised: bool
+    means: FlowMeans
+    storage: Text = Field(description="Where the recipient stores them (system, host).")
+    hds: bool = Field(description="Stored by a certified health-data host.")
+    country: Country = "FR"
+
+    _country = field_validator("country")(_check_country)
+
+
+class Retention(Strict):
+    active: Text = Field(description="How long in the active database.")
+    archive: Text = Field(description="How long, and where, in intermediate archiving.")
+
+
+class Research(Strict):
+    """A research project: what decides the French formality and the roles."""
+
+    title: Text
+    acronym: Text | None = None
+    sponsor: PartyId
+    coordinating_investigator: Investigator
+    cros: list[CroTask] = Field(default_factory=list)
+    centres: list[PartyId] = Field(min_length=1, description="Investigating centres' party ids.")
+    internal: InternalStudy
+    involves_human_person: bool = Field(description="RIPH (Public Health Code L.1121-1).")
+    riph_category: Literal[1, 2, 3] | None = None
+    ivd_performance_study: bool = False
+    reuses_existing_data_only: bool = False
+    genetic_testing: bool = False
+    participation: Participation | None = Field(
+        None, description="How participants agree to take part; not the GDPR lawful basis."
+    )
+    snds_linkage: bool = False
+    nir_used: bool = False
+    identifying_data_leave_centres: bool = False
+    data_flows: list[DataFlow] = Field(default_factory=list)
+    key_table_holder: PartyId | None = Field(
+        None, description="Party id keeping the key table (code to identity); default: centres."
+    )
+    lawful_basis: LawfulBasis
+    safety_reporting: bool = Field(
+        False, description="Vigilance duties of Regulation 536/2014 rest on legal obligation."
+    )
+    article9_condition: Article9Condition = Article9Condition.RESEARCH
+    retention: Retention
+    protocol_drafted_by: ProtocolAuthors = ProtocolAuthors.SPONSOR
+    intended_route: Route | None = Field(
+        None, description="The formality the team plans; checked against the facts."
+    )
+    authorisation_reference: Text | None = Field(None, description="CNIL decision reference.")
+    dpia_reference: Text | None = None
+
+    @model_validator(mode="after")
+    def _category(self) -> Research:
+        if self.involves_human_person and self.riph_category is None:
+            raise ValueError("riph_category is required for research involving the human person")
+        if not self.involves_human_person and self.riph_category is not None:
+            raise ValueError("riph_category applies only to research involving the human person")
+        return self
+
+
 class Answers(Strict):
     """Everything Clausier needs to know about one partnership."""
 
     format_version: Literal[1] = Field(description="Version of this answers format.")
     language: Language = Language.FR
     reference: Text | None = Field(None, description="The agreement's internal reference.")
-    parties: list[Party] = Field(min_length=2)
+    parties: list[Party] = Field(min_length=1)
     processing: Processing
     hosting: Hosting | None = Field(None, description="Absent when the processor stores nothing.")
     sub_processors: list[SubProcessor] = Field(default_factory=list)
@@ -299,6 +440,7 @@ class Answers(Strict):
     security_measures: list[Measure] = Field(min_length=1)
     options: Options
     signature: Signature
+    research: Research | None = Field(None, description="Present for a research project.")
 
     @model_validator(mode="after")
     def _unique_party_ids(self) -> Answers:
@@ -307,6 +449,37 @@ class Answers(Strict):
         if duplicates:
             raise ValueError(f"party ids must be unique: {', '.join(duplicates)}")
         return self
+
+    def party_references(self) -> Iterator[tuple[tuple[str | int, ...], str]]:
+        """Every party id the answers refer to, with the path of the field that names it."""
+        for i, m in enumerate(self.security_measures):
+            for j, party in enumerate(m.parties):
+                yield ("security_measures", i, "parties", j), party
+        for i, sub in enumerate(self.sub_processors):
+            if sub.processor:
+                yield ("sub_processors", i, "processor"), sub.processor
+        if self.hosting and self.hosting.processor:
+            yield ("hosting", "processor"), self.hosting.processor
+        r = self.research
+        if r is None:
+            return
+        yield ("research", "sponsor"), r.sponsor
+        yield (
+            ("research", "coordinating_investigator", "centre"),
+            r.coordinating_investigator.centre,
+        )
+        for i, centre in enumerate(r.centres):
+            yield ("research", "centres", i), centre
+        for i, cro in enumerate(r.cros):
+            yield ("research", "cros", i, "party"), cro.party
+        for i, flow in enumerate(r.data_flows):
+            yield ("research", "data_flows", i, "source"), flow.source
+            yield ("research", "data_flows", i, "recipient"), flow.recipient
+        if r.key_table_holder:
+            yield ("research", "key_table_holder"), r.key_table_holder
+
+    def party(self, party_id: str) -> Party:
+        return next(p for p in self.parties if p.id == party_id)
 
     def parties_with(self, role: Role) -> list[Party]:
         return [p for p in self.parties if role in p.roles]

@@ -11,35 +11,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .assessment import Assessment, DocumentKind
-from .geography import EEA
-from .library import Annex, DocumentLibrary, Library, Paragraph
-from .model import Answers, Language, MeasureCategory, Party, Role, Transfer
+from .assessment import Assessment, DocumentDue, DocumentKind
+from .context import document_context
+from .library import Annex, ContractTexts, DocumentLibrary, Library, Paragraph
+from .model import Answers, Language, Measure, MeasureCategory, Party, Role
 from .wording import Wording
-
-
-def context_types() -> dict[str, Any]:
-    """What clause text may name, with its type: checked by `clausier check`."""
-    return {
-        **{name: field.annotation for name, field in Answers.model_fields.items()},
-        "controller": Party,
-        "processor": Party,
-        "outside_eea_transfers": list[Transfer],
-        "eea": frozenset[str],
-    }
-
-
-def clause_context(answers: Answers, assessment: Assessment) -> dict[str, Any]:
-    context: dict[str, Any] = {name: getattr(answers, name) for name in Answers.model_fields}
-    controllers = answers.parties_with(Role.CONTROLLER)
-    processors = answers.parties_with(Role.PROCESSOR)
-    context.update(
-        controller=controllers[0] if controllers else None,
-        processor=processors[0] if processors else None,
-        outside_eea_transfers=list(assessment.outside_eea_transfers),
-        eea=EEA,
-    )
-    return context
 
 
 @dataclass(frozen=True)
@@ -100,16 +76,16 @@ def _each(each: str | None, wording: Wording, context: Mapping[str, Any]) -> Ite
 
 
 def plan_document(
-    kind: DocumentKind,
+    due: DocumentDue,
     answers: Answers,
     assessment: Assessment,
     library: Library,
     language: Language,
     draft: bool = False,
 ) -> DocumentPlan:
-    doc = library.documents[kind.value]
+    doc = library.documents[due.kind.value]
     wording = wording_for(library, language)
-    context = clause_context(answers, assessment)
+    context = document_context(due, answers, assessment)
     clauses = tuple(
         PlannedClause(
             c.spec.id,
@@ -121,27 +97,34 @@ def plan_document(
         if wording.condition(c.spec.when, context)
     )
     texts = doc.texts
-    title = texts.title.in_(language)
-    processor = context["processor"]
-    filename = "-".join(
-        part
-        for part in (texts.filename.in_(language), slug(processor.name), language.value)
-        if part
-    )
+    filename = "-".join((texts.filename.in_(language), _subject(due, answers), language.value))
     return DocumentPlan(
-        kind=kind,
+        kind=due.kind,
         language=language,
-        title=title,
+        title=texts.title.in_(language),
         filename=filename + ".docx",
         heading_number=texts.heading_number.in_(language),
         clauses=clauses,
-        template_context=_template_context(doc, answers, wording, context, clauses, draft),
+        template_context=_template_context(
+            doc, due, answers, assessment.roles, wording, context, clauses, draft
+        ),
     )
+
+
+def _subject(due: DocumentDue, answers: Answers) -> str:
+    """What tells this document from its siblings in a file name: a DPA's processor, the study."""
+    if due.kind is DocumentKind.DPA:
+        return slug(answers.party(due.parties[1]).name) or "processor"
+    research = answers.research
+    name = (research.acronym or research.title) if research else answers.party(due.parties[0]).name
+    return slug(name) or "document"
 
 
 def _template_context(
     doc: DocumentLibrary,
+    due: DocumentDue,
     answers: Answers,
+    roles: Mapping[str, tuple[Role, ...]],
     wording: Wording,
     context: Mapping[str, Any],
     clauses: tuple[PlannedClause, ...],
@@ -152,8 +135,6 @@ def _template_context(
     def say(text: Any) -> str:
         return wording.render(text.in_(language), context)
 
-    signatories = [context["controller"], context["processor"]]
-    recitals = expand(texts.recitals, wording, context)
     return {
         "title": say(texts.title),
         "subtitle": say(texts.subtitle) if texts.subtitle else "",
@@ -162,19 +143,10 @@ def _template_context(
         "status": say(texts.page["draft"]) if draft else "",
         "page_label": say(texts.page["page"]),
         "of_label": say(texts.page["of"]),
-        "between": say(texts.between),
-        "and": say(texts.and_),
-        "parties": [
-            {
-                "text": wording.render(texts.party.in_(language), {**context, "party": party}),
-                "designation": say(texts.designations[role.value]),
-            }
-            for party, role in zip(signatories, (Role.CONTROLLER, Role.PROCESSOR))
-        ],
-        "together": say(texts.together),
-        "recitals_heading": say(texts.recitals_heading),
-        "recitals": [f"({chr(65 + i)}) {p.text}" for i, p in enumerate(recitals)],
-        "agreed": say(texts.agreed),
+        "intro": [p.text for p in expand(texts.intro, wording, context)],
+        "contract": _contract(texts.contract, due, answers, roles, wording, context)
+        if texts.contract
+        else None,
         "clauses": [
             {
                 "title": c.title,
@@ -182,14 +154,53 @@ def _template_context(
             }
             for c in clauses
         ],
+        "annexes": {key: _annex(annex, wording, context) for key, annex in texts.annexes.items()},
+        "measure_groups": _measure_groups(context["security_measures"], wording),
+    }
+
+
+def _contract(
+    texts: ContractTexts,
+    due: DocumentDue,
+    answers: Answers,
+    roles: Mapping[str, tuple[Role, ...]],
+    wording: Wording,
+    context: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Preamble, recitals, closing formula and signature block of a contract."""
+    language = wording.language
+
+    def say(text: Any) -> str:
+        return wording.render(text.in_(language), context)
+
+    signatories = [answers.party(pid) for pid in due.parties]
+
+    def designation(party: Party) -> str:
+        """The first designation whose role the party holds, e.g. « le Sous-traitant »."""
+        role = next(r for r in texts.designations if Role(r) in roles[party.id])
+        return say(texts.designations[role])
+
+    recitals = expand(texts.recitals, wording, context)
+    return {
+        "between": say(texts.between),
+        "and": say(texts.and_),
+        "parties": [
+            {
+                "text": wording.render(texts.party.in_(language), {**context, "party": party}),
+                "designation": designation(party),
+            }
+            for party in signatories
+        ],
+        "together": say(texts.together),
+        "recitals_heading": say(texts.recitals_heading),
+        "recitals": [f"({chr(65 + i)}) {p.text}" for i, p in enumerate(recitals)],
+        "agreed": say(texts.agreed),
         "closing": [p.text for p in expand(texts.closing, wording, context)],
         "signature": {key: say(value) for key, value in texts.signature.items()},
         "signatories": [
             {"party": p.name, "name": p.signatory.name, "capacity": p.signatory.title or ""}
             for p in signatories
         ],
-        "annexes": {key: _annex(annex, wording, context) for key, annex in texts.annexes.items()},
-        "measure_groups": _measure_groups(answers, wording),
     }
 
 
@@ -235,18 +246,16 @@ def _annex(annex: Annex, wording: Wording, context: Mapping[str, Any]) -> dict[s
     }
 
 
-def _measure_groups(answers: Answers, wording: Wording) -> list[dict[str, Any]]:
-    """Annex III: the measures as answered, grouped by category in a fixed order."""
+def _measure_groups(measures: list[Measure], wording: Wording) -> list[dict[str, Any]]:
+    """The security measures as answered, grouped by category in a fixed order."""
     label = wording.env.filters["label"]
     return [
         {
             "title": _capitalised(label(category)),
-            "measures": [
-                m.description for m in answers.security_measures if m.category is category
-            ],
+            "measures": [m.description for m in measures if m.category is category],
         }
         for category in MeasureCategory
-        if any(m.category is category for m in answers.security_measures)
+        if any(m.category is category for m in measures)
     ]
 
 

@@ -111,7 +111,7 @@ class Wording:
         )
 
     def render(self, source: str, context: Mapping[str, object]) -> str:
-        return self._template(source).render(context)
+        return self._template(source).render(context).strip()
 
     def evaluate(self, expression: str, context: Mapping[str, object]) -> object:
         return self._expression(expression)(**context)

@@ -34,7 +34,9 @@ def _codes(answers: Answers) -> dict[str, Severity]:
 
 def test_minimal_case_has_no_blocker() -> None:
     result = assess(_answers())
-    assert result.documents == (DocumentKind.DPA,)
+    assert [(d.kind, d.parties) for d in result.documents] == [
+        (DocumentKind.DPA, ("chu", "vendor"))
+    ]
     assert not result.blockers
     assert result.roles == {"chu": ("controller",), "vendor": ("processor",)}
 

@@ -1,7 +1,8 @@
-"""Build templates/dpa.docx: the Word template the DPA is rendered from.
+"""Build templates/KIND.docx, the Word template of each document kind, from its _document.yaml.
 
-Run `python tools/make_templates.py` after changing the layout here. Lawyers may instead restyle
-templates/dpa.docx in Word directly (styles, fonts, spacing); keep the Jinja tags as they are.
+Run `.venv/bin/python tools/make_templates.py` after adding an annex or changing the layout here.
+Lawyers may instead restyle a template in Word directly (styles, fonts, spacing); keep the Jinja
+tags as they are.
 
 How it is made (ENGINEERING.md): numbering is attached to styles, not paragraphs — one
 multi-level list whose level 0 is Heading 1 ("1."), level 1 the "Clause" style ("1.1") and level 2
@@ -21,6 +22,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Mm, Pt, RGBColor
+
+from generator.library import Annex, load_document
 
 CLAUSE_NUMBERING = 90  # abstractNum and num id of the clause list
 
@@ -276,47 +279,76 @@ def _columns_table(doc, annex: str, widths: tuple[float, ...]) -> None:
     _cell_text(table.rows[3].cells[0], "{%tr endfor %}")
 
 
-def _annex(doc, key: str, body) -> None:
-    annex = f"annexes.{key}"
-    doc.add_paragraph(f"{{{{ {annex}.title }}}}", style="Annex Title")
-    doc.add_paragraph(f"{{%p for t in {annex}.paragraphs %}}", style="Body Text")
-    doc.add_paragraph("{{ t }}", style="Body Text")
-    doc.add_paragraph("{%p endfor %}", style="Body Text")
-    body(annex)
+PAGE_WIDTH_CM = 16.0  # A4 less 25 mm margins
 
 
-def build_dpa() -> Document:
-    doc = Document()
-    _styles(doc)
-    _numbering(doc)
-    _settings(doc)
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin = section.right_margin = Mm(25)
-    section.top_margin, section.bottom_margin = Mm(25), Mm(22)
-    _header_footer(section)
-
-    body = doc.paragraphs[0] if doc.paragraphs else None
-    if body is not None:
-        body._p.getparent().remove(body._p)
+def _annex(doc, key: str, annex: Annex) -> None:
+    """An annex on a new page: title, paragraphs, then its table or its list of measures."""
+    name = f"annexes.{key}"
     add = doc.add_paragraph
-    add("{{ title }}", style="Title")
-    add("{{ subtitle }}", style="Subtitle")
-    add("{{ between }}", style="Lead-in")
-    add("{%p for p in parties %}", style="Body Text")
+    add(f"{{{{ {name}.title }}}}", style="Annex Title")
+    add(f"{{%p for t in {name}.paragraphs %}}", style="Body Text")
+    add("{{ t }}", style="Body Text")
+    add("{%p endfor %}", style="Body Text")
+    if annex.rows:
+        _key_value_table(doc, f"{name}.rows")
+    if annex.columns:
+        count = len(annex.columns)
+        widths = tuple(annex.widths) or (PAGE_WIDTH_CM / count,) * count
+        add(f"{{%p if {name}.empty %}}", style="Body Text")
+        add(f"{{{{ {name}.empty }}}}", style="Body Text")
+        add("{%p else %}", style="Body Text")
+        _columns_table(doc, name, widths)
+        add("{%p endif %}", style="Body Text")
+    if annex.measures:
+        add("{%p for g in measure_groups %}", style="Body Text")
+        add("{{ g.title }}", style="Annex Subheading")
+        add("{%p for m in g.measures %}", style="Body Text")
+        add("{{ m }}", style="List Bullet")
+        add("{%p endfor %}", style="Body Text")
+        add("{%p endfor %}", style="Body Text")
+
+
+def _preamble(doc) -> None:
+    add = doc.add_paragraph
+    add("{{ contract.between }}", style="Lead-in")
+    add("{%p for p in contract.parties %}", style="Body Text")
     add("{{ p.text }}", style="Body Text")
     add("{{ p.designation }}", style="Designation")
     add("{%p if not loop.last %}", style="Body Text")
-    add("{{ and }}", style="Parties Link")
+    add("{{ contract.and }}", style="Parties Link")
     add("{%p endif %}", style="Body Text")
     add("{%p endfor %}", style="Body Text")
-    add("{{ together }}", style="Body Text")
-    add("{{ recitals_heading }}", style="Lead-in")
-    add("{%p for r in recitals %}", style="Body Text")
+    add("{{ contract.together }}", style="Body Text")
+    add("{{ contract.recitals_heading }}", style="Lead-in")
+    add("{%p for r in contract.recitals %}", style="Body Text")
     add("{{ r }}", style="Body Text")
     add("{%p endfor %}", style="Body Text")
-    add("{{ agreed }}", style="Lead-in")
+    add("{{ contract.agreed }}", style="Lead-in")
 
+
+def _signatures(doc) -> None:
+    add = doc.add_paragraph
+    add("{%p for t in contract.closing %}", style="Body Text")
+    add("{{ t }}", style="Closing")
+    add("{%p endfor %}", style="Body Text")
+    table = doc.add_table(rows=3, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, (8, 8))
+    _cell_text(table.rows[0].cells[0], "{%tr for s in contract.signatories %}")
+    left, right = table.rows[1].cells
+    _cell_text(left, "{{ contract.signature.for }} {{ s.party }}", "Table Heading")
+    left.add_paragraph("{{ contract.signature.by }} {{ s.name }}", style="Table Text")
+    left.add_paragraph("{{ contract.signature.capacity }} {{ s.capacity }}", style="Table Text")
+    left.add_paragraph("{{ contract.signature.date }}", style="Table Text")
+    _cell_text(right, "{{ contract.signature.sign }}")
+    for _ in range(4):
+        right.add_paragraph("", style="Table Text")
+    _cell_text(table.rows[2].cells[0], "{%tr endfor %}")
+
+
+def _clauses(doc) -> None:
+    add = doc.add_paragraph
     add("{%p for c in clauses %}", style="Body Text")
     add("{{ c.title }}", style="Heading 1")
     add("{%p for p in c.paragraphs %}", style="Body Text")
@@ -330,54 +362,47 @@ def build_dpa() -> Document:
     add("{%p endfor %}", style="Body Text")
     add("{%p endfor %}", style="Body Text")
 
-    add("{%p for t in closing %}", style="Body Text")
-    add("{{ t }}", style="Closing")
+
+def build(kind: str) -> Document:
+    """The template of one document kind, laid out from its _document.yaml: a contract gets a
+    preamble and a signature block; every annex gets the table or list its spec describes."""
+    texts = load_document(ROOT / "clauses" / kind).texts
+    doc = Document()
+    _styles(doc)
+    _numbering(doc)
+    _settings(doc)
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(25)
+    section.top_margin, section.bottom_margin = Mm(25), Mm(22)
+    _header_footer(section)
+    for paragraph in doc.paragraphs:
+        paragraph._p.getparent().remove(paragraph._p)
+
+    add = doc.add_paragraph
+    add("{{ title }}", style="Title")
+    add("{{ subtitle }}", style="Subtitle")
+    if texts.contract:
+        _preamble(doc)
+    add("{%p for t in intro %}", style="Body Text")
+    add("{{ t }}", style="Body Text")
     add("{%p endfor %}", style="Body Text")
-
-    signatures = doc.add_table(rows=3, cols=2)
-    signatures.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _widths(signatures, (8, 8))
-    _cell_text(signatures.rows[0].cells[0], "{%tr for s in signatories %}")
-    left, right = signatures.rows[1].cells
-    _cell_text(left, "{{ signature.for }} {{ s.party }}", "Table Heading")
-    left.add_paragraph("{{ signature.by }} {{ s.name }}", style="Table Text")
-    left.add_paragraph("{{ signature.capacity }} {{ s.capacity }}", style="Table Text")
-    left.add_paragraph("{{ signature.date }}", style="Table Text")
-    _cell_text(right, "{{ signature.sign }}")
-    for _ in range(4):
-        right.add_paragraph("", style="Table Text")
-    _cell_text(signatures.rows[2].cells[0], "{%tr endfor %}")
-
-    _annex(doc, "parties", lambda a: _key_value_table(doc, f"{a}.rows"))
-    _annex(doc, "processing", lambda a: _key_value_table(doc, f"{a}.rows"))
-
-    def measures(_: str) -> None:
-        add("{%p for g in measure_groups %}", style="Body Text")
-        add("{{ g.title }}", style="Annex Subheading")
-        add("{%p for m in g.measures %}", style="Body Text")
-        add("{{ m }}", style="List Bullet")
-        add("{%p endfor %}", style="Body Text")
-        add("{%p endfor %}", style="Body Text")
-
-    _annex(doc, "measures", measures)
-
-    def sub_processors(annex: str) -> None:
-        add(f"{{%p if {annex}.empty %}}", style="Body Text")
-        add(f"{{{{ {annex}.empty }}}}", style="Body Text")
-        add("{%p else %}", style="Body Text")
-        _columns_table(doc, annex, (3.8, 4.6, 2.2, 2.4, 3.0))
-        add("{%p endif %}", style="Body Text")
-
-    _annex(doc, "sub_processors", sub_processors)
-    doc.core_properties.title = "Data Processing Agreement"
+    _clauses(doc)
+    if texts.contract:
+        _signatures(doc)
+    for key, annex in texts.annexes.items():
+        _annex(doc, key, annex)
+    doc.core_properties.title = texts.title.en
     doc.core_properties.author = "Clausier"
     return doc
 
 
 def main() -> int:
-    target = ROOT / "templates" / "dpa.docx"
-    build_dpa().save(target)
-    print(f"wrote {target.relative_to(ROOT)}")
+    for folder in sorted((ROOT / "clauses").iterdir()):
+        if (folder / "_document.yaml").exists():
+            target = ROOT / "templates" / f"{folder.name}.docx"
+            build(folder.name).save(target)
+            print(f"wrote {target.relative_to(ROOT)}")
     return 0
 
 

@@ -1,0 +1,128 @@
+"""What clause text may name, for each kind of document: the values and, for `clausier check`,
+their types. One place, so the library's placeholders and the plan can never disagree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from .assessment import Assessment, DocumentDue, DocumentKind
+from .geography import EEA
+from .model import Answers, DataFlow, Party, Research, Role, Transfer
+from .research import research_parties
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class PartyRoles(_View):
+    party: Party
+    roles: list[Role]
+
+
+class FlowView(_View):
+    source: Party
+    recipient: Party
+    flow: DataFlow
+
+
+_COMMON: dict[str, Any] = {
+    **{name: field.annotation for name, field in Answers.model_fields.items()},
+    "outside_eea_transfers": list[Transfer],
+    "eea": frozenset[str],
+    "research": Research | None,
+    "route": str | None,
+    "sponsor": Party,
+    "centres": list[Party],
+    "cro_parties": list[Party],
+    "research_roles": list[PartyRoles],
+    "flows": list[FlowView],
+    "key_table_holders": list[Party],
+}
+_BY_KIND: dict[DocumentKind, dict[str, Any]] = {
+    DocumentKind.DPA: {"controller": Party, "processor": Party},
+    DocumentKind.JOINT_CONTROLLERS: {"joint_controllers": list[Party]},
+    DocumentKind.PROTOCOL_ANNEX: {},
+}
+
+
+def context_types(kind: str) -> dict[str, Any]:
+    """The names a document kind's text may use, with their types (a firm's own document
+    folder, unknown to Clausier, gets the names common to every document)."""
+    known = {k.value: k for k in DocumentKind}
+    return {**_COMMON, **(_BY_KIND[known[kind]] if kind in known else {})}
+
+
+def document_context(due: DocumentDue, answers: Answers, assessment: Assessment) -> dict[str, Any]:
+    """The values behind those names, for one document."""
+    context: dict[str, Any] = {name: getattr(answers, name) for name in Answers.model_fields}
+    context.update(
+        outside_eea_transfers=list(assessment.outside_eea_transfers),
+        eea=EEA,
+        route=assessment.research_route,
+        **_research(answers, assessment),
+    )
+    parties = [answers.party(pid) for pid in due.parties]
+    if due.kind is DocumentKind.DPA:
+        controller, processor = parties
+        context.update(controller=controller, processor=processor)
+        context.update(_processor_view(answers, assessment, processor))
+    elif due.kind is DocumentKind.JOINT_CONTROLLERS:
+        context["joint_controllers"] = parties
+    return context
+
+
+def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
+    r = answers.research
+    if r is None:
+        empty: list[Any] = []
+        return dict(
+            sponsor=None,
+            centres=empty,
+            cro_parties=empty,
+            research_roles=empty,
+            flows=empty,
+            key_table_holders=empty,
+        )
+    return dict(
+        sponsor=answers.party(r.sponsor),
+        centres=[answers.party(c) for c in r.centres],
+        cro_parties=[answers.party(c.party) for c in r.cros],
+        research_roles=[
+            PartyRoles(party=answers.party(pid), roles=list(assessment.roles[pid]))
+            for pid in research_parties(answers)
+        ],
+        flows=[
+            FlowView(source=answers.party(f.source), recipient=answers.party(f.recipient), flow=f)
+            for f in r.data_flows
+        ],
+        key_table_holders=[answers.party(r.key_table_holder)]
+        if r.key_table_holder
+        else [answers.party(c) for c in r.centres],
+    )
+
+
+def _processor_view(answers: Answers, assessment: Assessment, processor: Party) -> dict[str, Any]:
+    """In a DPA, the hosting, sub-processors, measures and transfers of its processor only.
+    A hosting, sub-processor or measure naming no processor applies to every processor."""
+
+    def mine(owner: str | None) -> bool:
+        return owner is None or owner == processor.id
+
+    hosting = answers.hosting if answers.hosting and mine(answers.hosting.processor) else None
+    subs = [s for s in answers.sub_processors if mine(s.processor)]
+    measures = [m for m in answers.security_measures if not m.parties or processor.id in m.parties]
+    recipients = {processor.name, *(s.name for s in subs), *([hosting.provider] if hosting else [])}
+    transfers = [
+        t
+        for t in assessment.outside_eea_transfers
+        if t.recipient in recipients or t in answers.transfers
+    ]
+    return dict(
+        hosting=hosting,
+        sub_processors=subs,
+        security_measures=measures,
+        outside_eea_transfers=transfers,
+    )

@@ -1,0 +1,282 @@
+"""Research: the route and its reasoning, the roles, the documents due, the contradictions."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import run_cli
+
+from generator.assessment import DocumentKind, Severity, assess
+from generator.model import Answers
+
+STUDY = """\
+format_version: 1
+language: fr
+parties:
+  - id: chu
+    name: CHU de Test
+    legal_form: établissement public de santé
+    address: 1 rue de la Santé, 37000 Tours
+    signatory: {name: Marie Durand, title: Directrice générale}
+    dpo: {name: Jean Petit, email: dpo@chu-test.fr}
+    roles: [sponsor, investigating_centre]
+  - id: ch-nord
+    name: Centre hospitalier du Nord
+    legal_form: établissement public de santé
+    address: 2 rue du Nord, 59000 Lille
+    signatory: {name: Paul Nord, title: Directeur}
+    dpo: {name: Anne Nord, email: dpo@ch-nord.fr}
+    roles: [investigating_centre]
+  - id: cro
+    name: Data CRO
+    legal_form: SAS
+    address: 3 rue des Études, 75010 Paris
+    signatory: {name: Luc Martin, title: Président}
+    dpo: {name: Eva CRO, email: dpo@datacro.fr}
+    roles: [cro]
+processing:
+  subject_matter: gestion des données de l'étude OBSERVA
+  purposes: [évaluer le parcours de soins des patients insuffisants cardiaques]
+  operations: [collection, recording, storage, consultation]
+  data_subjects: [research_participants]
+  data_categories: [health]
+  duration: durée de l'étude
+  retention: deux ans après la dernière publication, puis archivage
+security_measures:
+  - {category: encryption, description: Chiffrement AES-256}
+  - {category: authentication, description: Authentification à deux facteurs}
+options:
+  courts: tribunal administratif d'Orléans
+signature:
+  place: Tours
+research:
+  title: Parcours de soins dans l'insuffisance cardiaque
+  acronym: OBSERVA
+  sponsor: chu
+  coordinating_investigator: {name: Pr Claire Martin, centre: chu}
+  cros:
+    - party: cro
+      tasks: [data management, analyses statistiques]
+  centres: [chu, ch-nord]
+  internal: {care_data: true, own_team: false, exclusive_use: false}
+  involves_human_person: true
+  riph_category: 3
+  participation: non_opposition
+  data_flows:
+    - source: ch-nord
+      recipient: cro
+      data: données cliniques codées
+      pseudonymised: true
+      means: ecrf
+      storage: eCRF hébergé chez un hébergeur certifié
+      hds: true
+  lawful_basis: public_interest
+  retention:
+    active: jusqu'à deux ans après la dernière publication
+    archive: vingt ans en archivage intermédiaire
+  intended_route: MR-003
+  dpia_reference: AIPD-2027-04
+"""
+
+
+def _study(**changes: Any) -> Answers:
+    data = yaml.safe_load(STUDY)
+    for dotted, value in changes.items():
+        *parents, last = dotted.split("__")
+        target = data
+        for key in parents:
+            target = target[int(key)] if key.isdigit() else target[key]
+        target[last] = value
+    return Answers.model_validate(data)
+
+
+def _codes(answers: Answers) -> dict[str, Severity]:
+    return {f.code: f.severity for f in assess(answers).findings}
+
+
+def test_observational_study_takes_mr_003() -> None:
+    result = assess(_study())
+    assert result.research_route == "MR-003"
+    assert not result.blockers
+    codes = {f.code for f in result.findings}
+    assert {"METHODOLOGY", "RIPH_CPP", "PARTICIPATION"} <= codes
+    methodology = next(f for f in result.findings if f.code == "METHODOLOGY")
+    assert "MR-003" in methodology.message and "Loi 78-17 art. 73" in methodology.articles
+
+
+def test_roles_follow_who_wrote_the_protocol() -> None:
+    roles = assess(_study()).roles
+    assert roles["chu"] == ("sponsor", "investigating_centre", "controller")
+    assert roles["ch-nord"] == ("investigating_centre", "processor")
+    assert roles["cro"] == ("cro", "processor")
+    joint = assess(_study(research__protocol_drafted_by="sponsor_and_centres")).roles
+    assert "joint_controller" in joint["chu"] and "joint_controller" in joint["ch-nord"]
+    assert joint["cro"] == ("cro", "processor")
+
+
+def test_documents_due_follow_the_roles() -> None:
+    sponsor_alone = assess(_study()).documents
+    assert [(d.kind, d.parties) for d in sponsor_alone] == [
+        (DocumentKind.PROTOCOL_ANNEX, ("chu",)),
+        (DocumentKind.DPA, ("chu", "cro")),
+        (DocumentKind.DPA, ("chu", "ch-nord")),
+    ]
+    together = assess(_study(research__protocol_drafted_by="sponsor_and_centres")).documents
+    assert [(d.kind, d.parties) for d in together] == [
+        (DocumentKind.PROTOCOL_ANNEX, ("chu",)),
+        (DocumentKind.JOINT_CONTROLLERS, ("chu", "ch-nord")),
+        (DocumentKind.DPA, ("chu", "cro")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "route"),
+    [
+        ({"research__riph_category": 1, "research__participation": "written_consent",
+          "research__intended_route": None}, "MR-001"),
+        ({"research__riph_category": 3, "research__genetic_testing": True,
+          "research__participation": "express_consent", "research__intended_route": None},
+         "MR-001"),
+        ({"research__involves_human_person": False, "research__riph_category": None,
+          "research__ivd_performance_study": True, "research__participation": None,
+          "research__intended_route": None}, "MR-002"),
+        ({"research__involves_human_person": False, "research__riph_category": None,
+          "research__reuses_existing_data_only": True, "research__participation": None,
+          "research__intended_route": None}, "MR-004"),
+        ({"research__snds_linkage": True, "research__intended_route": None}, "authorisation"),
+        ({"research__nir_used": True, "research__intended_route": None}, "authorisation"),
+        ({"research__identifying_data_leave_centres": True, "research__intended_route": None},
+         "authorisation"),
+    ],
+)
+def test_route_follows_the_facts(changes: dict[str, Any], route: str) -> None:
+    result = assess(_study(**changes))
+    assert result.research_route == route
+    assert not result.blockers, [f.message for f in result.blockers]
+
+
+def test_mr_004_adds_the_health_data_hub_directory_cautiously() -> None:
+    result = assess(_study(research__involves_human_person=False, research__riph_category=None,
+                           research__reuses_existing_data_only=True, research__participation=None,
+                           research__intended_route="MR-004"))
+    finding = next(f for f in result.findings if f.code == "HDH_DIRECTORY")
+    assert finding.severity is Severity.INFO and "à confirmer" in finding.message
+
+
+def test_authorisation_goes_through_cpp_or_cesrees() -> None:
+    riph = assess(_study(research__snds_linkage=True, research__intended_route="authorisation"))
+    assert "AUTHORISATION_RIPH" in {f.code for f in riph.findings}
+    not_riph = assess(_study(research__snds_linkage=True, research__intended_route=None,
+                             research__involves_human_person=False, research__riph_category=None,
+                             research__reuses_existing_data_only=True,
+                             research__participation=None))
+    finding = next(f for f in not_riph.findings if f.code == "AUTHORISATION_CESREES")
+    assert "Health Data Hub" in finding.message
+    beyond = next(f for f in not_riph.findings if f.code == "BEYOND_METHODOLOGY")
+    assert "SNDS" in beyond.message
+
+
+def test_internal_study() -> None:
+    data = yaml.safe_load(STUDY)
+    data["parties"] = data["parties"][:1]
+    data["research"].update(
+        cros=[], centres=["chu"], data_flows=[], involves_human_person=False, riph_category=None,
+        participation=None, reuses_existing_data_only=True, intended_route="internal",
+        internal={"care_data": True, "own_team": True, "exclusive_use": True},
+    )
+    result = assess(Answers.model_validate(data))
+    assert result.research_route == "internal"
+    assert not result.blockers
+    assert [d.kind for d in result.documents] == [DocumentKind.PROTOCOL_ANNEX]
+    assert "INTERNAL_STUDY" in {f.code for f in result.findings}
+
+
+def test_internal_study_whose_data_leave_is_refused() -> None:
+    answers = _study(research__internal={"care_data": True, "own_team": True,
+                                         "exclusive_use": True},
+                     research__intended_route="internal")
+    result = assess(answers)
+    refused = next(f for f in result.blockers if f.code == "NOT_INTERNAL")
+    assert "Data CRO" in refused.message and "Centre hospitalier du Nord" in refused.message
+    assert result.research_route == "MR-003"
+    mismatch = next(f for f in result.blockers if f.code == "ROUTE_MISMATCH")
+    assert "internal" in mismatch.message and "MR-003" in mismatch.message
+
+
+@pytest.mark.parametrize(
+    ("changes", "code", "words"),
+    [
+        ({"research__riph_category": 1, "research__participation": "written_consent"},
+         "ROUTE_MISMATCH", "MR-003 ne couvre pas"),
+        ({"research__riph_category": 3, "research__genetic_testing": True,
+          "research__intended_route": "MR-001"}, "ROUTE_MISMATCH", "consentement"),
+        ({"research__snds_linkage": True}, "ROUTE_MISMATCH", "SNDS"),
+        ({"research__identifying_data_leave_centres": True}, "ROUTE_MISMATCH",
+         "directement identifiantes"),
+        ({"research__riph_category": 1, "research__intended_route": "MR-001"},
+         "PARTICIPATION_MISMATCH", "consentement libre, éclairé et écrit"),
+    ],
+)
+def test_contradictions_are_refused_with_a_clear_message(
+    changes: dict[str, Any], code: str, words: str
+) -> None:
+    result = assess(_study(**changes))
+    finding = next(f for f in result.blockers if f.code == code)
+    assert words in finding.message, finding.message
+
+
+def test_participation_consent_is_kept_apart_from_the_lawful_basis() -> None:
+    finding = next(f for f in assess(_study()).findings if f.code == "PARTICIPATION")
+    assert "ne constitue pas la base légale" in finding.message
+    assert "mission d'intérêt public" in finding.message
+
+
+def test_missing_dpia_is_a_warning() -> None:
+    assert _codes(_study(research__dpia_reference=None))["DPIA_REQUIRED"] is Severity.WARNING
+
+
+def test_flow_to_a_third_country_is_a_transfer() -> None:
+    data = yaml.safe_load(STUDY)
+    data["research"]["data_flows"][0]["country"] = "US"
+    assert _codes(Answers.model_validate(data))["TRANSFER_NO_SAFEGUARD"] is Severity.BLOCKER
+
+
+def test_unknown_party_id_is_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = tmp_path / "study.yaml"
+    file.write_text(STUDY.replace("centres: [chu, ch-nord]", "centres: [chu, ch-sud]"), "utf-8")
+    assert run_cli("assess", file) == 2
+    err = capsys.readouterr().err
+    line = STUDY.splitlines().index("  centres: [chu, ch-nord]") + 1
+    assert f"study.yaml:{line}: research.centres[1]: no party has the id 'ch-sud'" in err
+
+
+def test_assess_json_gives_the_route(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = tmp_path / "study.yaml"
+    file.write_text(STUDY, "utf-8")
+    assert run_cli("assess", file, "--json") == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["research_route"] == "MR-003"
+    assert result["documents"] == ["protocol-annex", "dpa"]
+    assert [d["parties"] for d in result["document_set"]] == [["chu"], ["chu", "cro"],
+                                                             ["chu", "ch-nord"]]
+    assert result["roles"]["cro"] == ["cro", "processor"]
+    assert all(f["articles"] for f in result["findings"])
+
+
+def test_research_file_builds_every_document(tmp_path: Path) -> None:
+    data = yaml.safe_load(STUDY)
+    data = copy.deepcopy(data)
+    file = tmp_path / "study.yaml"
+    file.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    assert run_cli("build", file, "--out", tmp_path / "out") == 0
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == [
+        "accord-sous-traitance-centre-hospitalier-du-nord-fr.docx",
+        "accord-sous-traitance-data-cro-fr.docx",
+        "annexe-rgpd-protocole-observa-fr.docx",
+    ]
