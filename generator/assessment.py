@@ -120,8 +120,8 @@ _MESSAGES: dict[str, Message] = {
         ("GDPR 28(4)", "GDPR 44"),
         "Le sous-traitant ultérieur {recipient} traite les données hors de l'EEE ({country}) : "
         "c'est un transfert, décrit à l'article sur les transferts ({safeguard}).",
-        "Sub-processor {recipient} processes the data in {country}: this is a transfer outside "
-        "the EEA, set out in the transfers clause ({safeguard}).",
+        "Sub-processor {recipient} processes the data outside the EEA ({country}): this is a "
+        "transfer, set out in the transfers clause ({safeguard}).",
     ),
     "GOVERNING_LAW": (
         Severity.BLOCKER,
@@ -372,7 +372,7 @@ def _transfers(answers: Answers, transfers: tuple[Transfer, ...], out: Findings)
         elif t.safeguard is Safeguard.DEROGATION:
             out.add("DEROGATION_TRANSFER", recipient=t.recipient)
         if t.recipient in sub_processors:
-            safeguard = t.safeguard.value if t.safeguard else _NO_SAFEGUARD[out.language]
+            safeguard = out.label(t.safeguard) if t.safeguard else _NO_SAFEGUARD[out.language]
             out.add(
                 "SUBPROCESSOR_OUTSIDE_EEA",
                 recipient=t.recipient,

@@ -126,8 +126,11 @@ class _TextChecker:
         """Placeholders used (as dotted names) and problems found in a parsed text."""
         scope = dict(scope)
         for loop in tree.find_all(nodes.For):
-            for target in loop.target.find_all(nodes.Name):
-                scope[target.name] = _element(self._safe_type(loop.iter, scope))
+            scope["loop"] = Any  # Jinja's loop.first, loop.last...
+            target = loop.target
+            names = [target] if isinstance(target, nodes.Name) else target.find_all(nodes.Name)
+            for name in names:
+                scope[name.name] = _element(self._safe_type(loop.iter, scope))
         used: set[str] = set()
         problems: list[str] = []
         for node in tree.find_all((nodes.Name, nodes.Getattr)):

@@ -52,6 +52,12 @@ class Findings:
     def pick(self, fr: str, en: str) -> str:
         return fr if self.language is Language.FR else en
 
+    def label(self, value: Enum) -> str:
+        """The words of clauses/labels.yaml for a fixed choice of the answers."""
+        from .library import default_labels
+
+        return default_labels()[type(value).__name__][value.value][self.language.value]
+
     def country(self, code: str) -> str:
         return country_name(code, self.language.value)
 

@@ -97,18 +97,25 @@ def plan_document(
         if wording.condition(c.spec.when, context)
     )
     texts = doc.texts
-    filename = "-".join((texts.filename.in_(language), _subject(due, answers), language.value))
     return DocumentPlan(
         kind=due.kind,
         language=language,
         title=texts.title.in_(language),
-        filename=filename + ".docx",
+        filename=document_filename(due, answers, doc, language),
         heading_number=texts.heading_number.in_(language),
         clauses=clauses,
         template_context=_template_context(
             doc, due, answers, assessment.roles, wording, context, clauses, draft
         ),
     )
+
+
+def document_filename(
+    due: DocumentDue, answers: Answers, doc: DocumentLibrary, language: Language
+) -> str:
+    """E.g. accord-sous-traitance-agendo-sante-fr.docx: kind, subject, language."""
+    parts = (doc.texts.filename.in_(language), _subject(due, answers), language.value)
+    return "-".join(parts) + ".docx"
 
 
 def _subject(due: DocumentDue, answers: Answers) -> str:

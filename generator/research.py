@@ -8,7 +8,15 @@ are worded as such and never block.
 from __future__ import annotations
 
 from .findings import Findings, Message, Severity
-from .model import Answers, Participation, ProtocolAuthors, Research, Role, Route
+from .model import (
+    Answers,
+    LawfulBasis,
+    Participation,
+    ProtocolAuthors,
+    Research,
+    Role,
+    Route,
+)
 
 _CONSENTS = {Participation.WRITTEN_CONSENT, Participation.EXPRESS_CONSENT}
 _METHODOLOGIES = {Route.MR_001, Route.MR_002, Route.MR_003, Route.MR_004}
@@ -127,6 +135,17 @@ MESSAGES: dict[str, Message] = {
         ("Loi 78-17 art. 66", "Loi 78-17 art. 73"),
         "Formalité prévue : {intended} ; les faits conduisent à : {derived}. {reason}",
         "Intended formality: {intended}; the facts lead to: {derived}. {reason}",
+    ),
+    "LEGITIMATE_INTEREST_PUBLIC": (
+        Severity.INFO,
+        ("GDPR 6(1)",),
+        "Base légale retenue : l'intérêt légitime. Une autorité ou un établissement public ne "
+        "peut pas s'en prévaloir pour les traitements qu'il effectue dans l'exécution de ses "
+        "missions (article 6, paragraphe 1, dernier alinéa, du RGPD) : à vérifier si le "
+        "promoteur est une personne publique.",
+        "Lawful basis chosen: legitimate interests. A public authority or body cannot rely on "
+        "them for processing carried out in the performance of its tasks (last subparagraph of "
+        "Article 6(1) GDPR): check whether the sponsor is a public body.",
     ),
     "FLOW_NOT_HDS": (
         Severity.WARNING,
@@ -286,9 +305,16 @@ def assess_research(
     _participation(r, labels, out)
     if r.participation:
         out.add("PARTICIPATION", participation=labels[r.participation], basis=basis_label)
+    if r.lawful_basis is LawfulBasis.LEGITIMATE_INTEREST:
+        out.add("LEGITIMATE_INTEREST_PUBLIC")
     _intended(r, route, out)
+    # A controller keeping its own data needs no certified host (CSP L.1111-8); a processor
+    # storing them for others may.
+    hosts_for_others = {cro.party for cro in r.cros}
+    if r.protocol_drafted_by is ProtocolAuthors.SPONSOR:
+        hosts_for_others |= {c for c in r.centres if c != r.sponsor}
     for flow in r.data_flows:
-        if not flow.hds and flow.recipient != flow.source and answers.processing.health_data:
+        if not flow.hds and flow.recipient in hosts_for_others and answers.processing.health_data:
             out.add("FLOW_NOT_HDS", recipient=answers.party(flow.recipient).name)
     return route
 

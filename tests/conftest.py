@@ -9,12 +9,36 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from generator.answers import load_answers
+from generator.assessment import DocumentDue, assess
 from generator.cli import main
+from generator.library import default_library
+from generator.model import Answers, Language
+from generator.plan import document_filename
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TEXT_PARTS = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
+
+
+def expected_documents(example: Path) -> list[tuple[Answers, Language, DocumentDue, str]]:
+    """What `clausier demo` builds for an example: each document due, in each language."""
+    answers = load_answers(example)
+    library = default_library()
+    return [
+        (
+            answers,
+            language,
+            due,
+            document_filename(due, answers, library.documents[due.kind.value], language),
+        )
+        for language in Language
+        for due in assess(answers, language).documents
+    ]
+
+
+ALL_DOCUMENTS = [(example, *doc) for example in EXAMPLES for doc in expected_documents(example)]
 
 
 def docx_paragraphs(path: Path) -> list[str]:

@@ -137,21 +137,49 @@ def test_documents_due_follow_the_roles() -> None:
 @pytest.mark.parametrize(
     ("changes", "route"),
     [
-        ({"research__riph_category": 1, "research__participation": "written_consent",
-          "research__intended_route": None}, "MR-001"),
-        ({"research__riph_category": 3, "research__genetic_testing": True,
-          "research__participation": "express_consent", "research__intended_route": None},
-         "MR-001"),
-        ({"research__involves_human_person": False, "research__riph_category": None,
-          "research__ivd_performance_study": True, "research__participation": None,
-          "research__intended_route": None}, "MR-002"),
-        ({"research__involves_human_person": False, "research__riph_category": None,
-          "research__reuses_existing_data_only": True, "research__participation": None,
-          "research__intended_route": None}, "MR-004"),
+        (
+            {
+                "research__riph_category": 1,
+                "research__participation": "written_consent",
+                "research__intended_route": None,
+            },
+            "MR-001",
+        ),
+        (
+            {
+                "research__riph_category": 3,
+                "research__genetic_testing": True,
+                "research__participation": "express_consent",
+                "research__intended_route": None,
+            },
+            "MR-001",
+        ),
+        (
+            {
+                "research__involves_human_person": False,
+                "research__riph_category": None,
+                "research__ivd_performance_study": True,
+                "research__participation": None,
+                "research__intended_route": None,
+            },
+            "MR-002",
+        ),
+        (
+            {
+                "research__involves_human_person": False,
+                "research__riph_category": None,
+                "research__reuses_existing_data_only": True,
+                "research__participation": None,
+                "research__intended_route": None,
+            },
+            "MR-004",
+        ),
         ({"research__snds_linkage": True, "research__intended_route": None}, "authorisation"),
         ({"research__nir_used": True, "research__intended_route": None}, "authorisation"),
-        ({"research__identifying_data_leave_centres": True, "research__intended_route": None},
-         "authorisation"),
+        (
+            {"research__identifying_data_leave_centres": True, "research__intended_route": None},
+            "authorisation",
+        ),
     ],
 )
 def test_route_follows_the_facts(changes: dict[str, Any], route: str) -> None:
@@ -161,9 +189,15 @@ def test_route_follows_the_facts(changes: dict[str, Any], route: str) -> None:
 
 
 def test_mr_004_adds_the_health_data_hub_directory_cautiously() -> None:
-    result = assess(_study(research__involves_human_person=False, research__riph_category=None,
-                           research__reuses_existing_data_only=True, research__participation=None,
-                           research__intended_route="MR-004"))
+    result = assess(
+        _study(
+            research__involves_human_person=False,
+            research__riph_category=None,
+            research__reuses_existing_data_only=True,
+            research__participation=None,
+            research__intended_route="MR-004",
+        )
+    )
     finding = next(f for f in result.findings if f.code == "HDH_DIRECTORY")
     assert finding.severity is Severity.INFO and "à confirmer" in finding.message
 
@@ -171,10 +205,16 @@ def test_mr_004_adds_the_health_data_hub_directory_cautiously() -> None:
 def test_authorisation_goes_through_cpp_or_cesrees() -> None:
     riph = assess(_study(research__snds_linkage=True, research__intended_route="authorisation"))
     assert "AUTHORISATION_RIPH" in {f.code for f in riph.findings}
-    not_riph = assess(_study(research__snds_linkage=True, research__intended_route=None,
-                             research__involves_human_person=False, research__riph_category=None,
-                             research__reuses_existing_data_only=True,
-                             research__participation=None))
+    not_riph = assess(
+        _study(
+            research__snds_linkage=True,
+            research__intended_route=None,
+            research__involves_human_person=False,
+            research__riph_category=None,
+            research__reuses_existing_data_only=True,
+            research__participation=None,
+        )
+    )
     finding = next(f for f in not_riph.findings if f.code == "AUTHORISATION_CESREES")
     assert "Health Data Hub" in finding.message
     beyond = next(f for f in not_riph.findings if f.code == "BEYOND_METHODOLOGY")
@@ -185,8 +225,14 @@ def test_internal_study() -> None:
     data = yaml.safe_load(STUDY)
     data["parties"] = data["parties"][:1]
     data["research"].update(
-        cros=[], centres=["chu"], data_flows=[], involves_human_person=False, riph_category=None,
-        participation=None, reuses_existing_data_only=True, intended_route="internal",
+        cros=[],
+        centres=["chu"],
+        data_flows=[],
+        involves_human_person=False,
+        riph_category=None,
+        participation=None,
+        reuses_existing_data_only=True,
+        intended_route="internal",
         internal={"care_data": True, "own_team": True, "exclusive_use": True},
     )
     result = assess(Answers.model_validate(data))
@@ -197,9 +243,10 @@ def test_internal_study() -> None:
 
 
 def test_internal_study_whose_data_leave_is_refused() -> None:
-    answers = _study(research__internal={"care_data": True, "own_team": True,
-                                         "exclusive_use": True},
-                     research__intended_route="internal")
+    answers = _study(
+        research__internal={"care_data": True, "own_team": True, "exclusive_use": True},
+        research__intended_route="internal",
+    )
     result = assess(answers)
     refused = next(f for f in result.blockers if f.code == "NOT_INTERNAL")
     assert "Data CRO" in refused.message and "Centre hospitalier du Nord" in refused.message
@@ -211,15 +258,31 @@ def test_internal_study_whose_data_leave_is_refused() -> None:
 @pytest.mark.parametrize(
     ("changes", "code", "words"),
     [
-        ({"research__riph_category": 1, "research__participation": "written_consent"},
-         "ROUTE_MISMATCH", "MR-003 ne couvre pas"),
-        ({"research__riph_category": 3, "research__genetic_testing": True,
-          "research__intended_route": "MR-001"}, "ROUTE_MISMATCH", "consentement"),
+        (
+            {"research__riph_category": 1, "research__participation": "written_consent"},
+            "ROUTE_MISMATCH",
+            "MR-003 ne couvre pas",
+        ),
+        (
+            {
+                "research__riph_category": 3,
+                "research__genetic_testing": True,
+                "research__intended_route": "MR-001",
+            },
+            "ROUTE_MISMATCH",
+            "consentement",
+        ),
         ({"research__snds_linkage": True}, "ROUTE_MISMATCH", "SNDS"),
-        ({"research__identifying_data_leave_centres": True}, "ROUTE_MISMATCH",
-         "directement identifiantes"),
-        ({"research__riph_category": 1, "research__intended_route": "MR-001"},
-         "PARTICIPATION_MISMATCH", "consentement libre, éclairé et écrit"),
+        (
+            {"research__identifying_data_leave_centres": True},
+            "ROUTE_MISMATCH",
+            "directement identifiantes",
+        ),
+        (
+            {"research__riph_category": 1, "research__intended_route": "MR-001"},
+            "PARTICIPATION_MISMATCH",
+            "consentement libre, éclairé et écrit",
+        ),
     ],
 )
 def test_contradictions_are_refused_with_a_clear_message(
@@ -262,8 +325,11 @@ def test_assess_json_gives_the_route(tmp_path: Path, capsys: pytest.CaptureFixtu
     result = json.loads(capsys.readouterr().out)
     assert result["research_route"] == "MR-003"
     assert result["documents"] == ["protocol-annex", "dpa"]
-    assert [d["parties"] for d in result["document_set"]] == [["chu"], ["chu", "cro"],
-                                                             ["chu", "ch-nord"]]
+    assert [d["parties"] for d in result["document_set"]] == [
+        ["chu"],
+        ["chu", "cro"],
+        ["chu", "ch-nord"],
+    ]
     assert result["roles"]["cro"] == ["cro", "processor"]
     assert all(f["articles"] for f in result["findings"])
 
