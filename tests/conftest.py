@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from lxml import etree
@@ -22,12 +23,22 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TEXT_PARTS = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
 
 
-def expected_documents(example: Path) -> list[tuple[Answers, Language, DocumentDue, str]]:
-    """What `clausier demo` builds for an example: each document due, in each language."""
+class Case(NamedTuple):
+    """One document `clausier demo` builds: from which example, in which language."""
+
+    example: Path
+    answers: Answers
+    language: Language
+    due: DocumentDue
+    name: str
+
+
+def expected_documents(example: Path) -> list[Case]:
     answers = load_answers(example)
     library = default_library()
     return [
-        (
+        Case(
+            example,
             answers,
             language,
             due,
@@ -38,7 +49,7 @@ def expected_documents(example: Path) -> list[tuple[Answers, Language, DocumentD
     ]
 
 
-ALL_DOCUMENTS = [(example, *doc) for example in EXAMPLES for doc in expected_documents(example)]
+ALL_DOCUMENTS = [case for example in EXAMPLES for case in expected_documents(example)]
 
 
 def docx_paragraphs(path: Path) -> list[str]:

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ALL_DOCUMENTS, EXAMPLES, docx_paragraphs, docx_text, run_cli, write
+from conftest import ALL_DOCUMENTS, EXAMPLES, Case, docx_paragraphs, docx_text, run_cli, write
 from docx_check import check_docx, leftover_template_tags
 from test_answers import MINIMAL
 
@@ -17,22 +17,22 @@ from generator.library import default_library
 from generator.model import Language
 from generator.wording import format_date
 
-DPAS = [d for d in ALL_DOCUMENTS if d[3].kind is DocumentKind.DPA]
+DPAS = [d for d in ALL_DOCUMENTS if d.due.kind is DocumentKind.DPA]
 
 
-def _id(case: tuple) -> str:
-    return case[4]
+def _id(case: Case) -> str:
+    return case.name
 
 
 def test_demo_builds_every_document_of_every_example(demo_dir: Path) -> None:
     assert len(EXAMPLES) >= 9
     built = sorted(p.name for p in demo_dir.glob("*.docx"))
-    assert built == sorted(d[4] for d in ALL_DOCUMENTS)
+    assert built == sorted(d.name for d in ALL_DOCUMENTS)
 
 
 @pytest.mark.parametrize("case", DPAS, ids=_id)
-def test_dpa_reads_as_a_complete_agreement(demo_dir: Path, case: tuple) -> None:
-    _, answers, language, due, name = case
+def test_dpa_reads_as_a_complete_agreement(demo_dir: Path, case: Case) -> None:
+    answers, language, due, name = case.answers, case.language, case.due, case.name
     document = demo_dir / name
     text = docx_text(document)
     paragraphs = docx_paragraphs(document)
@@ -64,8 +64,8 @@ def test_dpa_reads_as_a_complete_agreement(demo_dir: Path, case: tuple) -> None:
 
 
 @pytest.mark.parametrize("case", ALL_DOCUMENTS, ids=_id)
-def test_every_document_is_clean(demo_dir: Path, case: tuple) -> None:
-    document = demo_dir / case[4]
+def test_every_document_is_clean(demo_dir: Path, case: Case) -> None:
+    document = demo_dir / case.name
     assert check_docx(document) == []
     text = docx_text(document)
     # Python's None leaking into the text; "None of its provisions" is English.

@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ALL_DOCUMENTS
+from conftest import ALL_DOCUMENTS, Case
 
 from generator.assessment import DocumentKind
 from generator.model import Language
@@ -65,14 +65,14 @@ def pdf_texts(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
 
 
 def test_every_document_converts(pdf_texts: dict[str, str]) -> None:
-    assert sorted(pdf_texts) == sorted(Path(d[4]).stem for d in ALL_DOCUMENTS)
+    assert sorted(pdf_texts) == sorted(Path(d.name).stem for d in ALL_DOCUMENTS)
 
 
-@pytest.mark.parametrize("case", ALL_DOCUMENTS, ids=lambda c: c[4])
+@pytest.mark.parametrize("case", ALL_DOCUMENTS, ids=lambda c: c.name)
 def test_numbering_footers_and_signatures_are_visible(
-    pdf_texts: dict[str, str], case: tuple
+    pdf_texts: dict[str, str], case: Case
 ) -> None:
-    _, answers, language, due, name = case
+    answers, language, due, name = case.answers, case.language, case.due, case.name
     text = pdf_texts[Path(name).stem]
     french = language is Language.FR
     contract = due.kind is not DocumentKind.PROTOCOL_ANNEX

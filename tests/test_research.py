@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import run_cli
+from conftest import ALL_DOCUMENTS, Case, docx_text, run_cli
 
 from generator.assessment import DocumentKind, Severity, assess
+from generator.library import default_library
 from generator.model import Answers
 
 STUDY = """\
@@ -346,3 +347,35 @@ def test_research_file_builds_every_document(tmp_path: Path) -> None:
         "accord-sous-traitance-data-cro-fr.docx",
         "annexe-rgpd-protocole-observa-fr.docx",
     ]
+
+
+RESEARCH_DOCUMENTS = [d for d in ALL_DOCUMENTS if d.answers.research is not None]
+
+
+@pytest.mark.parametrize("case", RESEARCH_DOCUMENTS, ids=lambda c: c.name)
+def test_research_documents_read_back(demo_dir: Path, case: Case) -> None:
+    answers, language, due, name = case.answers, case.language, case.due, case.name
+    text = docx_text(demo_dir / name)
+    flat = " ".join(text.split())
+    route = assess(answers).research_route
+    labels = default_library().labels
+    if due.kind is DocumentKind.PROTOCOL_ANNEX:
+        for clause in default_library().documents["protocol-annex"].clauses:
+            if clause.spec.when is None:
+                assert clause.spec.title.in_(language) in text, clause.spec.id
+        assert labels["Route"][route][language.value] in flat or route in flat
+        for flow in answers.research.data_flows:
+            assert " ".join(flow.data.split()) in flat
+            assert answers.party(flow.recipient).name in flat
+        for party_id in {answers.research.sponsor, *answers.research.centres}:
+            assert answers.party(party_id).name in flat
+    elif due.kind is DocumentKind.JOINT_CONTROLLERS:
+        titles = [
+            c.spec.title.in_(language)
+            for c in default_library().documents["joint-controllers"].clauses
+        ]
+        for title in titles:
+            assert title in text
+        assert ("26" in flat) and answers.research.title in flat
+    else:
+        assert answers.research.title in flat
