@@ -184,8 +184,10 @@ def _contract(
 
     def designation(party: Party) -> str:
         """The first designation whose role the party holds, e.g. « le Sous-traitant »."""
-        role = next(r for r in texts.designations if Role(r) in roles[party.id])
-        return say(texts.designations[role])
+        for role, words in texts.designations.items():
+            if Role(role) in roles[party.id]:
+                return say(words)
+        raise ValueError(f"{party.id}: no designation in the library for its roles")
 
     recitals = expand(texts.recitals, wording, context)
     return {

@@ -379,3 +379,23 @@ def test_research_documents_read_back(demo_dir: Path, case: Case) -> None:
         assert ("26" in flat) and answers.research.title in flat
     else:
         assert answers.research.title in flat
+
+
+def test_joint_study_with_a_cro_builds_its_arrangement_and_dpa(tmp_path: Path) -> None:
+    file = tmp_path / "study.yaml"
+    file.write_text(
+        STUDY.replace(
+            "intended_route: MR-003",
+            "intended_route: MR-003\n  protocol_drafted_by: sponsor_and_centres",
+        ),
+        "utf-8",
+    )
+    assert run_cli("build", file, "--out", tmp_path / "out", "--lang", "en") == 0
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == [
+        "data-processing-agreement-data-cro-en.docx",
+        "joint-controller-arrangement-observa-en.docx",
+        "protocol-gdpr-annex-observa-en.docx",
+    ]
+    dpa = docx_text(tmp_path / "out" / names[0])
+    assert '(the "Controller")' in dpa and '(the "Processor")' in dpa
