@@ -12,7 +12,14 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from .model import Language
 from .yamlfile import InputError, read_yaml, validation_error
@@ -74,6 +81,12 @@ class Annex(_Spec):
     )
     measures: bool = Field(False, description="Lists the security measures by category.")
     empty: Bilingual | None = Field(None, description="Said instead of a table with no rows.")
+
+    @model_validator(mode="after")
+    def _columns_always_shown(self) -> Annex:
+        if any(c.when for c in self.columns):
+            raise ValueError("a column cannot have a condition: every row needs every cell")
+        return self
 
 
 class ContractTexts(_Spec):

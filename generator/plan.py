@@ -13,7 +13,7 @@ from typing import Any
 
 from .assessment import Assessment, DocumentDue, DocumentKind
 from .context import document_context
-from .library import Annex, ContractTexts, DocumentLibrary, Library, Paragraph
+from .library import Annex, Bilingual, ContractTexts, DocumentLibrary, Library, Paragraph
 from .model import Answers, Language, Measure, MeasureCategory, Party, Role
 from .wording import Wording
 
@@ -62,9 +62,7 @@ def expand(
     for p in paragraphs:
         for local in _each(p.each, wording, context):
             if wording.condition(p.when, local):
-                out.append(
-                    PlannedParagraph(wording.render(p.in_(wording.language), local), p.level)
-                )
+                out.append(PlannedParagraph(wording.text(p, local), p.level))
     return out
 
 
@@ -137,10 +135,10 @@ def _template_context(
     clauses: tuple[PlannedClause, ...],
     draft: bool,
 ) -> dict[str, Any]:
-    texts, language = doc.texts, wording.language
+    texts = doc.texts
 
-    def say(text: Any) -> str:
-        return wording.render(text.in_(language), context)
+    def say(text: Bilingual) -> str:
+        return wording.text(text, context)
 
     return {
         "title": say(texts.title),
@@ -175,10 +173,9 @@ def _contract(
     context: Mapping[str, Any],
 ) -> dict[str, Any]:
     """Preamble, recitals, closing formula and signature block of a contract."""
-    language = wording.language
 
-    def say(text: Any) -> str:
-        return wording.render(text.in_(language), context)
+    def say(text: Bilingual) -> str:
+        return wording.text(text, context)
 
     signatories = [answers.party(pid) for pid in due.parties]
 
@@ -195,7 +192,7 @@ def _contract(
         "and": say(texts.and_),
         "parties": [
             {
-                "text": wording.render(texts.party.in_(language), {**context, "party": party}),
+                "text": wording.text(texts.party, {**context, "party": party}),
                 "designation": designation(party),
             }
             for party in signatories
@@ -214,13 +211,11 @@ def _contract(
 
 
 def _annex(annex: Annex, wording: Wording, context: Mapping[str, Any]) -> dict[str, Any]:
-    language = wording.language
-
     def cells(rows: Iterable, local: Mapping[str, Any]) -> list[dict[str, str]]:
         return [
             {
-                "label": wording.render(r.label.in_(language), local),
-                "value": wording.render(r.value.in_(language), local),
+                "label": wording.text(r.label, local),
+                "value": wording.text(r.value, local),
             }
             for r in rows
             if wording.condition(r.when, local)
@@ -233,7 +228,7 @@ def _annex(annex: Annex, wording: Wording, context: Mapping[str, Any]) -> dict[s
             rows.append(
                 {
                     "header": True,
-                    "label": wording.render(annex.heading.in_(language), local),
+                    "label": wording.text(annex.heading, local),
                     "value": "",
                 }
             )
@@ -244,12 +239,12 @@ def _annex(annex: Annex, wording: Wording, context: Mapping[str, Any]) -> dict[s
         else []
     )
     return {
-        "title": wording.render(annex.title.in_(language), context),
+        "title": wording.text(annex.title, context),
         "paragraphs": [p.text for p in expand(annex.paragraphs, wording, context)],
         "rows": rows,
-        "headers": [wording.render(c.label.in_(language), context) for c in annex.columns],
+        "headers": [wording.text(c.label, context) for c in annex.columns],
         "table": table,
-        "empty": wording.render(annex.empty.in_(language), context)
+        "empty": wording.text(annex.empty, context)
         if annex.empty and annex.columns and not table
         else "",
     }

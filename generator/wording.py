@@ -13,12 +13,16 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 from functools import lru_cache, partial
+from typing import TYPE_CHECKING
 
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .geography import country_name
 from .model import Language
+
+if TYPE_CHECKING:
+    from .library import Bilingual
 
 Labels = Mapping[str, Mapping[str, Mapping[str, str]]]
 
@@ -112,6 +116,10 @@ class Wording:
 
     def render(self, source: str, context: Mapping[str, object]) -> str:
         return self._template(source).render(context).strip()
+
+    def text(self, text: Bilingual, context: Mapping[str, object]) -> str:
+        """A library text, in this Wording's language, filled in."""
+        return self.render(text.in_(self.language), context)
 
     def evaluate(self, expression: str, context: Mapping[str, object]) -> object:
         return self._expression(expression)(**context)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pytest
+import yaml
 from lxml import etree
 
 from generator.answers import load_answers
@@ -77,6 +78,18 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo")
     assert run_cli("demo", "--out", out) == 0
     return out
+
+
+def answers_with(text: str, **changes: Any) -> Answers:
+    """The answers of a YAML text with some fields changed: `parties__1__country="CH"`."""
+    data = yaml.safe_load(text)
+    for dotted, value in changes.items():
+        *parents, last = dotted.split("__")
+        target = data
+        for key in parents:
+            target = target[int(key)] if key.isdigit() else target[key]
+        target[last] = value
+    return Answers.model_validate(data)
 
 
 def write(path: Path, text: str) -> Path:

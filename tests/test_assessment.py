@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import docx_text, run_cli, write
+from conftest import answers_with, docx_text, run_cli, write
 from docx_check import check_docx
 from test_answers import MINIMAL
 
@@ -18,14 +18,7 @@ from generator.model import Answers, Language
 
 
 def _answers(**changes: Any) -> Answers:
-    data = yaml.safe_load(MINIMAL)
-    for dotted, value in changes.items():
-        *parents, last = dotted.split("__")
-        target = data
-        for key in parents:
-            target = target[int(key)] if key.isdigit() else target[key]
-        target[last] = value
-    return Answers.model_validate(data)
+    return answers_with(MINIMAL, **changes)
 
 
 def _codes(answers: Answers) -> dict[str, Severity]:

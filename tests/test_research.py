@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ALL_DOCUMENTS, Case, docx_text, run_cli
+from conftest import ALL_DOCUMENTS, Case, answers_with, docx_text, run_cli
 
 from generator.assessment import DocumentKind, Severity, assess
 from generator.library import default_library
@@ -86,14 +86,7 @@ research:
 
 
 def _study(**changes: Any) -> Answers:
-    data = yaml.safe_load(STUDY)
-    for dotted, value in changes.items():
-        *parents, last = dotted.split("__")
-        target = data
-        for key in parents:
-            target = target[int(key)] if key.isdigit() else target[key]
-        target[last] = value
-    return Answers.model_validate(data)
+    return answers_with(STUDY, **changes)
 
 
 def _codes(answers: Answers) -> dict[str, Severity]:
