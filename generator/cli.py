@@ -1,4 +1,4 @@
-"""The command line: `clausier build | assess | demo | check | schema`.
+"""The command line: `clausier interview | build | assess | demo | check | schema`.
 
 Exit codes (DESIGN.md): 0 done; 1 blocking legal findings (nothing built unless --draft);
 2 bad input; 130 interrupted. User errors are one line naming file, line and field.
@@ -49,6 +49,26 @@ def _parser() -> argparse.ArgumentParser:
     assess.add_argument("answers", type=Path, metavar="ANSWERS")
     assess.add_argument("--json", action="store_true", help="print one JSON object")
     assess.add_argument("--lang", choices=("fr", "en"), help="language of the messages")
+
+    interview = commands.add_parser(
+        "interview", help="answer questions in the terminal, get the answers file and documents"
+    )
+    interview.add_argument("--lang", choices=("fr", "en"), help="interface language")
+    interview.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        metavar="ANSWERS",
+        help="start from an existing answers file",
+    )
+    interview.add_argument("--resume", action="store_true", help="continue where you stopped")
+    interview.add_argument(
+        "--out",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="where the answers and documents go (default: here)",
+    )
 
     demo = commands.add_parser("demo", help="build every example in French and English")
     demo.add_argument("--out", type=Path, required=True, metavar="DIR")
@@ -110,7 +130,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     return EXIT_BLOCKED if assessment.blockers else EXIT_OK
 
 
-def _build_one(
+def build_answers(
     answers: Answers, source: Path, out: Path, language: Language | None, draft: bool, force: bool
 ) -> tuple[int, list[Path]]:
     """Build every document due for one answers file; all files are checked before any is
@@ -153,13 +173,19 @@ def _cmd_build(args: argparse.Namespace) -> int:
     loaded = [(path, load_answers(path)) for path in args.answers]
     status = EXIT_OK
     for path, answers in loaded:
-        code, written = _build_one(
+        code, written = build_answers(
             answers, path, args.out, _language(args.lang), args.draft, args.force
         )
         status = max(status, code)
         for target in written:
             print(target)
     return status
+
+
+def _cmd_interview(args: argparse.Namespace) -> int:
+    from .interview.app import run_interview
+
+    return run_interview(args.lang, args.source, args.resume, args.out)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -172,7 +198,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     for path in examples:
         answers = load_answers(path)
         for language in Language:
-            code, written = _build_one(answers, path, args.out, language, False, args.force)
+            code, written = build_answers(answers, path, args.out, language, False, args.force)
             status = max(status, code)
             for target in written:
                 print(target)
@@ -204,6 +230,7 @@ def _cmd_schema(_: argparse.Namespace) -> int:
 
 
 _COMMANDS = {
+    "interview": _cmd_interview,
     "assess": _cmd_assess,
     "build": _cmd_build,
     "demo": _cmd_demo,

@@ -13,11 +13,11 @@ from enum import Enum
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
-    field_validator,
     model_validator,
 )
 
@@ -26,7 +26,18 @@ from .geography import is_country_code
 FORMAT_VERSION = 1
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Country = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True)]
+
+
+def _check_country(value: str) -> str:
+    if not is_country_code(value):
+        raise ValueError(f"'{value}' is not an ISO 3166 two-letter country code (e.g. FR, DE, US)")
+    return value
+
+
+# Every country is an ISO 3166 code, checked wherever it appears (file or interview).
+Country = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True), AfterValidator(_check_country)
+]
 PartyId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
 Email = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -182,12 +193,6 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-def _check_country(value: str | None) -> str | None:
-    if value is not None and not is_country_code(value):
-        raise ValueError(f"'{value}' is not an ISO 3166 two-letter country code (e.g. FR, DE, US)")
-    return value
-
-
 class Person(Strict):
     name: Text
     title: Text | None = Field(None, description="Position, e.g. Directeur général.")
@@ -220,8 +225,9 @@ class Party(Strict):
         False, description="The party decides the essential means (which data, how long, who)."
     )
     reuses_data_for_own_purposes: bool = False
-
-    _country = field_validator("country")(_check_country)
+    role_reasoning: Text | None = Field(
+        None, description="Why the party holds its roles (written by the interview)."
+    )
 
 
 class MainAgreement(Strict):
@@ -235,13 +241,13 @@ class Processing(Strict):
     purposes: list[Text] = Field(min_length=1)
     operations: list[Operation] = Field(min_length=1)
     nature: Text | None = Field(None, description="How the processing is carried out.")
+    duration: Text = Field(description="Duration of the service, e.g. the main agreement's term.")
+    retention: Text = Field(description="How long the processor keeps the data, and why.")
     data_subjects: list[DataSubject] = Field(default_factory=list)
     other_data_subjects: list[Text] = Field(default_factory=list)
     data_categories: list[DataCategory] = Field(min_length=1)
     other_data_categories: list[Text] = Field(default_factory=list)
     volume: Text | None = Field(None, description="Approximate number of data subjects.")
-    duration: Text = Field(description="Duration of the service, e.g. the main agreement's term.")
-    retention: Text = Field(description="How long the processor keeps the data, and why.")
 
     @model_validator(mode="after")
     def _some_data_subjects(self) -> Processing:
@@ -264,12 +270,10 @@ class Hosting(Strict):
     processor: PartyId | None = Field(
         None, description="Party id of the processor this hosting serves; empty: the only one."
     )
-    hds_certified: bool = Field(description="Certified health-data host (CSP L.1111-8).")
+    hds_certified: bool = Field(False, description="Certified health-data host (CSP L.1111-8).")
     hds_certificate: Text | None = Field(None, description="Certificate number and activities.")
     storage_country: Country = "FR"
     backup_country: Country | None = None
-
-    _countries = field_validator("storage_country", "backup_country")(_check_country)
 
 
 class SubProcessor(Strict):
@@ -290,8 +294,6 @@ class SubProcessor(Strict):
         None, description="Ground for the transfer when the country is outside the EEA."
     )
 
-    _country = field_validator("country")(_check_country)
-
     @model_validator(mode="after")
     def _health_data_is_data(self) -> SubProcessor:
         if self.hosts_health_data and not self.hosts_data:
@@ -307,8 +309,6 @@ class Transfer(Strict):
     details: Text | None = Field(
         None, description="Adequacy decision, BCR approval, or the Art. 49 derogation relied on."
     )
-
-    _country = field_validator("country")(_check_country)
 
 
 class Measure(Strict):
@@ -336,8 +336,6 @@ class Options(Strict):
     end_of_contract_days: int = Field(30, ge=1, le=365)
     governing_law: Country = "FR"
     courts: Text = Field(description="E.g. 'tribunal judiciaire de Paris'.")
-
-    _law = field_validator("governing_law")(_check_country)
 
 
 class Investigator(Strict):
@@ -368,8 +366,6 @@ class DataFlow(Strict):
     storage: Text = Field(description="Where the recipient stores them (system, host).")
     hds: bool = Field(description="Stored by a certified health-data host.")
     country: Country = "FR"
-
-    _country = field_validator("country")(_check_country)
 
 
 class Retention(Strict):

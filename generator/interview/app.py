@@ -1,0 +1,259 @@
+"""The interview from start to documents: questions, review, findings, files."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import questionary
+import yaml
+
+from ..answers import validate_answers
+from ..yamlfile import InputError, parse_yaml, read_yaml
+from .i18n import interface_language, translator
+from .prompts import BACK, ask
+from .questions import SECTIONS, derived_roles
+from .session import STATE_FILE, State, collect, describe, is_group_marker, pending, progress
+from .walk import Step
+
+EXIT_OK, EXIT_BLOCKED, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class _Stop(Exception):
+    """The user chose to stop after seeing the findings; the answers are saved."""
+
+
+def run_interview(language: str | None, source: Path | None, resume: bool, out: Path) -> int:
+    ui = interface_language(language)
+    _ = translator(ui)
+    if not sys.stdin.isatty() and not _testing():
+        print(f"clausier: {not_a_terminal(_)}", file=sys.stderr)
+        return EXIT_INPUT
+    state = _start(ui, source, resume, out)
+    try:
+        _questions(state, out, _)
+        while True:
+            answers = _review_and_validate(state, out, _)
+            outcome = _findings(answers, state, out, _)
+            if outcome is not None:
+                return _write(answers, state, out, draft=outcome, gettext=_)
+    except KeyboardInterrupt:
+        state.save(out)
+        print("\n" + _("Interrupted. Everything you typed is saved; to continue, run:"))
+        print(f"  clausier interview --resume --out {out}")
+        return EXIT_INTERRUPTED
+    except EOFError:
+        state.save(out)
+        print(f"\nclausier: {not_a_terminal(_)}", file=sys.stderr)
+        return EXIT_INPUT
+    except _Stop:
+        state.save(out)
+        print(_("Stopped. Your answers are saved; resume with: clausier interview --resume"))
+        return EXIT_BLOCKED
+
+
+def not_a_terminal(gettext: Callable[[str], str]) -> str:
+    return gettext(
+        "the interview needs a terminal; to build from an answers file without questions, "
+        "run: clausier build ANSWERS --out DIR"
+    )
+
+
+def _testing() -> bool:
+    """Tests drive the interview through prompt_toolkit's pipe input, not a terminal."""
+    from prompt_toolkit.application.current import get_app_session
+    from prompt_toolkit.input.base import PipeInput
+
+    return isinstance(get_app_session().input, PipeInput)
+
+
+def _start(ui: str, source: Path | None, resume: bool, out: Path) -> State:
+    if resume:
+        return State.load(out)
+    state = State(language=ui)
+    if source is not None:
+        located = read_yaml(source)
+        validate_answers(located)  # a file to amend must be valid; errors name file:line:field
+        state.data = located.data
+        state.data.pop("format_version", None)
+    return state
+
+
+def _questions(state: State, out: Path, _: Callable[[str], str]) -> None:
+    """Ask every step not answered yet, saving after each answer."""
+    shown_section = None
+    while True:
+        step, _steps = pending(state)
+        if step is None:
+            return
+        heading = progress(step, _)
+        if heading and heading != shown_section:
+            print(f"\n── {heading} ──")
+            shown_section = heading
+        value = _ask(step, state, _)
+        if value is BACK:
+            if state.history:
+                state.history.pop()
+                shown_section = None
+            continue
+        state.record(step, value)
+        if step.key == "parties.*.roles":
+            _keep_reasoning(state, step, _)
+        state.save(out)
+
+
+def _ask(step: Step, state: State, _: Callable[[str], str]) -> Any:
+    name = (step.item or {}).get("name")
+    message = _(step.spec.text)
+    if name and step.key.startswith("parties.*.") and step.key != "parties.*.name":
+        message = f"{name} — {message}"
+    instruction = _(step.spec.help)
+    if step.key == "parties.*.roles":
+        instruction = _reasoning(state, step, _) or instruction
+    return ask(step, message, instruction, state.value(step), state.language, _)
+
+
+def _reasoning(state: State, step: Step, _: Callable[[str], str]) -> str:
+    """Why the facts give these roles, in the interface language (GDPR Arts 4, 26, 28)."""
+    party = step.item or {}
+    roles = derived_roles(state.data, step.path)
+    name = party.get("name", "")
+    if "joint_controller" in roles:
+        text = _("{name} decides the purposes with another party: joint controller (Art. 26).")
+    elif "controller" in roles:
+        text = _("{name} decides why the data are processed: controller (Art. 4(7)).")
+    elif "processor" in roles:
+        text = _(
+            "{name} acts for the party that decides and does not reuse the data: processor "
+            "(Art. 4(8), 28)."
+        )
+    elif party.get("reuses_data_for_own_purposes"):
+        text = _("{name} reuses the data for itself: a controller for that use (Art. 28(10)).")
+    else:
+        return ""
+    return text.format(name=name)
+
+
+def _keep_reasoning(state: State, step: Step, _: Callable[[str], str]) -> None:
+    reasoning = _reasoning(state, step, _)
+    chosen = set(state.value(step) or [])
+    if chosen != set(derived_roles(state.data, step.path)):
+        reasoning = (reasoning + " " if reasoning else "") + _("Roles set by the user.")
+    parties = state.data.get("parties") or []
+    index = step.path[1]
+    if isinstance(index, int) and index < len(parties) and reasoning:
+        parties[index]["role_reasoning"] = reasoning
+
+
+def _review_and_validate(state: State, out: Path, _: Callable[[str], str]) -> Any:
+    """The review screen until the user confirms, then the whole model validated again."""
+    while True:
+        _step, steps = pending(state)
+        shown = [s for s in steps if not is_group_marker(s) and s.spec.text]
+        choices = [questionary.Choice(_("Confirm these answers"), value=-1)]
+        section = None
+        for index, step in enumerate(shown):
+            if step.spec.section != section:
+                section = step.spec.section
+                title = _(SECTIONS[section - 1]) if section else _("General")
+                choices.append(questionary.Separator(f"── {title} ──"))
+            label = f"{_(step.spec.text)[:60]}: {describe(step, state)[:60]}"
+            choices.append(questionary.Choice(label, value=index))
+        picked = questionary.select(
+            _("Review your answers: pick one to change, or confirm."), choices=choices
+        ).unsafe_ask()
+        if picked != -1:
+            _change(state, shown[picked], out, _)
+            continue
+        try:
+            return _validated(state, steps)
+        except InputError as error:
+            print(_("This answer needs a change: {problem}").format(problem=error.message))
+            _reopen(state, error.field)
+            _questions(state, out, _)
+
+
+def _change(state: State, step: Step, out: Path, _: Callable[[str], str]) -> None:
+    from .walk import meta_key
+
+    state.history.remove(meta_key(step.path))
+    _questions(state, out, _)
+
+
+def _validated(state: State, steps: list[Step]) -> Any:
+    text = yaml.safe_dump(collect(state, steps), allow_unicode=True, sort_keys=False)
+    return validate_answers(parse_yaml(text, "interview"))
+
+
+def _reopen(state: State, field_path: str | None) -> None:
+    """Forget the answer the validation points at, so it is asked again."""
+    if not field_path:
+        return
+    wanted = field_path.replace("[", ".").replace("]", "")
+    for key in list(state.history):
+        if key.replace("/", ".") == wanted or key.replace("/", ".").startswith(wanted + "."):
+            state.history.remove(key)
+
+
+def _findings(answers: Any, state: State, out: Path, _: Callable[[str], str]) -> bool | None:
+    """Show the findings; None to go back to the review, else whether to build a draft."""
+    from ..assessment import assess
+
+    assessment = assess(answers, answers.language)
+    for finding in assessment.findings:
+        print(f"  [{finding.severity.value}] {finding.message} ({', '.join(finding.articles)})")
+    if not assessment.blockers:
+        return False
+    choice = questionary.select(
+        _("Some findings block signature. What do you want to do?"),
+        choices=[
+            questionary.Choice(_("Change an answer"), value="fix"),
+            questionary.Choice(_("Build a DRAFT anyway"), value="draft"),
+            questionary.Choice(_("Stop here (answers are saved)"), value="stop"),
+        ],
+    ).unsafe_ask()
+    if choice == "stop":
+        raise _Stop
+    return True if choice == "draft" else None
+
+
+def _write(
+    answers: Any, state: State, out: Path, draft: bool, gettext: Callable[[str], str]
+) -> int:
+    from ..cli import build_answers
+    from ..render import OutputError, write_new
+
+    _ = gettext
+    _step, steps = pending(state)
+    target = out / "answers.yaml"
+    force = False
+    if target.exists():
+        force = questionary.confirm(
+            _("{file} exists. Replace it and the documents?").format(file=target), default=False
+        ).unsafe_ask()
+        if not force:
+            print(_("Nothing written. Your answers are saved; resume with --resume."))
+            return EXIT_BLOCKED
+    write_new(target, answers_yaml(collect(state, steps), _).encode(), force=force)
+    print(_("Answers written to {file}").format(file=target))
+    try:
+        code, written = build_answers(answers, target, out, None, draft, force)
+    except OutputError as error:
+        print(f"clausier: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    for document in written:
+        print(f"  {document}")
+    (out / STATE_FILE).unlink(missing_ok=True)
+    return code
+
+
+def answers_yaml(data: dict[str, Any], _: Callable[[str], str]) -> str:
+    """The answers as a readable YAML file that `clausier build` accepts unchanged."""
+    header = _("Answers written by `clausier interview`. Edit freely, then: clausier build")
+    lines = [f"# {header} {{file}} --out DIR", "# JSON Schema of this file: clausier schema", ""]
+    for key, value in data.items():
+        lines.append(yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False).rstrip())
+        lines.append("")
+    return "\n".join(lines).replace("{file}", "answers.yaml")

@@ -1,0 +1,150 @@
+"""Asking one step in the terminal: the right questionary prompt for its kind, the previous
+answer as default, validation with the model's own constraints, and Ctrl+B to go back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import questionary
+from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from pydantic import TypeAdapter, ValidationError
+
+from ..library import default_labels
+from .walk import Step
+
+BACK = object()  # what a prompt returns when the user pressed Ctrl+B
+
+_STYLE = questionary.Style([("qmark", "fg:#1f2a44 bold"), ("instruction", "fg:#777777 italic")])
+
+
+def _with_back(question: questionary.Question) -> questionary.Question:
+    bindings = KeyBindings()
+
+    @bindings.add("c-b", eager=True)
+    def _(event: Any) -> None:
+        event.app.exit(result=BACK)
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, bindings])  # type: ignore[list-item]
+    return question
+
+
+def _adapter(step: Step) -> TypeAdapter[Any]:
+    metadata = step.info.metadata if step.info else []
+    annotation = Annotated[(step.annotation, *metadata)] if metadata else step.annotation
+    return TypeAdapter(annotation)
+
+
+def _message(error: ValidationError) -> str:
+    return "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
+
+
+def parse(step: Step, raw: str, gettext: Callable[[str], str]) -> Any:
+    """The value of a typed answer, or a ValueError whose text is shown to the user."""
+    text = raw.strip()
+    if not text:
+        if step.optional:
+            return None
+        raise ValueError(gettext("An answer is required."))
+    if step.kind == "int":
+        if not re.fullmatch(r"[0-9]+", text):
+            raise ValueError(gettext("Please type a whole number."))
+        value: Any = int(text)
+    elif step.kind == "date":
+        value = _date(text)
+        if value is None:
+            raise ValueError(gettext("Please type a date as YYYY-MM-DD or DD/MM/YYYY."))
+    else:
+        value = text
+    if step.annotation is not None:
+        try:
+            value = _adapter(step).validate_python(value)
+        except ValidationError as exc:
+            raise ValueError(_message(exc)) from None
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _date(text: str) -> dt.date | None:
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _label(step: Step, value: str, language: str) -> str:
+    words = default_labels().get(step.labels or "", {}).get(value)
+    return f"{words[language]} ({value})" if words else value
+
+
+def ask(
+    step: Step,
+    message: str,
+    instruction: str,
+    default: Any,
+    language: str,
+    gettext: Callable[[str], str],
+) -> Any:
+    """Ask one step; return its value, or BACK."""
+    common = {"style": _STYLE, "qmark": "›"}
+    if step.kind in ("has", "more", "bool"):
+        question = questionary.confirm(
+            message, default=bool(default), instruction=f"({instruction}) ", **common
+        )
+    elif step.kind == "choice":
+        choices = [questionary.Choice(_label(step, c, language), value=c) for c in step.choices]
+        if step.optional:
+            choices.insert(0, questionary.Choice(gettext("(none)"), value=""))
+        question = questionary.select(
+            message,
+            choices=choices,
+            default=str(default) if default is not None and str(default) in step.choices else None,
+            instruction=instruction,
+            **common,
+        )
+    elif step.kind == "choices":
+        chosen = {str(v) for v in default or []}
+        choices = [
+            questionary.Choice(_label(step, c, language), value=c, checked=c in chosen)
+            for c in step.choices
+        ]
+
+        def enough(values: list[str]) -> bool | str:
+            try:
+                if step.annotation is not None:
+                    _adapter(step).validate_python(values)
+            except ValidationError:
+                return gettext("Tick at least one.")
+            return True
+
+        question = questionary.checkbox(
+            message, choices=choices, validate=enough, instruction=instruction, **common
+        )
+    else:
+
+        def valid(raw: str) -> bool | str:
+            try:
+                parse(step, raw, gettext)
+            except ValueError as exc:
+                return str(exc)
+            return True
+
+        question = questionary.text(
+            message,
+            default="" if default is None else str(default),
+            validate=valid,
+            instruction=instruction,
+            **common,
+        )
+    value = _with_back(question).unsafe_ask()
+    if value is BACK:
+        return BACK
+    if step.kind == "choice":
+        return step.value_of(value) if value else None
+    if step.kind in ("text", "int", "date"):
+        return parse(step, value, gettext)
+    return value

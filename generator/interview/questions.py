@@ -1,0 +1,686 @@
+"""The wording of every question: what is asked, why it matters legally, in which section,
+and when it does not apply. English is the message id; locales/ holds the French.
+
+One entry per field of the answers model (the key is its path, list items as "*"); "X.?" asks
+whether an optional section X is there, "X.+.*" whether to add another item to a group.
+A test fails when a field of the model has no entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..geography import in_eea
+
+Path = tuple[str | int, ...]
+Data = Mapping[str, Any]
+
+
+def N_(message: str) -> str:
+    return message
+
+
+SECTIONS = (
+    N_("Parties"),
+    N_("Processing"),
+    N_("Data and data subjects"),
+    N_("Hosting"),
+    N_("Sub-processors"),
+    N_("Transfers outside the EEA"),
+    N_("Security measures"),
+    N_("Contract options"),
+    N_("Research project"),
+)
+
+
+@dataclass(frozen=True)
+class Spec:
+    text: str
+    help: str
+    section: int = 0  # index in SECTIONS, counted from 1; 0 = before the sections
+    when: Callable[[Data, Path], bool] | None = None
+    derived: bool = False  # filled by the interview, never asked
+    parties: bool = False  # the answer is one party id (or several, for a list)
+    default: Callable[[Data, Path], Any] | None = None
+
+    def applies(self, data: Data, path: Path) -> bool:
+        return self.when is None or bool(self.when(data, path))
+
+
+# Conditions ----------------------------------------------------------------------------
+
+
+def _get(data: Any, *keys: Any) -> Any:
+    for key in keys:
+        if isinstance(data, Mapping):
+            data = data.get(key)
+        elif isinstance(data, list) and isinstance(key, int) and key < len(data):
+            data = data[key]
+        else:
+            return None
+    return data
+
+
+def _item(data: Data, path: Path) -> Any:
+    """The group item a question belongs to: the path up to its last index."""
+    last = max(i for i, p in enumerate(path) if isinstance(p, int))
+    return _get(data, *path[: last + 1]) or {}
+
+
+def health(data: Data, _: Path = ()) -> bool:
+    return "health" in (_get(data, "processing", "data_categories") or [])
+
+
+def research(data: Data, _: Path = ()) -> bool:
+    return _get(data, "research") is not None
+
+
+def _outside_eea(data: Data, path: Path) -> bool:
+    country = _item(data, path).get("country")
+    return bool(country) and not in_eea(str(country).upper())
+
+
+def _stores(data: Data, path: Path) -> bool:
+    return bool(_item(data, path).get("hosts_data")) and health(data)
+
+
+def _riph(data: Data, _: Path) -> bool:
+    return bool(_get(data, "research", "involves_human_person"))
+
+
+def _general(data: Data, _: Path) -> bool:
+    return _get(data, "options", "sub_processor_authorisation") in (None, "general")
+
+
+def _several_processors(data: Data, _: Path) -> bool:
+    return research(data)
+
+
+def _authorisation(data: Data, _: Path) -> bool:
+    return _get(data, "research", "intended_route") == "authorisation"
+
+
+# Defaults computed from earlier answers ------------------------------------------------
+
+
+def derived_roles(data: Data, path: Path) -> list[str]:
+    """Roles from facts (GDPR Arts 4(7), 4(8), 26, 28(10)): who decides why and how."""
+    parties = _get(data, "parties") or []
+    party = _item(data, path)
+    deciders = [p for p in parties if p and p.get("determines_purposes")]
+    if not party.get("determines_purposes"):
+        return ["processor"] if deciders and not party.get("reuses_data_for_own_purposes") else []
+    return ["joint_controller"] if len(deciders) > 1 else ["controller"]
+
+
+# The questions -------------------------------------------------------------------------
+
+P, PR, D, H, S, T, M, C, R = range(1, 10)  # section numbers, as in SECTIONS
+_ = N_
+
+SPECS: dict[str, Spec] = {
+    "format_version": Spec("", "", derived=True),
+    "language": Spec(
+        _("In which language should the documents be written?"),
+        _("The answers file and every document will use it; you can build the other later."),
+    ),
+    "research.?": Spec(
+        _("Is this a research project (protocol annex, agreements with sponsor, CRO, sites)?"),
+        _("Research adds the French formality (MR-001 to MR-004, authorisation) and its roles."),
+    ),
+    "reference": Spec(
+        _("Internal reference of the agreement (leave empty if none)"),
+        _("Printed in every page header, so the signed copy can be traced."),
+        C,
+    ),
+    # Parties
+    "parties.+.*": Spec(
+        _("Add another party?"),
+        _("Every organisation that signs or holds a role: hospital, vendor, sponsor, CRO, site."),
+        P,
+    ),
+    "parties.*.id": Spec(
+        _("Short identifier for this party (lower case, e.g. chu-tours)"),
+        _("Used to refer to the party elsewhere in the answers; never printed."),
+        P,
+    ),
+    "parties.*.name": Spec(
+        _("Name of the party"),
+        _("As in its official registration: it identifies the party bound by the agreement."),
+        P,
+    ),
+    "parties.*.legal_form": Spec(
+        _("Legal form (e.g. établissement public de santé, SAS)"),
+        _("A contract identifies each party precisely, legal form included."),
+        P,
+    ),
+    "parties.*.address": Spec(
+        _("Registered office address"),
+        _("Where the party can be served notices under the agreement."),
+        P,
+    ),
+    "parties.*.country": Spec(
+        _("Country (ISO code, e.g. FR)"),
+        _("A party outside the EEA receiving the data makes a transfer (GDPR Chapter V)."),
+        P,
+    ),
+    "parties.*.registration_number": Spec(
+        _("Registration number (SIREN, RCS, FINESS), or empty"),
+        _("Identifies the legal person beyond doubt."),
+        P,
+    ),
+    "parties.*.signatory.name": Spec(
+        _("Name of the person who signs for this party"),
+        _("The signatory must have the power to bind the party."),
+        P,
+    ),
+    "parties.*.signatory.title": Spec(
+        _("Position of the signatory (e.g. Directeur général)"),
+        _("States the capacity in which the signatory binds the party."),
+        P,
+    ),
+    "parties.*.dpo.?": Spec(
+        _("Has this party designated a data protection officer?"),
+        _("A DPO is in principle mandatory for large-scale health data (GDPR Art. 37)."),
+        P,
+    ),
+    "parties.*.dpo.name": Spec(
+        _("Name of the DPO"), _("Contact for data protection matters (GDPR Art. 38)."), P
+    ),
+    "parties.*.dpo.email": Spec(
+        _("DPO's e-mail address"), _("Where breaches and requests are sent."), P
+    ),
+    "parties.*.dpo.phone": Spec(
+        _("DPO's telephone (or empty)"), _("Useful for urgent breach notices."), P
+    ),
+    "parties.*.dpo.address": Spec(
+        _("DPO's postal address (or empty)"), _("For formal letters to the DPO."), P
+    ),
+    "parties.*.contact.?": Spec(
+        _("Is there a contact person for this agreement other than the DPO?"),
+        _("Operational notices (breaches, audits) go to this person too."),
+        P,
+    ),
+    "parties.*.contact.name": Spec(_("Name of the contact person"), _("Named in Annex I."), P),
+    "parties.*.contact.email": Spec(_("Contact person's e-mail"), _("Named in Annex I."), P),
+    "parties.*.contact.phone": Spec(
+        _("Contact person's telephone (or empty)"), _("Named in Annex I."), P
+    ),
+    "parties.*.contact.address": Spec(
+        _("Contact person's address (or empty)"), _("Named in Annex I."), P
+    ),
+    "parties.*.determines_purposes": Spec(
+        _("Does this party decide why the data are processed?"),
+        _("Whoever decides the purposes is a controller (GDPR Art. 4(7))."),
+        P,
+    ),
+    "parties.*.determines_essential_means": Spec(
+        _("Does this party decide the essential means (which data, for how long, who sees them)?"),
+        _("Deciding the essential means also makes a party a controller (EDPB 07/2020)."),
+        P,
+    ),
+    "parties.*.reuses_data_for_own_purposes": Spec(
+        _("Does this party reuse the data for its own purposes?"),
+        _("A vendor reusing data for itself is a controller for that use (GDPR Art. 28(10))."),
+        P,
+    ),
+    "parties.*.roles": Spec(
+        _("Roles of this party (confirm or change)"),
+        _("Derived from the facts above; the agreements and the rules follow from the roles."),
+        P,
+        default=derived_roles,
+    ),
+    "parties.*.role_reasoning": Spec("", "", derived=True),
+    # Processing
+    "processing.subject_matter": Spec(
+        _("What does the vendor (or the study) do with the data, in one sentence?"),
+        _("The subject-matter of the processing must be in the contract (GDPR Art. 28(3))."),
+        PR,
+    ),
+    "processing.main_agreement.?": Spec(
+        _("Is there a main services agreement this agreement is attached to?"),
+        _("The DPA then prevails over it on data protection."),
+        PR,
+    ),
+    "processing.main_agreement.title": Spec(
+        _("Title of the main agreement"), _("Cited in the recitals and definitions."), PR
+    ),
+    "processing.main_agreement.date": Spec(
+        _("Date of the main agreement (YYYY-MM-DD, or empty)"), _("Cited with its title."), PR
+    ),
+    "processing.purposes": Spec(
+        _("Purpose of the processing"),
+        _("Processing is limited to the purposes stated (GDPR Arts 5(1)(b), 28(3))."),
+        PR,
+    ),
+    "processing.purposes.+.*": Spec(
+        _("Add another purpose?"), _("List each purpose separately."), PR
+    ),
+    "processing.operations": Spec(
+        _("Which operations are carried out on the data?"),
+        _("The nature of the processing must be in the contract (GDPR Art. 28(3))."),
+        PR,
+    ),
+    "processing.nature": Spec(
+        _("How is the processing carried out (platform, interfaces), or empty"),
+        _("Describes the nature of the processing in Annex II."),
+        PR,
+    ),
+    "processing.duration": Spec(
+        _("How long does the service last (e.g. the main agreement's term)?"),
+        _("The duration of the processing must be in the contract (GDPR Art. 28(3))."),
+        PR,
+    ),
+    "processing.retention": Spec(
+        _("How long are the data kept, and why?"),
+        _("Storage limitation (GDPR Art. 5(1)(e)); stated in Annex II."),
+        PR,
+    ),
+    # Data and data subjects
+    "processing.data_subjects": Spec(
+        _("Whose data are processed?"),
+        _("The categories of data subjects must be in the contract (GDPR Art. 28(3))."),
+        D,
+    ),
+    "processing.other_data_subjects.+.*": Spec(
+        _("Add a category of data subjects not in the list?"), _("Only if none above fits."), D
+    ),
+    "processing.other_data_subjects": Spec(
+        _("Other category of data subjects"), _("Name it as the contract should."), D
+    ),
+    "processing.data_categories": Spec(
+        _("Which categories of personal data?"),
+        _("Health, genetic data and the NIR are special: they trigger HDS, DPIA and NIR rules."),
+        D,
+    ),
+    "processing.other_data_categories.+.*": Spec(
+        _("Add a category of data not in the list?"), _("Be specific: it is listed in Annex II."), D
+    ),
+    "processing.other_data_categories": Spec(
+        _("Other category of data"), _("Listed in Annex II."), D
+    ),
+    "processing.volume": Spec(
+        _("Approximate number of people concerned (or empty)"),
+        _("Scale matters for the DPO and DPIA duties (GDPR Arts 35, 37)."),
+        D,
+    ),
+    # Hosting
+    "hosting.?": Spec(
+        _("Does the vendor (or one of its sub-processors) store the data?"),
+        _("Storing health data for a hospital requires a certified host (CSP L.1111-8)."),
+        H,
+    ),
+    "hosting.provider": Spec(_("Who hosts the data?"), _("The host is named in the agreement."), H),
+    "hosting.processor": Spec(
+        _("For which processor does this host work?"),
+        _("In a study, each processor's DPA names only its own host."),
+        H,
+        when=_several_processors,
+        parties=True,
+    ),
+    "hosting.hds_certified": Spec(
+        _("Is the host certified for health data (HDS)?"),
+        _("Without HDS certification, hosting health data for the hospital is unlawful."),
+        H,
+        when=health,
+    ),
+    "hosting.hds_certificate": Spec(
+        _("Certificate number and activities covered (or empty)"),
+        _("Lets the hospital check the certification's scope (CSP R.1111-9)."),
+        H,
+        when=health,
+    ),
+    "hosting.storage_country": Spec(
+        _("In which country are the data stored (ISO code)?"),
+        _("HDS hosting must stay in the EEA; storage outside it is a transfer."),
+        H,
+    ),
+    "hosting.backup_country": Spec(
+        _("In which country are backups kept (ISO code, or empty)?"),
+        _("Backups are hosting too."),
+        H,
+    ),
+    # Sub-processors
+    "sub_processors.+.*": Spec(
+        _("Does the vendor use a (further) sub-processor?"),
+        _("Every sub-processor needs the controller's authorisation (GDPR Art. 28(2))."),
+        S,
+    ),
+    "sub_processors.*.name": Spec(_("Sub-processor's name"), _("Listed in Annex IV."), S),
+    "sub_processors.*.processor": Spec(
+        _("Which processor engages it?"),
+        _("Each DPA lists only its processor's sub-processors."),
+        S,
+        when=_several_processors,
+        parties=True,
+    ),
+    "sub_processors.*.service": Spec(
+        _("What does it do?"), _("Annex IV states each sub-processor's task."), S
+    ),
+    "sub_processors.*.address": Spec(
+        _("Its address"), _("Annex IV identifies each sub-processor."), S
+    ),
+    "sub_processors.*.contact": Spec(
+        _("Its contact (e-mail), or empty"), _("For the controller's audits."), S
+    ),
+    "sub_processors.*.country": Spec(
+        _("Where does it process the data (ISO code)?"),
+        _("Outside the EEA, it is a transfer that needs a safeguard."),
+        S,
+    ),
+    "sub_processors.*.hosts_data": Spec(
+        _("Does it store the personal data?"), _("Storage brings hosting rules."), S
+    ),
+    "sub_processors.*.hosts_health_data": Spec(
+        _("Does it store health data?"),
+        _("It must then be a certified health-data host (CSP L.1111-8)."),
+        S,
+        when=_stores,
+    ),
+    "sub_processors.*.hds_certified": Spec(
+        _("Is it HDS-certified?"),
+        _("Required to host health data for the hospital."),
+        S,
+        when=_stores,
+    ),
+    "sub_processors.*.transfer_safeguard": Spec(
+        _("On which ground are data transferred to it?"),
+        _("A transfer outside the EEA needs a Chapter V ground (GDPR Arts 44-49)."),
+        S,
+        when=_outside_eea,
+    ),
+    # Transfers
+    "transfers.+.*": Spec(
+        _("Are data sent outside the EEA other than through the sub-processors?"),
+        _("E.g. remote support from a group company abroad: a transfer (GDPR Chapter V)."),
+        T,
+    ),
+    "transfers.*.recipient": Spec(
+        _("Who receives the data?"), _("Named in the transfers clause."), T
+    ),
+    "transfers.*.country": Spec(
+        _("In which country (ISO code)?"), _("Determines whether a safeguard is needed."), T
+    ),
+    "transfers.*.purpose": Spec(
+        _("For what purpose?"), _("Each transfer is authorised for its purpose only."), T
+    ),
+    "transfers.*.safeguard": Spec(
+        _("On which ground?"),
+        _(
+            "Adequacy decision, standard contractual clauses 2021/914, BCR or an Art. 49 "
+            "derogation."
+        ),
+        T,
+        when=_outside_eea,
+    ),
+    "transfers.*.details": Spec(
+        _("Details of the ground (decision, BCR approval, derogation), or empty"),
+        _("Lets the controller check the ground."),
+        T,
+        when=_outside_eea,
+    ),
+    # Security measures
+    "security_measures.+.*": Spec(
+        _("Add another security measure?"),
+        _("Annex III must describe concrete measures, not generic ones (GDPR Art. 32)."),
+        M,
+    ),
+    "security_measures.*.category": Spec(
+        _("Kind of measure"), _("Encryption and authentication are expected for health data."), M
+    ),
+    "security_measures.*.description": Spec(
+        _("Describe the measure concretely (e.g. AES-256 encryption at rest)"),
+        _("The CNIL fined a lab for missing encryption and authentication (SAN-2022-009)."),
+        M,
+    ),
+    "security_measures.*.parties": Spec(
+        _("Which parties take this measure? (none ticked: every processor)"),
+        _("In a study, each processor's DPA lists its own measures."),
+        M,
+        when=_several_processors,
+        parties=True,
+    ),
+    "security_measures.*.parties.+.*": Spec("", "", derived=True),
+    # Contract options
+    "options.breach_notice_hours": Spec(
+        _("Within how many hours must the vendor report a breach?"),
+        _("The controller has 72 hours to notify the CNIL (GDPR Art. 33); 24 to 48 is usual."),
+        C,
+    ),
+    "options.sub_processor_authorisation": Spec(
+        _("Authorisation of sub-processors"),
+        _("General (with a right to object) or specific for each one (GDPR Art. 28(2))."),
+        C,
+    ),
+    "options.objection_period_days": Spec(
+        _("Days the controller has to object to a new sub-processor"),
+        _("Under a general authorisation, changes are announced in advance (GDPR Art. 28(2))."),
+        C,
+    ),
+    "options.audit_notice_days": Spec(
+        _("Days of notice before an audit"), _("Audits and inspections (GDPR Art. 28(3)(h))."), C
+    ),
+    "options.audits_per_year": Spec(
+        _("Audits allowed per year"),
+        _("Audits after a breach or at the CNIL's request are extra."),
+        C,
+    ),
+    "options.end_of_contract": Spec(
+        _("At the end of the service, the data are"),
+        _("Return or deletion, at the controller's choice (GDPR Art. 28(3)(g))."),
+        C,
+    ),
+    "options.end_of_contract_days": Spec(
+        _("Within how many days?"), _("A precise delay makes the duty enforceable."), C
+    ),
+    "options.governing_law": Spec(
+        _("Governing law (ISO country code)"),
+        _("Must be the law of the EU or a member state (GDPR Art. 28(3))."),
+        C,
+    ),
+    "options.courts": Spec(
+        _("Competent court (e.g. tribunal administratif de Paris)"),
+        _("A public hospital's contracts often go to the administrative courts."),
+        C,
+    ),
+    "signature.place": Spec(_("Place of signature"), _("Printed in the closing formula."), C),
+    "signature.date": Spec(
+        _("Date of signature (YYYY-MM-DD, or empty to date by hand)"),
+        _("Printed in the closing formula."),
+        C,
+    ),
+    "signature.electronic": Spec(
+        _("Will the parties sign electronically?"),
+        _("Electronic signature is valid (Code civil 1366-1367, eIDAS)."),
+        C,
+    ),
+    "signature.copies": Spec(_("Number of originals"), _("For a paper signature."), C),
+    # Research
+    "research.title": Spec(_("Title of the research"), _("As in the protocol."), R),
+    "research.acronym": Spec(_("Acronym (or empty)"), _("Used in file names and headers."), R),
+    "research.sponsor": Spec(
+        _("Which party is the sponsor?"),
+        _("The sponsor is controller of the research data."),
+        R,
+        parties=True,
+    ),
+    "research.coordinating_investigator.name": Spec(
+        _("Coordinating investigator's name"), _("Named in the protocol annex."), R
+    ),
+    "research.coordinating_investigator.title": Spec(
+        _("Their position (or empty)"), _("Named in the protocol annex."), R
+    ),
+    "research.coordinating_investigator.centre": Spec(
+        _("Their centre"), _("The coordinating investigator's site."), R, parties=True
+    ),
+    "research.cros.+.*": Spec(
+        _("Does the sponsor use a (further) contract research organisation (CRO)?"),
+        _("A CRO is the sponsor's processor: a DPA is due with each."),
+        R,
+    ),
+    "research.cros.*.party": Spec(
+        _("Which party is the CRO?"), _("Give it the 'cro' role."), R, parties=True
+    ),
+    "research.cros.*.tasks": Spec(
+        _("A task of this CRO"), _("Its processing is limited to its tasks."), R
+    ),
+    "research.cros.*.tasks.+.*": Spec(_("Add another task?"), _("List each task separately."), R),
+    "research.centres": Spec(
+        _("Which parties are investigating centres?"),
+        _("Each site is the sponsor's processor or a joint controller, by who wrote the protocol."),
+        R,
+        parties=True,
+    ),
+    "research.centres.+.*": Spec("", "", derived=True),
+    "research.internal.care_data": Spec(
+        _("Were the data collected during the patients' individual care?"),
+        _("First condition of the internal-study exemption."),
+        R,
+    ),
+    "research.internal.own_team": Spec(
+        _("Is the study done by the care team's own staff only?"),
+        _("Second condition of the internal-study exemption."),
+        R,
+    ),
+    "research.internal.exclusive_use": Spec(
+        _("Are the data and results for that team's exclusive use?"),
+        _("Third condition: data leaving the team (sponsor, CRO, other hospital) rule it out."),
+        R,
+    ),
+    "research.involves_human_person": Spec(
+        _("Does the research involve the human person (RIPH, Jardé law)?"),
+        _("RIPH need a CPP opinion and participants' consent or non-objection (CSP L.1121-1)."),
+        R,
+    ),
+    "research.riph_category": Spec(
+        _("RIPH category"),
+        _("1 interventional, 2 minimal risks and constraints, 3 non-interventional."),
+        R,
+        when=_riph,
+    ),
+    "research.ivd_performance_study": Spec(
+        _("Is it a performance study of in-vitro diagnostic devices?"),
+        _("Such studies fall under MR-002."),
+        R,
+    ),
+    "research.reuses_existing_data_only": Spec(
+        _("Does it only reuse data that already exist?"),
+        _("Research reusing existing data falls under MR-004."),
+        R,
+    ),
+    "research.genetic_testing": Spec(
+        _("Does it include genetic testing?"), _("Genetic testing requires consent (MR-001)."), R
+    ),
+    "research.participation": Spec(
+        _("How do participants agree to take part?"),
+        _("Required by the Public Health Code; never the GDPR lawful basis."),
+        R,
+        when=_riph,
+    ),
+    "research.snds_linkage": Spec(
+        _("Are the data linked with the national health data system (SNDS)?"),
+        _("SNDS linkage is outside every methodology: authorisation route."),
+        R,
+    ),
+    "research.nir_used": Spec(
+        _("Is the social security number (NIR) used?"), _("NIR use requires an authorisation."), R
+    ),
+    "research.identifying_data_leave_centres": Spec(
+        _("Do directly identifying data leave the centres?"),
+        _("Methodologies keep names, contacts and NIR at the sites."),
+        R,
+    ),
+    "research.data_flows.+.*": Spec(
+        _("Add a data flow (who sends which data to whom)?"),
+        _("The protocol annex tabulates every flow."),
+        R,
+    ),
+    "research.data_flows.*.source": Spec(
+        _("Who sends the data?"), _("A party of the study."), R, parties=True
+    ),
+    "research.data_flows.*.recipient": Spec(
+        _("Who receives them?"), _("A party of the study."), R, parties=True
+    ),
+    "research.data_flows.*.data": Spec(_("Which data?"), _("Be concrete: it goes in Table 2."), R),
+    "research.data_flows.*.pseudonymised": Spec(
+        _("Are they pseudonymised?"), _("Research data identify participants by a code only."), R
+    ),
+    "research.data_flows.*.means": Spec(
+        _("How are they sent?"), _("Secure means are expected."), R
+    ),
+    "research.data_flows.*.storage": Spec(
+        _("Where does the recipient store them?"), _("System and host."), R
+    ),
+    "research.data_flows.*.hds": Spec(
+        _("Is that storage HDS-certified?"), _("Health data hosting rules."), R
+    ),
+    "research.data_flows.*.country": Spec(
+        _("In which country (ISO code)?"), _("Outside the EEA it is a transfer."), R
+    ),
+    "research.key_table_holder": Spec(
+        _("Who keeps the key table (code to identity)? Empty: each centre"),
+        _("Only the sites normally keep the link between code and identity."),
+        R,
+        parties=True,
+    ),
+    "research.lawful_basis": Spec(
+        _("Lawful basis chosen by the sponsor (GDPR Art. 6)"),
+        _("Public interest, legitimate interest or consent — distinct from participation."),
+        R,
+    ),
+    "research.safety_reporting": Spec(
+        _("Are there safety-reporting (vigilance) duties?"),
+        _("They rest on a legal obligation (Art. 6(1)(c))."),
+        R,
+    ),
+    "research.article9_condition": Spec(
+        _("Condition for processing health data (GDPR Art. 9(2))"),
+        _("Research is usually Art. 9(2)(j) with Art. 89 safeguards."),
+        R,
+    ),
+    "research.retention.active": Spec(
+        _("How long in the active database?"), _("CNIL retention référentiel for research."), R
+    ),
+    "research.retention.archive": Spec(
+        _("How long in archiving, and where?"), _("Intermediate archiving."), R
+    ),
+    "research.protocol_drafted_by": Spec(
+        _("Who wrote the protocol?"),
+        _("Sponsor alone: sites are processors; with the sites: joint controllers (Art. 26)."),
+        R,
+    ),
+    "research.intended_route": Spec(
+        _("Which formality do you plan (or empty to let Clausier decide)?"),
+        _("Clausier checks it against the facts and explains any difference."),
+        R,
+    ),
+    "research.authorisation_reference": Spec(
+        _("CNIL authorisation reference (or empty)"),
+        _("Cited in the protocol annex."),
+        R,
+        when=_authorisation,
+    ),
+    "research.dpia_reference": Spec(
+        _("Reference of the DPIA (or empty)"), _("A DPIA is required for research."), R
+    ),
+}
+
+# The order of the top-level questions: the research question comes first, because it decides
+# which roles the parties can have; the research details come last.
+ORDER = (
+    "language",
+    "research.?",
+    "parties",
+    "processing",
+    "hosting",
+    "sub_processors",
+    "transfers",
+    "security_measures",
+    "options",
+    "signature",
+    "reference",
+    "research",
+    "format_version",
+)

@@ -1,0 +1,129 @@
+"""`clausier interview`: the step loop, saving after every answer, going back, the review
+screen, the findings, then the answers file and the documents.
+
+The state — answers so far, the "is there / add another" choices, the order in which questions
+were answered — is saved atomically after every answer, so Ctrl+C, a closed terminal or a crash
+loses nothing and `--resume` continues at the same question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..model import Answers
+from ..yamlfile import InputError
+from .questions import SECTIONS
+from .walk import HAS, MORE, Step, Walker, get, meta_key, put
+
+STATE_FILE = ".clausier-interview.json"
+
+
+@dataclass
+class State:
+    language: str
+    data: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+    history: list[str] = field(default_factory=list)  # keys of the steps answered, in order
+
+    def save(self, folder: Path) -> None:
+        """Write the state whole or not at all (temporary file, then rename)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=".interview.", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(self.__dict__, handle, ensure_ascii=False, indent=1, default=str)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, folder / STATE_FILE)
+
+    @classmethod
+    def load(cls, folder: Path) -> State:
+        file = folder / STATE_FILE
+        try:
+            raw = json.loads(file.read_text(encoding="utf-8"))
+            return cls(**raw)
+        except FileNotFoundError:
+            raise InputError(file, None, None, "no interview to resume here") from None
+        except (ValueError, TypeError) as exc:
+            raise InputError(file, None, None, f"unreadable interview state ({exc})") from None
+
+    def answered(self, step: Step) -> bool:
+        return meta_key(step.path) in self.history
+
+    def value(self, step: Step) -> Any:
+        if step.kind in ("has", "more"):
+            return self.meta.get(meta_key(step.path), step.default)
+        current = get(self.data, step.path)
+        return step.default if current is None else current
+
+    def record(self, step: Step, value: Any) -> None:
+        key = meta_key(step.path)
+        if step.kind in ("has", "more"):
+            self.meta[key] = bool(value)
+        else:
+            put(self.data, step.path, value)
+        if key in self.history:
+            self.history.remove(key)
+        self.history.append(key)
+
+
+def pending(state: State) -> tuple[Step | None, list[Step]]:
+    """The first step not yet answered, and every step as things stand."""
+    steps = list(Walker(state.data, state.meta).steps())
+    return next((s for s in steps if not state.answered(s)), None), steps
+
+
+def collect(state: State, steps: list[Step]) -> dict[str, Any]:
+    """The answers file: only the values of the steps that apply, in the model's order."""
+    out: dict[str, Any] = {"format_version": 1}
+    for step in steps:
+        if step.kind in ("has", "more"):
+            continue
+        value = get(state.data, step.path)
+        if value is None or value == [] or value == "":
+            continue
+        if step.kind == "date" and isinstance(value, str):
+            value = dt.date.fromisoformat(value)  # written as a YAML date, not a string
+        put(out, step.path, value)
+    for index, party in enumerate(get(state.data, ("parties",)) or []):
+        reasoning = (party or {}).get("role_reasoning")
+        if reasoning and index < len(out.get("parties", [])):
+            out["parties"][index]["role_reasoning"] = reasoning
+    # Top-level keys in the model's order, as `clausier schema` documents them.
+    return {name: out[name] for name in Answers.model_fields if name in out}
+
+
+def progress(step: Step, gettext: Callable[[str], str]) -> str | None:
+    if not step.spec.section:
+        return None
+    name = gettext(SECTIONS[step.spec.section - 1])
+    return gettext("Section {number} of {total}: {name}").format(
+        number=step.spec.section, total=len(SECTIONS), name=name
+    )
+
+
+def not_a_terminal_message(gettext: Callable[[str], str]) -> str:
+    return gettext(
+        "The interview needs a terminal. To build from an answers file without questions, "
+        "run: clausier build ANSWERS --out DIR"
+    )
+
+
+def describe(step: Step, state: State) -> str:
+    """A step's current answer, as the review screen shows it."""
+    value = state.value(step)
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "—"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    return "—" if value in (None, "") else str(value)
+
+
+def is_group_marker(step: Step) -> bool:
+    return step.path[-1] == HAS or (len(step.path) > 1 and step.path[-2] == MORE)

@@ -1,0 +1,254 @@
+"""The questions, derived from the answers model: one step per field, in the model's order.
+
+Nothing here is written per field: the walker reads each field's type (text, number, yes/no,
+date, one choice, several choices, a nested section, a repeating group) and its constraints, so
+a field added to the model is asked by the interview with no change here — only its wording in
+questions.py. Steps are generated afresh from the answers given so far, so skipping (no HDS
+questions without health data) and repeating groups ("add another?") follow the answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import types
+import typing
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
+from ..model import Answers
+from .questions import ORDER, SPECS, Spec
+
+Path = tuple[str | int, ...]
+Kind = Literal["text", "int", "bool", "date", "choice", "choices", "has", "more"]
+
+HAS, MORE = "?", "+"  # synthetic path parts: "is there one?", "add another?"
+_GROUP = Spec("", "")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question: where its answer goes, what kind of answer, what it may be."""
+
+    path: Path
+    kind: Kind
+    key: str  # the path with list indices as "*": its wording in questions.py
+    spec: Spec
+    annotation: Any = None  # the field's type, for validation
+    info: FieldInfo | None = None
+    choices: tuple[str, ...] = ()  # as shown and stored; `values` holds the typed values
+    optional: bool = False
+    default: Any = None
+    item: Mapping[str, Any] = field(default_factory=dict)  # the group item it belongs to
+    labels: str | None = None  # the enum whose words (clauses/labels.yaml) name the choices
+
+    def value_of(self, choice: str) -> Any:
+        """A Literal[1, 2, 3] choice is stored as the number, an enum choice as its value."""
+        base = _base(_unwrap(self.annotation)[0])
+        if typing.get_origin(base) is Literal:
+            return next(a for a in typing.get_args(base) if str(a) == choice)
+        return choice
+
+
+def pattern(path: Path) -> str:
+    return ".".join("*" if isinstance(p, int) else str(p) for p in path)
+
+
+def get(data: Any, path: Path) -> Any:
+    for part in path:
+        if (isinstance(data, list) and isinstance(part, int) and part < len(data)) or (
+            isinstance(data, dict) and part in data
+        ):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def put(data: dict[str, Any], path: Path, value: Any) -> None:
+    target: Any = data
+    for part, following in itertools.pairwise(path):
+        empty: Any = [] if isinstance(following, int) else {}
+        if isinstance(part, int):
+            while len(target) <= part:
+                target.append(None)
+            if target[part] is None:
+                target[part] = empty
+        elif target.get(part) is None:
+            target[part] = empty
+        target = target[part]
+    last = path[-1]
+    if isinstance(last, int):
+        while len(target) <= last:
+            target.append(None)
+    target[last] = value
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """(type without None, whether None is allowed)."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return (args[0] if len(args) == 1 else annotation), len(args) < len(
+            typing.get_args(annotation)
+        )
+    return annotation, False
+
+
+def _base(annotation: Any) -> Any:
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation
+
+
+def _default(info: FieldInfo | None) -> Any:
+    if info is None:
+        return None
+    if info.default is not PydanticUndefined:
+        value = info.default
+        return value.value if isinstance(value, Enum) else value
+    if info.default_factory is not None:
+        return info.default_factory()  # type: ignore[call-arg]
+    return None
+
+
+def _min_items(info: FieldInfo | None) -> int:
+    for meta in info.metadata if info else ():
+        if getattr(meta, "min_length", None) is not None:
+            return int(meta.min_length)
+    return 0
+
+
+class Walker:
+    """Yields the steps of the interview for the answers given so far."""
+
+    def __init__(self, data: dict[str, Any], meta: Mapping[str, Any]):
+        self.data, self.meta = data, meta
+
+    def steps(self) -> Iterator[Step]:
+        fields = Answers.model_fields
+        for name in ORDER:
+            if name == f"research.{HAS}":
+                yield from self._has(("research",), fields["research"], BaseModel)
+                continue
+            yield from self._field((name,), fields[name].annotation, fields[name], {})
+
+    def _spec(self, path: Path) -> Spec:
+        # A group of sections ("parties") is worded by its "add another?" entry, not itself.
+        return SPECS.get(pattern(path)) or _GROUP
+
+    def _field(
+        self, path: Path, annotation: Any, info: FieldInfo | None, item: Mapping[str, Any]
+    ) -> Iterator[Step]:
+        spec = self._spec(path)
+        if spec.derived or not spec.applies(self.data, path):
+            return
+        inner, optional = _unwrap(annotation)
+        base = _base(inner)
+        origin = typing.get_origin(base)
+        if spec.parties:  # one party, or several, among those already named
+            ids = tuple(p["id"] for p in self.data.get("parties") or [] if p and p.get("id"))
+            kind: Kind = "choices" if origin is list else "choice"
+            yield self._step(path, kind, inner, info, item, ids, optional)
+        elif isinstance(base, type) and issubclass(base, BaseModel):
+            if optional and not (yield from self._has(path, info, base)):
+                return
+            yield from self._model(path, base)
+        elif origin is list:
+            element = _base(typing.get_args(base)[0])
+            if isinstance(element, type) and issubclass(element, Enum):
+                yield replace(
+                    self._step(path, "choices", base, info, item, _choices(element), optional),
+                    labels=element.__name__,
+                )
+            else:
+                yield from self._group(path, element, info, item)
+        else:
+            kind, choices = _scalar(base)
+            labels = base.__name__ if isinstance(base, type) and issubclass(base, Enum) else None
+            yield replace(
+                self._step(path, kind, inner, info, item, choices, optional), labels=labels
+            )
+
+    def _has(self, path: Path, info: FieldInfo | None, model: type) -> Iterator[Step]:
+        """Ask whether an optional section is there; the generator returns the answer."""
+        step_path = (*path, HAS)
+        default = get(self.data, path) is not None
+        yield Step(step_path, "has", pattern(step_path), self._spec(step_path), default=default)
+        return bool(self.meta.get(_key(step_path), default))
+
+    def _model(self, path: Path, model: type[BaseModel]) -> Iterator[Step]:
+        item = get(self.data, path) or {}
+        for name, info in model.model_fields.items():
+            yield from self._field((*path, name), info.annotation, info, item)
+
+    def _group(
+        self, path: Path, element: Any, info: FieldInfo | None, item: Mapping[str, Any]
+    ) -> Iterator[Step]:
+        """A repeating group: the first item (if required), then "add another?" after each."""
+        existing = get(self.data, path) or []
+        required = _min_items(info)
+        index = 0
+        while True:
+            if index >= required:
+                more = (*path, MORE, index)
+                default = index < len(existing)
+                yield Step(more, "more", pattern(more), self._spec(more), default=default)
+                if not self.meta.get(_key(more), default):
+                    return
+            child = (*path, index)
+            if isinstance(element, type) and issubclass(element, BaseModel):
+                yield from self._model(child, element)
+            else:
+                kind, choices = _scalar(element)
+                spec = self._spec(path)
+                yield Step(
+                    child, kind, pattern(child), spec, element, None, choices, False, None, item
+                )
+            index += 1
+
+    def _step(
+        self,
+        path: Path,
+        kind: Kind,
+        annotation: Any,
+        info: FieldInfo | None,
+        item: Mapping[str, Any],
+        choices: tuple[str, ...],
+        optional: bool,
+    ) -> Step:
+        spec = self._spec(path)
+        default = spec.default(self.data, path) if spec.default else _default(info)
+        return Step(
+            path, kind, pattern(path), spec, annotation, info, choices, optional, default, item
+        )
+
+
+def _key(path: Path) -> str:
+    return "/".join(map(str, path))
+
+
+def _choices(enum: type[Enum]) -> tuple[str, ...]:
+    return tuple(str(m.value) for m in enum)
+
+
+def _scalar(base: Any) -> tuple[Kind, tuple[str, ...]]:
+    if isinstance(base, type) and issubclass(base, Enum):
+        return "choice", _choices(base)
+    if typing.get_origin(base) is Literal:
+        return "choice", tuple(str(a) for a in typing.get_args(base))
+    if base is bool:
+        return "bool", ()
+    if base is int:
+        return "int", ()
+    if base is dt.date:
+        return "date", ()
+    return "text", ()
+
+
+meta_key = _key
