@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= out
 
-.PHONY: demo run test clean
+.PHONY: demo run test locales clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,24 @@ test: $(STAMP)
 	$(BIN)/ruff check generator tests tools
 	$(BIN)/clausier check
 	$(BIN)/pytest -q
+
+## make locales: extract the interview's messages into locales/clausier.pot, bring the French and
+## English catalogs up to date, compile them (.mo files are committed). Translate in
+## locales/fr/LC_MESSAGES/clausier.po, then run it again.
+POT := locales/clausier.pot
+locales: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k _ -k N_ -k gettext \
+		--sort-output --add-location=file --project clausier --version 0.1.0 \
+		--header-comment "# Translations template for the clausier interview (make locales)." \
+		-o $(POT).new generator/interview
+	@# Keep the template (and its date) unless a message changed, so a rerun changes nothing.
+	@if diff -q -I '^"POT-Creation-Date: ' $(POT) $(POT).new >/dev/null 2>&1; \
+		then rm $(POT).new; else mv $(POT).new $(POT); fi
+	$(BIN)/pybabel update -D clausier -i $(POT) -d locales -l fr --ignore-obsolete --init-missing
+	$(BIN)/pybabel update -D clausier -i $(POT) -d locales -l en --ignore-obsolete --init-missing \
+		--no-fuzzy-matching
+	$(BIN)/python tools/english_catalog.py locales/en/LC_MESSAGES/clausier.po
+	$(BIN)/pybabel compile -D clausier -d locales --statistics
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache

@@ -217,7 +217,6 @@ class Party(Strict):
     signatory: Person
     dpo: Contact | None = Field(None, description="Data protection officer (Art. 37-39).")
     contact: Contact | None = Field(None, description="Contact person for this agreement.")
-    roles: list[Role] = Field(min_length=1)
     determines_purposes: bool = Field(
         False, description="The party decides why the data are processed."
     )
@@ -225,6 +224,7 @@ class Party(Strict):
         False, description="The party decides the essential means (which data, how long, who)."
     )
     reuses_data_for_own_purposes: bool = False
+    roles: list[Role] = Field(min_length=1, description="Derived from the facts above.")
     role_reasoning: Text | None = Field(
         None, description="Why the party holds its roles (written by the interview)."
     )
