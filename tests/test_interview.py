@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
-from enum import Enum
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from prompt_toolkit.output import DummyOutput
 from generator.answers import load_answers
 from generator.interview.app import run_interview
 from generator.interview.session import STATE_FILE, State, pending
-from generator.interview.walk import HAS, MORE, Step, get
+from generator.interview.walk import Step, get
 
 DOWN, UP, CLEAR, ENTER, CTRL_B, CTRL_C = "\x1b[B", "\x1b[A", "\x15", "\r", "\x02", "\x03"
 
@@ -122,7 +122,7 @@ def test_full_run_writes_the_example_and_its_documents(
 def test_roles_come_from_facts_with_their_reasoning(tmp_path: Path) -> None:
     source = ROOT / "examples" / "chu-teleconsultation.yaml"
     target = yaml.safe_load(source.read_text("utf-8"))
-    hospital, vendor = target["parties"]
+    hospital = target["parties"][0]
     hospital["determines_purposes"] = hospital["determines_essential_means"] = True
     keys = keystrokes(target, "en")
     assert interview(keys, tmp_path, "en") == 0
