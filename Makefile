@@ -17,11 +17,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/clausier demo --out $(OUT)/demo --force
 
-## make run ANSWERS=my-case.yaml: build the documents for your answers file into out/
+## make run: the interview — answer questions, get the answers file and documents in out/
+## (make run ANSWERS=file.yaml starts from an existing answers file)
 run: $(STAMP)
-	@if [ -z "$(ANSWERS)" ]; then \
-		echo "usage: make run ANSWERS=path/to/answers.yaml (see examples/ and README.md)"; exit 2; fi
-	$(BIN)/clausier build $(ANSWERS) --out $(OUT)
+	$(BIN)/clausier interview --out $(OUT) $(if $(ANSWERS),--from $(ANSWERS),)
 
 ## make test: lint, check the clause library, run the test suite
 test: $(STAMP)

@@ -132,10 +132,6 @@ def test_roles_come_from_facts_with_their_reasoning(tmp_path: Path) -> None:
     assert "processor" in (written.parties[1].role_reasoning or "")
 
 
-def _first_step_keys(target: dict[str, Any], language: str, count: int) -> str:
-    return keystrokes(target, language, stop_after=count)
-
-
 def test_invalid_answer_is_refused_and_asked_again(tmp_path: Path) -> None:
     source = ROOT / "examples" / "clinic-lab-results.yaml"
     target = yaml.safe_load(source.read_text("utf-8"))
