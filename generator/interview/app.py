@@ -14,7 +14,7 @@ from ..answers import validate_answers
 from ..yamlfile import InputError, parse_yaml, read_yaml
 from .i18n import interface_language, translator
 from .prompts import BACK, ask
-from .questions import SECTIONS, derived_roles
+from .questions import SECTIONS, SPECS, derived_roles
 from .session import STATE_FILE, State, collect, describe, is_group_marker, pending, progress
 from .walk import Step
 
@@ -28,7 +28,7 @@ class _Stop(Exception):
 def run_interview(language: str | None, source: Path | None, resume: bool, out: Path) -> int:
     ui = interface_language(language)
     _ = translator(ui)
-    if not sys.stdin.isatty() and not _testing():
+    if not sys.stdin.isatty() and not _reads_pipe():
         print(f"clausier: {not_a_terminal(_)}", file=sys.stderr)
         return EXIT_INPUT
     state = _start(ui, source, resume, out)
@@ -61,8 +61,8 @@ def not_a_terminal(gettext: Callable[[str], str]) -> str:
     )
 
 
-def _testing() -> bool:
-    """Tests drive the interview through prompt_toolkit's pipe input, not a terminal."""
+def _reads_pipe() -> bool:
+    """Prompts read a prompt_toolkit pipe (how tests drive the interview), not stdin."""
     from prompt_toolkit.application.current import get_app_session
     from prompt_toolkit.input.base import PipeInput
 
@@ -254,6 +254,17 @@ def answers_yaml(data: dict[str, Any], _: Callable[[str], str]) -> str:
     header = _("Answers written by `clausier interview`. Edit freely, then: clausier build")
     lines = [f"# {header} {{file}} --out DIR", "# JSON Schema of this file: clausier schema", ""]
     for key, value in data.items():
+        section = _section_of(key)
+        if section:
+            lines.append(f"# {_(SECTIONS[section - 1])}")
         lines.append(yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False).rstrip())
         lines.append("")
     return "\n".join(lines).replace("{file}", "answers.yaml")
+
+
+def _section_of(top: str) -> int:
+    """The section a top-level field's questions belong to (0: none)."""
+    return next(
+        (spec.section for key, spec in SPECS.items() if key.split(".")[0] == top and spec.section),
+        0,
+    )

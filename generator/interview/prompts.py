@@ -38,8 +38,29 @@ def _adapter(step: Step) -> TypeAdapter[Any]:
     return TypeAdapter(annotation)
 
 
-def _message(error: ValidationError) -> str:
-    return "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
+def _message(error: ValidationError, gettext: Callable[[str], str]) -> str:
+    """The model's constraint, said in the interface language."""
+    first = error.errors()[0]
+    kind, context = first["type"], first.get("ctx") or {}
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = context.get("ge", context.get("le"))
+        words = (
+            gettext("At least {number}.")
+            if kind == "greater_than_equal"
+            else gettext("At most {number}.")
+        )
+        return words.format(number=bound)
+    if kind == "string_too_long":
+        return gettext("Too long: at most {number} characters.").format(
+            number=context.get("max_length")
+        )
+    if kind == "string_pattern_mismatch":
+        if "@" in str(context.get("pattern", "")):
+            return gettext("This is not an e-mail address.")
+        return gettext("Use lower-case letters, digits and hyphens (e.g. chu-tours).")
+    if "ISO 3166" in str(first["msg"]):
+        return gettext("Not an ISO 3166 country code (e.g. FR, DE, US).")
+    return str(first["msg"]).removeprefix("Value error, ")
 
 
 def parse(step: Step, raw: str, gettext: Callable[[str], str]) -> Any:
@@ -63,7 +84,7 @@ def parse(step: Step, raw: str, gettext: Callable[[str], str]) -> Any:
         try:
             value = _adapter(step).validate_python(value)
         except ValidationError as exc:
-            raise ValueError(_message(exc)) from None
+            raise ValueError(_message(exc, gettext)) from None
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
