@@ -11,14 +11,18 @@ import questionary
 import yaml
 
 from ..answers import validate_answers
+from ..model import Language
 from ..yamlfile import InputError, parse_yaml, read_yaml
 from .i18n import interface_language, translator
 from .prompts import BACK, ask
-from .questions import SECTIONS, SPECS, derived_roles
+from .questions import N_, SECTIONS, SPECS, derived_roles
 from .session import STATE_FILE, State, collect, describe, is_group_marker, pending, progress
 from .walk import Step
 
 EXIT_OK, EXIT_BLOCKED, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+SEVERITY = {"blocker": N_("blocker"), "warning": N_("warning"), "info": N_("info")}
 
 
 class _Stop(Exception):
@@ -201,9 +205,10 @@ def _findings(answers: Any, state: State, out: Path, _: Callable[[str], str]) ->
     """Show the findings; None to go back to the review, else whether to build a draft."""
     from ..assessment import assess
 
-    assessment = assess(answers, answers.language)
+    assessment = assess(answers, Language(state.language))
     for finding in assessment.findings:
-        print(f"  [{finding.severity.value}] {finding.message} ({', '.join(finding.articles)})")
+        severity = _(SEVERITY[finding.severity.value])
+        print(f"  [{severity}] {finding.message} ({', '.join(finding.articles)})")
     if not assessment.blockers:
         return False
     choice = questionary.select(
@@ -252,7 +257,8 @@ def _write(
 def answers_yaml(data: dict[str, Any], _: Callable[[str], str]) -> str:
     """The answers as a readable YAML file that `clausier build` accepts unchanged."""
     header = _("Answers written by `clausier interview`. Edit freely, then: clausier build")
-    lines = [f"# {header} {{file}} --out DIR", "# JSON Schema of this file: clausier schema", ""]
+    schema = _("JSON Schema of this file: clausier schema")
+    lines = [f"# {header} {{file}} --out DIR", f"# {schema}", ""]
     for key, value in data.items():
         section = _section_of(key)
         if section:

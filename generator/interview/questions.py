@@ -432,7 +432,7 @@ SPECS: dict[str, Spec] = {
     ),
     "security_measures.*.description": Spec(
         _("Describe the measure concretely (e.g. AES-256 encryption at rest)"),
-        _("The CNIL fined a lab for missing encryption and authentication (SAN-2022-009)."),
+        _("The CNIL fined a lab-software vendor for missing encryption (SAN-2022-009)."),
         M,
     ),
     "security_measures.*.parties": Spec(

@@ -108,13 +108,6 @@ def progress(step: Step, gettext: Callable[[str], str]) -> str | None:
     )
 
 
-def not_a_terminal_message(gettext: Callable[[str], str]) -> str:
-    return gettext(
-        "The interview needs a terminal. To build from an answers file without questions, "
-        "run: clausier build ANSWERS --out DIR"
-    )
-
-
 def describe(step: Step, state: State) -> str:
     """A step's current answer, as the review screen shows it."""
     value = state.value(step)
