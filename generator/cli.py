@@ -1,4 +1,4 @@
-"""The command line: `clausier interview | build | assess | demo | check | schema`.
+"""The command line: `clausier interview | build | assess | demo | check | answers | schema`.
 
 Exit codes (DESIGN.md): 0 done; 1 blocking legal findings (nothing built unless --draft);
 2 bad input; 130 interrupted. User errors are one line naming file, line and field.
@@ -76,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check the clause library")
     check.add_argument("--clauses", type=Path, metavar="DIR", help="a library folder to check")
+
+    answers = commands.add_parser("answers", help="print the answers a document was built from")
+    answers.add_argument("document", type=Path, metavar="DOCUMENT.docx")
 
     commands.add_parser("schema", help="print the answers file's JSON Schema")
     return parser
@@ -158,7 +161,7 @@ def build_answers(
     for target in targets:
         if target.exists() and not force:
             raise OutputError(f"{target}: already exists (use --force to replace it)")
-    rendered = [render(plan) for plan in plans]
+    rendered = [render(plan, answers) for plan in plans]
     for target, data in zip(targets, rendered):
         write_new(target, data, force=force)
     if not plans:
@@ -220,6 +223,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_answers(args: argparse.Namespace) -> int:
+    from .provenance import read_answers
+
+    sys.stdout.write(read_answers(args.document))
+    return EXIT_OK
+
+
 def _cmd_schema(_: argparse.Namespace) -> int:
     from .model import Answers
 
@@ -235,6 +245,7 @@ _COMMANDS = {
     "build": _cmd_build,
     "demo": _cmd_demo,
     "check": _cmd_check,
+    "answers": _cmd_answers,
     "schema": _cmd_schema,
 }
 

@@ -20,8 +20,9 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import __version__
-from .model import Language
+from .model import Answers, Language
 from .plan import DocumentPlan
+from .provenance import deterministic_zip, embed, provenance_xml
 from .resources import data_dir
 
 _LANG_TAG = {Language.FR: "fr-FR", Language.EN: "en-GB"}
@@ -43,17 +44,18 @@ def _jinja_env() -> SandboxedEnvironment:
     return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
 
 
-def render(plan: DocumentPlan) -> bytes:
-    """The .docx of a plan, as bytes."""
+def render(plan: DocumentPlan, answers: Answers) -> bytes:
+    """The .docx of a plan, as bytes, with its provenance; equal inputs give equal bytes."""
     template = DocxTemplate(BytesIO(_template_bytes(plan.kind.value)))
     template.render(plan.template_context, _jinja_env())
     document = template.docx
     _set_language(document, _LANG_TAG[plan.language])
     _set_heading_number(document, plan.heading_number)
     _set_properties(document, plan)
+    embed(document, provenance_xml(answers, [(c.id, c.digest) for c in plan.clauses]))
     out = BytesIO()
     document.save(out)
-    return out.getvalue()
+    return deterministic_zip(out.getvalue())
 
 
 def _set_language(document, tag: str) -> None:
