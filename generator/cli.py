@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--draft", action="store_true", help="build despite blockers, marked DRAFT")
     build.add_argument("--force", action="store_true", help="replace existing documents")
+    build.add_argument("--pdf", action="store_true", help="also write PDFs (needs LibreOffice)")
 
     assess = commands.add_parser("assess", help="roles, documents due and legal findings")
     assess.add_argument("answers", type=Path, metavar="ANSWERS")
@@ -73,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="build every example in French and English")
     demo.add_argument("--out", type=Path, required=True, metavar="DIR")
     demo.add_argument("--force", action="store_true", help="replace existing documents")
+    demo.add_argument("--pdf", action="store_true", help="also write PDFs (needs LibreOffice)")
 
     check = commands.add_parser("check", help="check the clause library")
     check.add_argument("--clauses", type=Path, metavar="DIR", help="a library folder to check")
@@ -174,15 +176,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from .answers import load_answers
 
     loaded = [(path, load_answers(path)) for path in args.answers]
-    status = EXIT_OK
+    status, documents = EXIT_OK, []
     for path, answers in loaded:
         code, written = build_answers(
             answers, path, args.out, _language(args.lang), args.draft, args.force
         )
         status = max(status, code)
-        for target in written:
-            print(target)
-    return status
+        documents += written
+    return _finish(documents, args.pdf, status)
 
 
 def _cmd_interview(args: argparse.Namespace) -> int:
@@ -197,14 +198,25 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from .resources import data_dir
 
     examples = sorted(data_dir("examples").glob("*.yaml"))
-    status = EXIT_OK
+    status, documents = EXIT_OK, []
     for path in examples:
         answers = load_answers(path)
         for language in Language:
             code, written = build_answers(answers, path, args.out, language, False, args.force)
             status = max(status, code)
-            for target in written:
-                print(target)
+            documents += written
+    return _finish(documents, args.pdf, status)
+
+
+def _finish(documents: list[Path], pdf: bool, status: int) -> int:
+    """List what was written and, with --pdf, convert it all in one LibreOffice run."""
+    for document in documents:
+        print(document)
+    if pdf and documents:
+        from .pdf import to_pdf
+
+        for copy in to_pdf(documents):
+            print(copy)
     return status
 
 

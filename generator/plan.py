@@ -146,6 +146,7 @@ def _template_context(
         "reference": answers.reference or "",
         "reference_label": say(texts.page["reference"]),
         "status": say(texts.page["draft"]) if draft else "",
+        "contents_label": say(texts.page["contents"]),
         "page_label": say(texts.page["page"]),
         "of_label": say(texts.page["of"]),
         "intro": [p.text for p in expand(texts.intro, wording, context)],

@@ -13,10 +13,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ALL_DOCUMENTS, Case
+from conftest import ALL_DOCUMENTS, ROOT, Case, run_cli
 
 from generator.assessment import DocumentKind
+from generator.library import default_library
 from generator.model import Language
+from generator.pdf import to_pdf
 
 
 def _tools() -> tuple[str, str]:
@@ -34,33 +36,16 @@ def _tools() -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def pdf_texts(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    soffice, pdftotext = _tools()
-    out = tmp_path_factory.mktemp("pdf")
+def pdf_texts(demo_dir: Path) -> dict[str, str]:
+    """Every demo document as Clausier's --pdf makes it (one LibreOffice run), as text."""
+    _, pdftotext = _tools()
     documents = sorted(demo_dir.glob("*.docx"))
-    profile = out / "profile"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            *map(str, documents),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
     texts = {}
-    for document in documents:
-        pdf = out / f"{document.stem}.pdf"
+    for pdf in to_pdf(documents):
         result = subprocess.run(
             [pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
         )
-        texts[document.stem] = result.stdout
+        texts[pdf.stem] = result.stdout
     return texts
 
 
@@ -92,3 +77,23 @@ def test_numbering_footers_and_signatures_are_visible(
         for party_id in due.parties:
             name_ = answers.party(party_id).name
             assert f"{'Pour' if french else 'For'} {name_}" in flat, name_
+
+
+@pytest.mark.parametrize("case", ALL_DOCUMENTS, ids=lambda c: c.name)
+def test_table_of_contents_is_filled(pdf_texts: dict[str, str], case: Case) -> None:
+    text = pdf_texts[Path(case.name).stem]
+    contents = "Sommaire" if case.language is Language.FR else "Contents"
+    assert contents in text
+    first = default_library().documents[case.due.kind.value].clauses[0].spec.title
+    number = r"(Article 1 –|1\.)"  # French contracts number « Article 1 – », the rest "1."
+    assert re.search(rf"{number} {re.escape(first.in_(case.language))}\.{{3,}}\s*\d+", text)
+
+
+def test_pdf_without_libreoffice_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    answers = ROOT / "examples" / "clinic-lab-results.yaml"
+    assert run_cli("build", answers, "--out", tmp_path, "--pdf") == 2
+    assert "apt-get install libreoffice-writer-nogui" in capsys.readouterr().err
+    assert list(tmp_path.glob("*.docx")) and not list(tmp_path.glob("*.pdf"))

@@ -141,6 +141,12 @@ def _styles(doc) -> None:
     annex.paragraph_format.space_after = Pt(12)
     annex.paragraph_format.keep_with_next = True
 
+    contents = _paragraph_style(doc, "Contents Heading")  # not Heading 1: it must not number
+    contents.font.bold = True
+    contents.font.size = Pt(11)
+    contents.paragraph_format.space_before = Pt(6)
+    contents.paragraph_format.keep_with_next = True
+
     annex_sub = _paragraph_style(doc, "Annex Subheading", "Body Text")
     annex_sub.font.bold = True
     annex_sub.paragraph_format.space_before = Pt(8)
@@ -184,10 +190,75 @@ def _numbering(doc) -> None:
     )
 
 
+# Children of w:settings that the schema places after w:updateFields.
+_AFTER_UPDATE_FIELDS = [
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+]
+
+
 def _settings(doc) -> None:
+    """No stale "proofing done" flag; Word refreshes fields (the table of contents) on opening."""
     settings = doc.settings.element
     for proof in settings.findall(qn("w:proofState")):
         settings.remove(proof)
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    later = next(
+        (child for child in settings if child.tag in {qn(f"w:{n}") for n in _AFTER_UPDATE_FIELDS}),
+        None,
+    )
+    if later is None:
+        settings.append(update)
+    else:
+        later.addprevious(update)
+
+
+def _table_of_contents(doc) -> None:
+    """A TOC field over the clause headings; Word or LibreOffice fills it in."""
+    doc.add_paragraph("{{ contents_label }}", style="Contents Heading")
+    paragraph = doc.add_paragraph(style="Body Text")
+    for kind, text in (
+        ("begin", None),
+        (None, ' TOC \\o "1-1" \\h \\z \\u '),
+        ("separate", None),
+        (None, None),
+        ("end", None),
+    ):
+        run = OxmlElement("w:r")
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run.append(char)
+        elif text:
+            instruction = OxmlElement("w:instrText")
+            instruction.set(qn("xml:space"), "preserve")
+            instruction.text = text
+            run.append(instruction)
+        else:
+            placeholder = OxmlElement("w:t")
+            placeholder.text = " "
+            run.append(placeholder)
+        paragraph._p.append(run)
 
 
 def _field(paragraph, instruction: str) -> None:
@@ -382,6 +453,7 @@ def build(kind: str) -> Document:
     add = doc.add_paragraph
     add("{{ title }}", style="Title")
     add("{{ subtitle }}", style="Subtitle")
+    _table_of_contents(doc)
     if texts.contract:
         _preamble(doc)
     add("{%p for t in intro %}", style="Body Text")
