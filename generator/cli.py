@@ -40,7 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("answers", nargs="+", type=Path, metavar="ANSWERS")
     build.add_argument("--out", type=Path, required=True, metavar="DIR")
     build.add_argument(
-        "--lang", choices=("fr", "en"), help="document language (default: the answers')"
+        "--lang",
+        choices=("fr", "en", "bilingual"),
+        help="document language, or both side by side (default: the answers' language)",
     )
     build.add_argument("--draft", action="store_true", help="build despite blockers, marked DRAFT")
     build.add_argument("--force", action="store_true", help="replace existing documents")
@@ -136,16 +138,20 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 
 
 def build_answers(
-    answers: Answers, source: Path, out: Path, language: Language | None, draft: bool, force: bool
+    answers: Answers, source: Path, out: Path, edition: str | None, draft: bool, force: bool
 ) -> tuple[int, list[Path]]:
-    """Build every document due for one answers file; all files are checked before any is
-    written, so a refused build leaves the output folder as it was."""
+    """Build every document due for one answers file, in the edition asked ("fr", "en",
+    "bilingual"; None: the answers' language). All files are checked before any is written,
+    so a refused build leaves the output folder as it was."""
     from .assessment import assess
+    from .bilingual import plan_bilingual
     from .library import default_library
+    from .model import Language
     from .plan import plan_document
     from .render import OutputError, render, write_new
 
-    language = language or answers.language
+    bilingual = edition == "bilingual"
+    language = Language(edition) if edition in ("fr", "en") else answers.language
     assessment = assess(answers, language)
     if assessment.blockers and not draft:
         print(
@@ -156,7 +162,9 @@ def build_answers(
         return EXIT_BLOCKED, []
     library = default_library()
     plans = [
-        plan_document(due, answers, assessment, library, language, draft=draft)
+        plan_bilingual(due, answers, assessment, library, draft)
+        if bilingual
+        else plan_document(due, answers, assessment, library, language, draft)
         for due in assessment.documents
     ]
     targets = [out / plan.filename for plan in plans]
@@ -178,9 +186,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     loaded = [(path, load_answers(path)) for path in args.answers]
     status, documents = EXIT_OK, []
     for path, answers in loaded:
-        code, written = build_answers(
-            answers, path, args.out, _language(args.lang), args.draft, args.force
-        )
+        code, written = build_answers(answers, path, args.out, args.lang, args.draft, args.force)
         status = max(status, code)
         documents += written
     return _finish(documents, args.pdf, status)
@@ -202,7 +208,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     for path in examples:
         answers = load_answers(path)
         for language in Language:
-            code, written = build_answers(answers, path, args.out, language, False, args.force)
+            code, written = build_answers(
+                answers, path, args.out, language.value, False, args.force
+            )
             status = max(status, code)
             documents += written
     return _finish(documents, args.pdf, status)

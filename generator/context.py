@@ -40,6 +40,7 @@ _COMMON: dict[str, Any] = {
     "research_roles": list[PartyRoles],
     "flows": list[FlowView],
     "key_table_holders": list[Party],
+    "bilingual": bool,  # the French and English side-by-side edition
 }
 _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
     DocumentKind.DPA: {"controller": Party, "processor": Party},

@@ -335,6 +335,9 @@ class Options(Strict):
     end_of_contract: EndOfContract = EndOfContract.RETURN_THEN_DELETE
     end_of_contract_days: int = Field(30, ge=1, le=365)
     governing_law: Country = "FR"
+    prevailing_language: Language = Field(
+        Language.FR, description="The version that prevails in the bilingual edition."
+    )
     courts: Text = Field(description="E.g. 'tribunal judiciaire de Paris'.")
 
 

@@ -41,6 +41,7 @@ class DocumentPlan:
     heading_number: str
     clauses: tuple[PlannedClause, ...]
     template_context: dict[str, Any]
+    bilingual: bool = False  # the French and English side-by-side edition
 
 
 _WORDINGS: dict[tuple[int, Language], Wording] = {}
@@ -80,10 +81,11 @@ def plan_document(
     library: Library,
     language: Language,
     draft: bool = False,
+    bilingual: bool = False,
 ) -> DocumentPlan:
     doc = library.documents[due.kind.value]
     wording = wording_for(library, language)
-    context = document_context(due, answers, assessment)
+    context = {**document_context(due, answers, assessment), "bilingual": bilingual}
     clauses = tuple(
         PlannedClause(
             c.spec.id,

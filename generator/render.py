@@ -46,7 +46,8 @@ def _jinja_env() -> SandboxedEnvironment:
 
 def render(plan: DocumentPlan, answers: Answers) -> bytes:
     """The .docx of a plan, as bytes, with its provenance; equal inputs give equal bytes."""
-    template = DocxTemplate(BytesIO(_template_bytes(plan.kind.value)))
+    name = f"{plan.kind.value}-bilingual" if plan.bilingual else plan.kind.value
+    template = DocxTemplate(BytesIO(_template_bytes(name)))
     template.render(plan.template_context, _jinja_env())
     document = template.docx
     _set_language(document, _LANG_TAG[plan.language])

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ALL_DOCUMENTS, ROOT, Case, run_cli
+from docx_check import check_docx
 
 from generator.assessment import DocumentKind
 from generator.library import default_library
@@ -97,3 +98,52 @@ def test_pdf_without_libreoffice_is_a_clear_error(
     assert run_cli("build", answers, "--out", tmp_path, "--pdf") == 2
     assert "apt-get install libreoffice-writer-nogui" in capsys.readouterr().err
     assert list(tmp_path.glob("*.docx")) and not list(tmp_path.glob("*.pdf"))
+
+
+@pytest.fixture(scope="module")
+def bilingual_pdfs(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, str]]:
+    _, pdftotext = _tools()
+    out = tmp_path_factory.mktemp("bilingual")
+    for example in ("chu-teleconsultation.yaml", "research-joint-reuse.yaml"):
+        assert (
+            run_cli("build", ROOT / "examples" / example, "--out", out, "--lang", "bilingual") == 0
+        )
+    documents = sorted(out.glob("*.docx"))
+    pdfs = to_pdf(documents)
+    return [
+        (
+            docx,
+            subprocess.run(
+                [pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+            ).stdout,
+        )
+        for docx, pdf in zip(documents, pdfs)
+    ]
+
+
+def test_bilingual_edition_has_both_languages_on_the_same_pages(
+    bilingual_pdfs: list[tuple[Path, str]],
+) -> None:
+    library = default_library()
+    assert len(bilingual_pdfs) == 3  # a DPA; a protocol annex and a joint-controller arrangement
+    for docx, text in bilingual_pdfs:
+        assert check_docx(docx) == []
+        kind = next(
+            k
+            for k in library.documents
+            if docx.name.startswith(library.documents[k].texts.filename.fr)
+        )
+        # Each page without the table of contents' dotted lines.
+        pages = ["\n".join(x for x in p.splitlines() if "....." not in x) for p in text.split("\f")]
+        titles = [c.spec.title for c in library.documents[kind].clauses if c.spec.when is None]
+        for title in titles:
+            # Titles wrap in their column: compare the beginnings, as pdftotext lays them out.
+            french, english = title.fr[:16], title.en[:16]
+            heading = rf"(Article (\d+) –|(\d+)\.) {re.escape(french)}"
+            found = [(p, m) for p in pages if (m := re.search(heading, p))]
+            assert found, f"{docx.name}: {title.fr} not found"
+            page, match = found[0]
+            number = match.group(2) or match.group(3)
+            assert f"{number}. {english}" in page, f"{docx.name}: {title.en} not beside it"
+        assert "Langues" in text and "Languages" in text
+        assert "prévaut" in text and "prevails" in text

@@ -366,6 +366,7 @@ def test_research_documents_read_back(demo_dir: Path, case: Case) -> None:
         titles = [
             c.spec.title.in_(language)
             for c in default_library().documents["joint-controllers"].clauses
+            if c.spec.when is None
         ]
         for title in titles:
             assert title in text

@@ -141,6 +141,23 @@ def _styles(doc) -> None:
     annex.paragraph_format.space_after = Pt(12)
     annex.paragraph_format.keep_with_next = True
 
+    # The English column of the bilingual edition: same look, numbers written by Clausier
+    # (Word numbers the French column), English spell-checking.
+    for name, base in (
+        ("Heading EN", "Heading 1"),
+        ("Clause EN", "Clause"),
+        ("Clause Sub EN", "Clause Sub"),
+        ("Body Text EN", "Body Text"),
+    ):
+        mirror = _paragraph_style(doc, name, base)
+        num_pr = mirror.element.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_numId().val = 0  # no numbering of its own
+        mirror.element.get_or_add_rPr().append(parse_xml(f'<w:lang {nsdecls("w")} w:val="en-GB"/>'))
+        if name == "Heading EN":  # body-text level: the contents list the French headings only
+            mirror.element.get_or_add_pPr().append(
+                parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="9"/>')
+            )
+
     contents = _paragraph_style(doc, "Contents Heading")  # not Heading 1: it must not number
     contents.font.bold = True
     contents.font.size = Pt(11)
@@ -398,11 +415,12 @@ def _preamble(doc) -> None:
     add("{{ contract.agreed }}", style="Lead-in")
 
 
-def _signatures(doc) -> None:
+def _signatures(doc, closing: bool = True) -> None:
     add = doc.add_paragraph
-    add("{%p for t in contract.closing %}", style="Body Text")
-    add("{{ t }}", style="Closing")
-    add("{%p endfor %}", style="Body Text")
+    if closing:
+        add("{%p for t in contract.closing %}", style="Body Text")
+        add("{{ t }}", style="Closing")
+        add("{%p endfor %}", style="Body Text")
     table = doc.add_table(rows=3, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _widths(table, (8, 8))
@@ -434,7 +452,75 @@ def _clauses(doc) -> None:
     add("{%p endfor %}", style="Body Text")
 
 
-def build(kind: str) -> Document:
+def _pair_table(doc, rows: list[tuple[str, str, str]]):
+    """A borderless two-column table, French left and English right; each row is
+    (Jinja row tag or "", French cell text, English cell text) with a style."""
+    table = doc.add_table(rows=len(rows), cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, (8, 8))
+    for row, (style, fr, en) in zip(table.rows, rows):
+        if style.startswith("{%tr"):
+            _cell_text(row.cells[0], style)
+            continue
+        _cell_text(row.cells[0], fr, style)
+        _cell_text(
+            row.cells[1],
+            en,
+            style.replace("Heading 1", "Heading EN")
+            if "Heading" in style
+            else f"{style} EN"
+            if style in ("Clause", "Clause Sub", "Body Text")
+            else style,
+        )
+    return table
+
+
+def _bilingual_body(doc, texts) -> None:
+    rows: list[tuple[str, str, str]] = []
+    if texts.contract:
+        rows += [
+            ("Lead-in", "{{ contract.between.fr }}", "{{ contract.between.en }}"),
+            ("{%tr for p in contract.parties %}", "", ""),
+            ("Body Text", "{{ p.text.fr }}", "{{ p.text.en }}"),
+            ("Designation", "{{ p.designation.fr }}", "{{ p.designation.en }}"),
+            ("{%tr if not loop.last %}", "", ""),
+            ("Parties Link", "{{ contract.and.fr }}", "{{ contract.and.en }}"),
+            ("{%tr endif %}", "", ""),
+            ("{%tr endfor %}", "", ""),
+            ("Body Text", "{{ contract.together.fr }}", "{{ contract.together.en }}"),
+            ("Lead-in", "{{ contract.recitals_heading.fr }}", "{{ contract.recitals_heading.en }}"),
+            ("{%tr for r in contract.recitals %}", "", ""),
+            ("Body Text", "{{ r.fr }}", "{{ r.en }}"),
+            ("{%tr endfor %}", "", ""),
+            ("Lead-in", "{{ contract.agreed.fr }}", "{{ contract.agreed.en }}"),
+        ]
+    rows += [
+        ("{%tr for t in intro %}", "", ""),
+        ("Body Text", "{{ t.fr }}", "{{ t.en }}"),
+        ("{%tr endfor %}", "", ""),
+        ("{%tr for c in clauses %}", "", ""),
+        ("Heading 1", "{{ c.title.fr }}", "{{ c.number }} {{ c.title.en }}"),
+        ("{%tr for p in c.paragraphs %}", "", ""),
+        ("{%tr if p.level == 2 %}", "", ""),
+        ("Clause Sub", "{{ p.fr }}", "{{ p.number }} {{ p.en }}"),
+        ("{%tr elif p.level == 0 %}", "", ""),
+        ("Body Text", "{{ p.fr }}", "{{ p.en }}"),
+        ("{%tr else %}", "", ""),
+        ("Clause", "{{ p.fr }}", "{{ p.number }} {{ p.en }}"),
+        ("{%tr endif %}", "", ""),
+        ("{%tr endfor %}", "", ""),
+        ("{%tr endfor %}", "", ""),
+    ]
+    if texts.contract:
+        rows += [
+            ("{%tr for t in contract.closing %}", "", ""),
+            ("Closing", "{{ t.fr }}", "{{ t.en }}"),
+            ("{%tr endfor %}", "", ""),
+        ]
+    _pair_table(doc, rows)
+
+
+def build(kind: str, bilingual: bool = False) -> Document:
     """The template of one document kind, laid out from its _document.yaml: a contract gets a
     preamble and a signature block; every annex gets the table or list its spec describes."""
     texts = load_document(ROOT / "clauses" / kind).texts
@@ -454,14 +540,17 @@ def build(kind: str) -> Document:
     add("{{ title }}", style="Title")
     add("{{ subtitle }}", style="Subtitle")
     _table_of_contents(doc)
+    if bilingual:
+        _bilingual_body(doc, texts)
+    else:
+        if texts.contract:
+            _preamble(doc)
+        add("{%p for t in intro %}", style="Body Text")
+        add("{{ t }}", style="Body Text")
+        add("{%p endfor %}", style="Body Text")
+        _clauses(doc)
     if texts.contract:
-        _preamble(doc)
-    add("{%p for t in intro %}", style="Body Text")
-    add("{{ t }}", style="Body Text")
-    add("{%p endfor %}", style="Body Text")
-    _clauses(doc)
-    if texts.contract:
-        _signatures(doc)
+        _signatures(doc, closing=not bilingual)
     for key, annex in texts.annexes.items():
         _annex(doc, key, annex)
     doc.core_properties.title = texts.title.en
@@ -472,9 +561,10 @@ def build(kind: str) -> Document:
 def main() -> int:
     for folder in sorted((ROOT / "clauses").iterdir()):
         if (folder / "_document.yaml").exists():
-            target = ROOT / "templates" / f"{folder.name}.docx"
-            build(folder.name).save(target)
-            print(f"wrote {target.relative_to(ROOT)}")
+            for bilingual, suffix in ((False, ""), (True, "-bilingual")):
+                target = ROOT / "templates" / f"{folder.name}{suffix}.docx"
+                build(folder.name, bilingual).save(target)
+                print(f"wrote {target.relative_to(ROOT)}")
     return 0
 
 

@@ -480,6 +480,11 @@ SPECS: dict[str, Spec] = {
         _("Must be the law of the EU or a member state (GDPR Art. 28(3))."),
         C,
     ),
+    "options.prevailing_language": Spec(
+        _("Which version prevails in the bilingual edition?"),
+        _("Two language versions can differ; the contract must say which one governs."),
+        C,
+    ),
     "options.courts": Spec(
         _("Competent court (e.g. tribunal administratif de Paris)"),
         _("A public hospital's contracts often go to the administrative courts."),

@@ -1,0 +1,140 @@
+"""The bilingual edition: French and English side by side, clause by clause.
+
+Both languages are planned from the same answers, so their clauses and paragraphs match one to
+one (conditions do not depend on the language); this module pairs them for the bilingual
+template. Word numbers the French column; the English column carries the same numbers as text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .assessment import Assessment, DocumentDue
+from .library import Library
+from .model import Answers, Language
+from .plan import DocumentPlan, PlannedClause, document_filename, plan_document
+
+
+def plan_bilingual(
+    due: DocumentDue,
+    answers: Answers,
+    assessment: Assessment,
+    library: Library,
+    draft: bool = False,
+) -> DocumentPlan:
+    fr, en = (
+        plan_document(due, answers, assessment, library, language, draft, bilingual=True)
+        for language in (Language.FR, Language.EN)
+    )
+    doc = library.documents[due.kind.value]
+    name = document_filename(due, answers, doc, Language.FR).removesuffix("-fr.docx")
+    return DocumentPlan(
+        kind=due.kind,
+        language=Language.FR,
+        title=f"{fr.title} / {en.title}",
+        filename=f"{name}-fr-en.docx",
+        heading_number=fr.heading_number,
+        clauses=fr.clauses,
+        template_context=_pair(fr.template_context, en.template_context, fr.clauses, en.clauses),
+        bilingual=True,
+    )
+
+
+def _both(fr: Any, en: Any) -> Any:
+    """Pair two renderings of the same thing; strings become {"fr", "en"}."""
+    if isinstance(fr, dict):
+        return {key: _both(fr[key], en[key]) for key in fr}
+    if isinstance(fr, list):
+        return [_both(a, b) for a, b in zip(fr, en, strict=True)]
+    if isinstance(fr, str):
+        return {"fr": fr, "en": en}
+    return fr
+
+
+def _joined(fr: str, en: str) -> str:
+    return fr if fr == en else f"{fr} / {en}"
+
+
+def _flat(fr: Any, en: Any) -> Any:
+    """Labels and table cells: one string, "fr / en" where the languages differ."""
+    if isinstance(fr, dict):
+        return {key: _flat(fr[key], en[key]) for key in fr}
+    if isinstance(fr, list):
+        return [_flat(a, b) for a, b in zip(fr, en, strict=True)]
+    if isinstance(fr, str):
+        return _joined(fr, en)
+    return fr
+
+
+def _numbers(clauses: tuple[PlannedClause, ...]) -> list[tuple[str, list[str]]]:
+    """The numbers Word gives the French column: 1., 1.1, (a) — for the English column."""
+    out = []
+    for i, clause in enumerate(clauses, 1):
+        numbers, sub, item = [], 0, 0
+        for paragraph in clause.paragraphs:
+            if paragraph.level == 1:
+                sub, item = sub + 1, 0
+                numbers.append(f"{i}.{sub}")
+            elif paragraph.level == 2:
+                item += 1
+                numbers.append(f"({chr(96 + item)})")
+            else:
+                numbers.append("")
+        out.append((f"{i}.", numbers))
+    return out
+
+
+def _pair(
+    fr: dict[str, Any],
+    en: dict[str, Any],
+    fr_clauses: tuple[PlannedClause, ...],
+    en_clauses: tuple[PlannedClause, ...],
+) -> dict[str, Any]:
+    flat = {
+        key: _flat(fr[key], en[key])
+        for key in (
+            "title",
+            "subtitle",
+            "reference",
+            "reference_label",
+            "status",
+            "contents_label",
+            "page_label",
+            "of_label",
+            "measure_groups",
+        )
+    }
+    clauses = [
+        {
+            "title": {"fr": a.title, "en": b.title},
+            "number": number,
+            "paragraphs": [
+                {"fr": p.text, "en": q.text, "level": p.level, "number": n}
+                for p, q, n in zip(a.paragraphs, b.paragraphs, numbers, strict=True)
+            ],
+        }
+        for a, b, (number, numbers) in zip(
+            fr_clauses, en_clauses, _numbers(fr_clauses), strict=True
+        )
+    ]
+    contract = None
+    if fr["contract"]:
+        contract = _both(fr["contract"], en["contract"])
+        contract["signature"] = _flat(fr["contract"]["signature"], en["contract"]["signature"])
+        contract["signatories"] = fr["contract"]["signatories"]
+    return {
+        **flat,
+        "intro": _both(fr["intro"], en["intro"]),
+        "contract": contract,
+        "clauses": clauses,
+        "annexes": {key: _annex(fr["annexes"][key], en["annexes"][key]) for key in fr["annexes"]},
+    }
+
+
+def _annex(fr: dict[str, Any], en: dict[str, Any]) -> dict[str, Any]:
+    """Labels and cells as "fr / en"; the annex's paragraphs in French, each then in English."""
+    annex = _flat(fr, en)
+    annex["paragraphs"] = [
+        text for pair in zip(fr["paragraphs"], en["paragraphs"]) for text in pair
+    ]
+    return annex
