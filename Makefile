@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= out
 
-.PHONY: demo run test locales clean
+.PHONY: demo run pages test locales clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,13 @@ demo: $(STAMP)
 ## (make run ANSWERS=file.yaml starts from an existing answers file)
 run: $(STAMP)
 	$(BIN)/clausier interview --out $(OUT) $(if $(ANSWERS),--from $(ANSWERS),)
+
+## make pages: the example documents as PDFs and PNG page images in out/pages (needs
+## LibreOffice and poppler-utils), to look at without Word
+pages: $(STAMP)
+	$(BIN)/clausier demo --out $(OUT)/pages --force --pdf >/dev/null
+	cd $(OUT)/pages && for f in *.pdf; do pdftoppm -r 70 -png "$$f" "$${f%.pdf}"; done
+	@echo "page images in $(OUT)/pages"
 
 ## make test: lint, check the clause library, run the test suite
 test: $(STAMP)
