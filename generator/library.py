@@ -80,6 +80,7 @@ class Annex(_Spec):
         default_factory=list, description="Column widths in centimetres (template layout)."
     )
     measures: bool = Field(False, description="Lists the security measures by category.")
+    landscape: bool = Field(False, description="On landscape pages (a wide table).")
     empty: Bilingual | None = Field(None, description="Said instead of a table with no rows.")
 
     @model_validator(mode="after")

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -163,6 +164,9 @@ def _styles(doc) -> None:
     contents.font.size = Pt(11)
     contents.paragraph_format.space_before = Pt(6)
     contents.paragraph_format.keep_with_next = True
+
+    annex_next = _paragraph_style(doc, "Annex Title Next", "Annex Title")
+    annex_next.paragraph_format.page_break_before = False
 
     annex_sub = _paragraph_style(doc, "Annex Subheading", "Body Text")
     annex_sub.font.bold = True
@@ -368,13 +372,27 @@ def _columns_table(doc, annex: str, widths: tuple[float, ...]) -> None:
 
 
 PAGE_WIDTH_CM = 16.0  # A4 less 25 mm margins
+LANDSCAPE_WIDTH_CM = 24.7
 
 
-def _annex(doc, key: str, annex: Annex) -> None:
-    """An annex on a new page: title, paragraphs, then its table or its list of measures."""
+def _orientation(doc, landscape: bool) -> None:
+    """Start a new section (on a new page) in landscape or portrait A4."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    width, height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+    section.page_width, section.page_height = width, height
+
+
+def _annex(doc, key: str, annex: Annex, previous: Annex | None) -> None:
+    """An annex on a new page (a landscape one for a wide table): title, paragraphs, then its
+    table or its list of measures."""
     name = f"annexes.{key}"
     add = doc.add_paragraph
-    add(f"{{{{ {name}.title }}}}", style="Annex Title")
+    turning = annex.landscape != (previous.landscape if previous else False)
+    if turning:
+        _orientation(doc, annex.landscape)
+    # A new section already starts a new page: the title must not add another.
+    add(f"{{{{ {name}.title }}}}", style="Annex Title Next" if turning else "Annex Title")
     add(f"{{%p for t in {name}.paragraphs %}}", style="Body Text")
     add("{{ t }}", style="Body Text")
     add("{%p endfor %}", style="Body Text")
@@ -382,7 +400,8 @@ def _annex(doc, key: str, annex: Annex) -> None:
         _key_value_table(doc, f"{name}.rows")
     if annex.columns:
         count = len(annex.columns)
-        widths = tuple(annex.widths) or (PAGE_WIDTH_CM / count,) * count
+        page = LANDSCAPE_WIDTH_CM if annex.landscape else PAGE_WIDTH_CM
+        widths = tuple(annex.widths) or (page / count,) * count
         add(f"{{%p if {name}.empty %}}", style="Body Text")
         add(f"{{{{ {name}.empty }}}}", style="Body Text")
         add("{%p else %}", style="Body Text")
@@ -551,8 +570,10 @@ def build(kind: str, bilingual: bool = False) -> Document:
         _clauses(doc)
     if texts.contract:
         _signatures(doc, closing=not bilingual)
+    previous = None
     for key, annex in texts.annexes.items():
-        _annex(doc, key, annex)
+        _annex(doc, key, annex, previous)
+        previous = annex
     doc.core_properties.title = texts.title.en
     doc.core_properties.author = "Clausier"
     return doc
