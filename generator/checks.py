@@ -158,6 +158,8 @@ class _TextChecker:
             return Any
 
     def text(self, source: str, scope: Scope) -> tuple[set[str], list[str]]:
+        if source.count("**") % 2:
+            return set(), ["a **defined term** marker is not closed"]
         try:
             tree = self.wording.env.parse(source)
             self.wording.env.from_string(source)

@@ -25,7 +25,19 @@ from .geography import is_country_code
 
 FORMAT_VERSION = 1
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+def _no_private_marks(value: str) -> str:
+    # U+E000 and U+E001 mark bold text inside the documents; they cannot come from answers.
+    if "\ue000" in value or "\ue001" in value:
+        raise ValueError("contains a private-use character (U+E000 or U+E001)")
+    return value
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
+    AfterValidator(_no_private_marks),
+]
 
 
 def _check_country(value: str) -> str:

@@ -6,8 +6,10 @@ The only module that touches Word. Text arrives finished from the plan; docxtpl 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
+import re
 import tempfile
 from functools import cache
 from io import BytesIO
@@ -24,6 +26,7 @@ from .model import Answers, Language
 from .plan import DocumentPlan
 from .provenance import deterministic_zip, embed, provenance_xml
 from .resources import data_dir
+from .wording import BOLD_END, BOLD_START
 
 _LANG_TAG = {Language.FR: "fr-FR", Language.EN: "en-GB"}
 # Same answers and same version give the same file: no wall-clock time in the document.
@@ -53,6 +56,7 @@ def render(plan: DocumentPlan, answers: Answers) -> bytes:
     _set_language(document, _LANG_TAG[plan.language])
     _set_heading_number(document, plan.heading_number)
     _set_properties(document, plan)
+    embolden(document.element.body)
     embed(document, provenance_xml(answers, [(c.id, c.digest) for c in plan.clauses]))
     out = BytesIO()
     document.save(out)
@@ -150,3 +154,43 @@ def _publish_without_replacing(temporary: str, path: Path) -> None:
         os.replace(temporary, path)
     else:
         os.unlink(temporary)
+
+
+def embolden(body) -> None:
+    """Set in bold the defined terms the library marked (wording.BOLD_START ... BOLD_END):
+    each marked run is split into plain and bold runs with the same formatting."""
+    for text in body.iter(qn("w:t")):
+        if BOLD_START not in (text.text or ""):
+            continue
+        run = text.getparent()
+        bold = False
+        for part in re.split(f"({BOLD_START}|{BOLD_END})", text.text):
+            if part in (BOLD_START, BOLD_END):
+                bold = part == BOLD_START
+                continue
+            if part:
+                run.addprevious(_run_like(run, part, bold))
+        run.getparent().remove(run)
+
+
+def _run_like(run, text: str, bold: bool):
+    new = copy.deepcopy(run)
+    for child in list(new):
+        if child.tag != qn("w:rPr"):
+            new.remove(child)
+    t = parse_xml(f'<w:t {nsdecls("w")} xml:space="preserve"/>')
+    t.text = text
+    new.append(t)
+    if bold:
+        r_pr = new.find(qn("w:rPr"))
+        if r_pr is None:
+            r_pr = parse_xml(f"<w:rPr {nsdecls('w')}/>")
+            new.insert(0, r_pr)
+        # Schema order: w:rStyle and w:rFonts come before w:b.
+        anchor = next((c for c in r_pr if c.tag not in (qn("w:rStyle"), qn("w:rFonts"))), None)
+        b = parse_xml(f"<w:b {nsdecls('w')}/>")
+        if anchor is None:
+            r_pr.append(b)
+        else:
+            anchor.addprevious(b)
+    return new

@@ -89,6 +89,9 @@ def enumerate_words(items: Iterable[str], language: Language) -> str:
 
 FILTERS = ("date", "words", "country", "label", "enumerate")
 
+# Private-use characters marking bold in rendered library text; answers may not contain them.
+BOLD_START, BOLD_END = "\ue000", "\ue001"
+
 
 class Wording:
     """Renders library text in one language, compiling each distinct text once."""
@@ -133,8 +136,11 @@ def _tidy(source: str, language: Language) -> str:
 
     Folded YAML leaves double spaces around tags. French typography wants a no-break space
     inside « » and before : ; ? ! — lawyers may type ordinary spaces, the library sets them.
+    A defined term is marked **like this**.
     """
     text = re.sub(r" {2,}", " ", source).strip()
+    # **term**: a term defined here, set in bold by the renderer (see render.embolden).
+    text = re.sub(r"\*\*(.+?)\*\*", f"{BOLD_START}\\1{BOLD_END}", text)
     if language is Language.FR:
         text = re.sub(r" ([:;?!»])", "\u00a0\\1", text)
         text = text.replace("« ", "«\u00a0")

@@ -72,6 +72,20 @@ def test_every_document_is_clean(demo_dir: Path, case: Case) -> None:
     # Python's None leaking into the text; "None of its provisions" is English.
     assert not re.search(r"\bNone\b(?! of\b)", text)
     assert "{{" not in text and "{%" not in text and "%}" not in text
+    assert "\ue000" not in text and "\ue001" not in text and "**" not in text
+
+
+def test_defined_terms_are_bold_where_defined(demo_dir: Path) -> None:
+    import zipfile
+
+    xml = (
+        zipfile.ZipFile(demo_dir / "accord-sous-traitance-agendo-sante-fr.docx")
+        .read("word/document.xml")
+        .decode()
+    )
+    for term in ("Responsable du traitement", "RGPD", "Données"):
+        quoted = f"«\u00a0{term}\u00a0»"  # French quotes hold no-break spaces
+        assert f'<w:b/></w:rPr><w:t xml:space="preserve">{quoted}</w:t>' in xml, term
 
 
 def test_dates_are_written_as_contracts_write_them() -> None:

@@ -90,3 +90,9 @@ def test_check_command_exits_2_on_a_broken_library(
     _edit(_clause(library, "breach"), "options.breach_notice_hours", "options.nope")
     assert run_cli("check", "--clauses", library) == 2
     assert "options.nope" in capsys.readouterr().err
+
+
+def test_unclosed_bold_marker_is_reported(library: Path) -> None:
+    file = _clause(library, "definitions")
+    _edit(file, "**«\u00a0RGPD\u00a0»**", "**«\u00a0RGPD\u00a0»")
+    assert any("not closed" in p for p in check_library(library))
