@@ -7,6 +7,7 @@ template. Word numbers the French column; the English column carries the same nu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .assessment import Assessment, DocumentDue
@@ -40,30 +41,23 @@ def plan_bilingual(
     )
 
 
-def _both(fr: Any, en: Any) -> Any:
-    """Pair two renderings of the same thing; strings become {"fr", "en"}."""
+def _merge(fr: Any, en: Any, leaf: Callable[[str, str], Any]) -> Any:
+    """Walk two renderings of the same structure together, merging their strings with `leaf`."""
     if isinstance(fr, dict):
-        return {key: _both(fr[key], en[key]) for key in fr}
+        return {key: _merge(fr[key], en[key], leaf) for key in fr}
     if isinstance(fr, list):
-        return [_both(a, b) for a, b in zip(fr, en, strict=True)]
-    if isinstance(fr, str):
-        return {"fr": fr, "en": en}
-    return fr
+        return [_merge(a, b, leaf) for a, b in zip(fr, en, strict=True)]
+    return leaf(fr, en) if isinstance(fr, str) else fr
 
 
-def _joined(fr: str, en: str) -> str:
-    return fr if fr == en else f"{fr} / {en}"
+def _both(fr: Any, en: Any) -> Any:
+    """Texts set side by side: each string becomes {"fr": ..., "en": ...}."""
+    return _merge(fr, en, lambda a, b: {"fr": a, "en": b})
 
 
 def _flat(fr: Any, en: Any) -> Any:
     """Labels and table cells: one string, "fr / en" where the languages differ."""
-    if isinstance(fr, dict):
-        return {key: _flat(fr[key], en[key]) for key in fr}
-    if isinstance(fr, list):
-        return [_flat(a, b) for a, b in zip(fr, en, strict=True)]
-    if isinstance(fr, str):
-        return _joined(fr, en)
-    return fr
+    return _merge(fr, en, lambda a, b: a if a == b else f"{a} / {b}")
 
 
 def _numbers(clauses: tuple[PlannedClause, ...]) -> list[tuple[str, list[str]]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,7 +152,7 @@ def _template_context(
         "page_label": say(texts.page["page"]),
         "of_label": say(texts.page["of"]),
         "intro": [p.text for p in expand(texts.intro, wording, context)],
-        "contract": _contract(texts.contract, due, answers, roles, wording, context)
+        "contract": _contract(texts.contract, due, answers, roles, wording, context, say)
         if texts.contract
         else None,
         "clauses": [
@@ -174,11 +174,9 @@ def _contract(
     roles: Mapping[str, tuple[Role, ...]],
     wording: Wording,
     context: Mapping[str, Any],
+    say: Callable[[Bilingual], str],
 ) -> dict[str, Any]:
     """Preamble, recitals, closing formula and signature block of a contract."""
-
-    def say(text: Bilingual) -> str:
-        return wording.text(text, context)
 
     signatories = [answers.party(pid) for pid in due.parties]
 
