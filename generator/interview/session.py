@@ -60,6 +60,8 @@ class State:
         if step.kind in ("has", "more"):
             return self.meta.get(meta_key(step.path), step.default)
         current = get(self.data, step.path)
+        if current is None and step.key == "language":
+            return self.language  # documents default to the language the user is asked in
         return step.default if current is None else current
 
     def record(self, step: Step, value: Any) -> None:
