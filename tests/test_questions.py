@@ -1,0 +1,53 @@
+"""Every field of the answers model is worded in the interview, in both languages."""
+
+from __future__ import annotations
+
+import typing
+from enum import Enum
+
+from pydantic import BaseModel
+
+from generator.interview.questions import SPECS
+from generator.interview.walk import HAS, MORE, _base, _unwrap
+from generator.model import Answers
+
+
+def _keys(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> list[str]:
+    """The questions.py key of every field, optional section and repeating group."""
+    keys = []
+    for name, info in model.model_fields.items():
+        path = (*prefix, name)
+        inner, optional = _unwrap(info.annotation)
+        base = _base(inner)
+        if isinstance(base, type) and issubclass(base, BaseModel):
+            keys += [".".join((*path, HAS))] if optional else []
+            keys += _keys(base, path)
+        elif typing.get_origin(base) is list:
+            element = _base(typing.get_args(base)[0])
+            if isinstance(element, type) and issubclass(element, BaseModel):
+                keys += [".".join((*path, MORE, "*")), *_keys(element, (*path, "*"))]
+            elif isinstance(element, type) and issubclass(element, Enum):
+                keys.append(".".join(path))
+            else:
+                keys += [".".join(path), ".".join((*path, MORE, "*"))]
+        else:
+            keys.append(".".join(path))
+    return keys
+
+
+def test_every_field_has_its_question() -> None:
+    missing = [key for key in _keys(Answers) if key not in SPECS]
+    assert not missing, f"add these to generator/interview/questions.py: {missing}"
+
+
+def test_every_asked_question_has_text_and_help() -> None:
+    empty = [
+        key for key, spec in SPECS.items() if not spec.derived and not (spec.text and spec.help)
+    ]
+    assert not empty, empty
+
+
+def test_no_question_for_a_field_that_does_not_exist() -> None:
+    known = set(_keys(Answers)) | {"research.?"}
+    stale = [key for key in SPECS if key not in known]
+    assert not stale, f"questions.py words fields the model no longer has: {stale}"
