@@ -35,6 +35,7 @@ def plan_bilingual(
         title=f"{fr.title} / {en.title}",
         filename=f"{name}-fr-en.docx",
         heading_number=fr.heading_number,
+        heading_suffix=fr.heading_suffix,
         clauses=fr.clauses,
         template_context=_pair(fr.template_context, en.template_context, fr.clauses, en.clauses),
         bilingual=True,
@@ -74,7 +75,7 @@ def _numbers(clauses: tuple[PlannedClause, ...]) -> list[tuple[str, list[str]]]:
                 numbers.append(f"({chr(96 + item)})")
             else:
                 numbers.append("")
-        out.append((f"{i}.", numbers))
+        out.append((f"{i}", numbers))
     return out
 
 
@@ -100,15 +101,15 @@ def _pair(
     }
     clauses = [
         {
-            "title": {"fr": a.title, "en": b.title},
+            "title": {"fr": fc["title"], "en": b.title},
             "number": number,
             "paragraphs": [
                 {"fr": p.text, "en": q.text, "level": p.level, "number": n}
                 for p, q, n in zip(a.paragraphs, b.paragraphs, numbers, strict=True)
             ],
         }
-        for a, b, (number, numbers) in zip(
-            fr_clauses, en_clauses, _numbers(fr_clauses), strict=True
+        for a, b, fc, (number, numbers) in zip(
+            fr_clauses, en_clauses, fr["clauses"], _numbers(fr_clauses), strict=True
         )
     ]
     contract = None

@@ -7,6 +7,7 @@ fixed choice labelled in both languages, and every element of GDPR Art. 28 cover
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from pathlib import Path
@@ -119,8 +120,8 @@ def _dotted(node: nodes.Node) -> str:
 
 
 class _TextChecker:
-    def __init__(self, wording: Wording, scope: Scope):
-        self.wording, self.scope = wording, scope
+    def __init__(self, wording: Wording, scope: Scope, clause_ids: frozenset[str] = frozenset()):
+        self.wording, self.scope, self.clause_ids = wording, scope, clause_ids
 
     def names(self, tree: nodes.Template, scope: Scope) -> tuple[set[str], list[str]]:
         """Placeholders used (as dotted names) and problems found in a parsed text."""
@@ -160,6 +161,9 @@ class _TextChecker:
     def text(self, source: str, scope: Scope) -> tuple[set[str], list[str]]:
         if source.count("**") % 2:
             return set(), ["a **defined term** marker is not closed"]
+        unknown = [r for r in re.findall(r"\[\[(.*?)\]\]", source) if r not in self.clause_ids]
+        if unknown:
+            return set(), [f"reference to an unknown clause: {', '.join(unknown)}"]
         try:
             tree = self.wording.env.parse(source)
             self.wording.env.from_string(source)
@@ -246,7 +250,8 @@ def _paragraphs(
 
 
 def _check_document(doc: DocumentLibrary, wording: Wording, out: list[str]) -> None:
-    checker = _TextChecker(wording, context_types(doc.kind))
+    ids = frozenset(c.spec.id for c in doc.clauses)
+    checker = _TextChecker(wording, context_types(doc.kind), ids)
     scope = checker.scope
     report = _FileReport(doc.folder / "_document.yaml", out)
     texts = doc.texts

@@ -112,6 +112,11 @@ class DocumentTexts(_Spec):
     subtitle: Bilingual | None = None
     filename: Bilingual
     heading_number: Bilingual = Field(description="Word's number format for clause headings.")
+    heading_separator: dict[str, str] = Field(
+        default_factory=dict,
+        description="Between the number and the title, by language, e.g. fr: '– ' (a dash "
+        "in the heading text, not in the number, so cross-references show 'Article 4').",
+    )
     intro: list[Paragraph] = Field(default_factory=list)
     contract: ContractTexts | None = None
     page: dict[str, Bilingual]

@@ -27,9 +27,10 @@ FORMAT_VERSION = 1
 
 
 def _no_private_marks(value: str) -> str:
-    # U+E000 and U+E001 mark bold text inside the documents; they cannot come from answers.
-    if "\ue000" in value or "\ue001" in value:
-        raise ValueError("contains a private-use character (U+E000 or U+E001)")
+    # U+E000 to U+E003 mark bold text and cross-references inside the documents; they
+    # cannot come from answers.
+    if any(mark in value for mark in "\ue000\ue001\ue002\ue003"):
+        raise ValueError("contains a private-use character (U+E000 to U+E003)")
     return value
 
 

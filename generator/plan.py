@@ -39,6 +39,7 @@ class DocumentPlan:
     title: str
     filename: str
     heading_number: str
+    heading_suffix: str  # after the number: "space" before a separator, else "tab"
     clauses: tuple[PlannedClause, ...]
     template_context: dict[str, Any]
     bilingual: bool = False  # the French and English side-by-side edition
@@ -103,6 +104,7 @@ def plan_document(
         title=texts.title.in_(language),
         filename=document_filename(due, answers, doc, language),
         heading_number=texts.heading_number.in_(language),
+        heading_suffix="space" if texts.heading_separator.get(language.value) else "tab",
         clauses=clauses,
         template_context=_template_context(
             doc, due, answers, assessment.roles, wording, context, clauses, draft
@@ -157,7 +159,7 @@ def _template_context(
         else None,
         "clauses": [
             {
-                "title": c.title,
+                "title": texts.heading_separator.get(wording.language.value, "") + c.title,
                 "paragraphs": [{"text": p.text, "level": p.level} for p in c.paragraphs],
             }
             for c in clauses

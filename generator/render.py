@@ -26,7 +26,7 @@ from .model import Answers, Language
 from .plan import DocumentPlan
 from .provenance import deterministic_zip, embed, provenance_xml
 from .resources import data_dir
-from .wording import BOLD_END, BOLD_START
+from .wording import BOLD_END, BOLD_START, REF_END, REF_START
 
 _LANG_TAG = {Language.FR: "fr-FR", Language.EN: "en-GB"}
 # Same answers and same version give the same file: no wall-clock time in the document.
@@ -54,9 +54,10 @@ def render(plan: DocumentPlan, answers: Answers) -> bytes:
     template.render(plan.template_context, _jinja_env())
     document = template.docx
     _set_language(document, _LANG_TAG[plan.language])
-    _set_heading_number(document, plan.heading_number)
+    _set_heading_number(document, plan.heading_number, plan.heading_suffix)
     _set_properties(document, plan)
     embolden(document.element.body)
+    cross_reference(document.element.body, [c.id for c in plan.clauses], plan.heading_number)
     embed(document, provenance_xml(answers, [(c.id, c.digest) for c in plan.clauses]))
     out = BytesIO()
     document.save(out)
@@ -91,13 +92,15 @@ def _set_language(document, tag: str) -> None:
     lang.set(qn("w:val"), tag)
 
 
-def _set_heading_number(document, text: str) -> None:
-    """French headings read « Article 1 – Objet », English ones "1. Purpose"."""
+def _set_heading_number(document, text: str, suffix: str) -> None:
+    """French headings read « Article 1 – Objet » (a space, then the dash of the heading text),
+    English ones "1<tab>Purpose"."""
     numbering = document.part.numbering_part.element
-    for lvl_text in numbering.xpath(
-        './w:abstractNum[w:lvl/w:pStyle[@w:val="Heading1"]]/w:lvl[@w:ilvl="0"]/w:lvlText'
+    for level in numbering.xpath(
+        './w:abstractNum[w:lvl/w:pStyle[@w:val="Heading1"]]/w:lvl[@w:ilvl="0"]'
     ):
-        lvl_text.set(qn("w:val"), text)
+        level.find(qn("w:lvlText")).set(qn("w:val"), text)
+        level.find(qn("w:suff")).set(qn("w:val"), suffix)
 
 
 def _set_properties(document, plan: DocumentPlan) -> None:
@@ -194,3 +197,52 @@ def _run_like(run, text: str, bold: bool):
         else:
             anchor.addprevious(b)
     return new
+
+
+def cross_reference(body, clause_ids: list[str], number_format: str) -> None:
+    """Bookmark each clause heading and turn each [[clause.id]] mark into a REF field showing
+    that heading's number, so references follow when a lawyer inserts a clause in Word."""
+    headings = [p for p in body.iter(qn("w:p")) if _style(p) == "Heading1"]
+    targets: dict[str, tuple[str, str]] = {}
+    for number, (clause_id, heading) in enumerate(zip(clause_ids, headings), 1):
+        name = f"_Ref{number:08d}"
+        targets[clause_id] = (name, number_format.replace("%1", str(number)))
+        start = parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="{number}" w:name="{name}"/>')
+        properties = heading.find(qn("w:pPr"))
+        heading.insert(0 if properties is None else 1, start)
+        heading.append(parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="{number}"/>'))
+    for text in list(body.iter(qn("w:t"))):
+        if REF_START not in (text.text or ""):
+            continue
+        run = text.getparent()
+        for index, part in enumerate(re.split(f"{REF_START}(.*?){REF_END}", text.text)):
+            if index % 2 == 0:
+                if part:
+                    run.addprevious(_run_like(run, part, bold=False))
+                continue
+            if part not in targets:
+                raise ValueError(f"a reference to {part}, a clause this document does not hold")
+            name, shown = targets[part]
+            for field_run in _ref_field(name, shown):
+                run.addprevious(field_run)
+        run.getparent().remove(run)
+
+
+def _style(paragraph) -> str | None:
+    style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return None if style is None else style.get(qn("w:val"))
+
+
+def _ref_field(bookmark: str, shown: str) -> list:
+    """REF \\r: the paragraph number of the bookmarked heading ("Article 4", "4")."""
+    w = nsdecls("w")
+    return [
+        parse_xml(f'<w:r {w}><w:fldChar w:fldCharType="begin"/></w:r>'),
+        parse_xml(
+            f'<w:r {w}><w:instrText xml:space="preserve"> REF {bookmark} \\r \\h '
+            "</w:instrText></w:r>"
+        ),
+        parse_xml(f'<w:r {w}><w:fldChar w:fldCharType="separate"/></w:r>'),
+        parse_xml(f"<w:r {w}><w:t>{shown}</w:t></w:r>"),
+        parse_xml(f'<w:r {w}><w:fldChar w:fldCharType="end"/></w:r>'),
+    ]

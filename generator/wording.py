@@ -91,6 +91,7 @@ FILTERS = ("date", "words", "country", "label", "enumerate")
 
 # Private-use characters marking bold in rendered library text; answers may not contain them.
 BOLD_START, BOLD_END = "\ue000", "\ue001"
+REF_START, REF_END = "\ue002", "\ue003"
 
 
 class Wording:
@@ -136,11 +137,13 @@ def _tidy(source: str, language: Language) -> str:
 
     Folded YAML leaves double spaces around tags. French typography wants a no-break space
     inside « » and before : ; ? ! — lawyers may type ordinary spaces, the library sets them.
-    A defined term is marked **like this**.
+    A defined term is marked **like this**; [[clause.id]] stands for that clause's number.
     """
     text = re.sub(r" {2,}", " ", source).strip()
     # **term**: a term defined here, set in bold by the renderer (see render.embolden).
     text = re.sub(r"\*\*(.+?)\*\*", f"{BOLD_START}\\1{BOLD_END}", text)
+    # [[clause.id]]: that clause's number as a Word cross-reference (render.cross_reference).
+    text = re.sub(r"\[\[([a-z0-9_.-]+)\]\]", f"{REF_START}\\1{REF_END}", text)
     if language is Language.FR:
         text = re.sub(r" ([:;?!»])", "\u00a0\\1", text)
         text = text.replace("« ", "«\u00a0")

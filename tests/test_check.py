@@ -96,3 +96,9 @@ def test_unclosed_bold_marker_is_reported(library: Path) -> None:
     file = _clause(library, "definitions")
     _edit(file, "**«\u00a0RGPD\u00a0»**", "**«\u00a0RGPD\u00a0»")
     assert any("not closed" in p for p in check_library(library))
+
+
+def test_reference_to_an_unknown_clause_is_reported(library: Path) -> None:
+    file = _clause(library, "law")
+    _edit(file, "[[dpa.termination]]", "[[dpa.termnation]]")
+    assert any("unknown clause: dpa.termnation" in p for p in check_library(library))

@@ -65,7 +65,7 @@ def test_numbering_footers_and_signatures_are_visible(
     assert re.search(r"^\s*2\.1\s", text, re.M), "no clause 2.1"
     if due.kind is DocumentKind.DPA:
         assert re.search(r"^\s*\(a\)\s", text, re.M), "no sub-item (a)"
-    heading = r"^\s*Article 2 – \S" if french and contract else r"^\s*2\. \S"
+    heading = r"^\s*Article 2 – \S" if french and contract else r"^\s*2\s+\S"
     assert re.search(heading, text, re.M), "no numbered heading"
     pages = text.count("\f")
     footer = "Page 1 sur" if french else "Page 1 of"
@@ -86,8 +86,8 @@ def test_table_of_contents_is_filled(pdf_texts: dict[str, str], case: Case) -> N
     contents = "Sommaire" if case.language is Language.FR else "Contents"
     assert contents in text
     first = default_library().documents[case.due.kind.value].clauses[0].spec.title
-    number = r"(Article 1 –|1\.)"  # French contracts number « Article 1 – », the rest "1."
-    assert re.search(rf"{number} {re.escape(first.in_(case.language))}\.{{3,}}\s*\d+", text)
+    number = r"(Article 1 –|1)"  # French contracts number « Article 1 – », the rest "1"
+    assert re.search(rf"{number}\s+{re.escape(first.in_(case.language))}\.{{3,}}\s*\d+", text)
 
 
 def test_pdf_without_libreoffice_is_a_clear_error(
@@ -139,11 +139,25 @@ def test_bilingual_edition_has_both_languages_on_the_same_pages(
         for title in titles:
             # Titles wrap in their column: compare the beginnings, as pdftotext lays them out.
             french, english = title.fr[:16], title.en[:16]
-            heading = rf"(Article (\d+) –|(\d+)\.) {re.escape(french)}"
+            heading = rf"(Article (\d+) –|(\d+))\s+{re.escape(french)}"
             found = [(p, m) for p in pages if (m := re.search(heading, p))]
             assert found, f"{docx.name}: {title.fr} not found"
             page, match = found[0]
             number = match.group(2) or match.group(3)
-            assert f"{number}. {english}" in page, f"{docx.name}: {title.en} not beside it"
+            assert f"{number} {english}" in page, f"{docx.name}: {title.en} not beside it"
         assert "Langues" in text and "Languages" in text
         assert "prévaut" in text and "prevails" in text
+
+
+@pytest.mark.parametrize("case", ALL_DOCUMENTS, ids=lambda c: c.name)
+def test_cross_references_show_the_clause_numbers(pdf_texts: dict[str, str], case: Case) -> None:
+    """[[clause.id]] marks become REF fields: LibreOffice shows the referred heading's number."""
+    text = " ".join(pdf_texts[Path(case.name).stem].split())
+    if case.due.kind is DocumentKind.DPA:
+        wanted = (
+            "l'Article \\d+ \\(« Fin des Prestations »\\)"
+            if case.language is Language.FR
+            else ('Clause \\d+ \\("End of the Services"\\)')
+        )
+        assert re.search(wanted, text), wanted
+    assert "Error" not in text and "Erreur" not in text
