@@ -94,6 +94,8 @@ def _pair(
             "reference_label",
             "status",
             "contents_label",
+            "parties_line",
+            "version",
             "page_label",
             "of_label",
             "measure_groups",

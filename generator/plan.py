@@ -151,6 +151,9 @@ def _template_context(
         "reference_label": say(texts.page["reference"]),
         "status": say(texts.page["draft"]) if draft else "",
         "contents_label": say(texts.page["contents"]),
+        # The title block: who the document binds (or concerns), and which version it is.
+        "parties_line": " – ".join(answers.party(pid).name for pid in due.parties),
+        "version": say(texts.page["dated" if answers.signature.date else "undated"]),
         "page_label": say(texts.page["page"]),
         "of_label": say(texts.page["of"]),
         "intro": [p.text for p in expand(texts.intro, wording, context)],

@@ -101,6 +101,11 @@ def _styles(doc) -> None:
     subtitle.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     subtitle.paragraph_format.space_after = Pt(24)
 
+    block = _paragraph_style(doc, "Title Block")
+    block.font.size = Pt(10)
+    block.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    block.paragraph_format.space_after = Pt(4)
+
     lead = _paragraph_style(doc, "Lead-in", "Body Text")
     lead.font.bold = True
     lead.paragraph_format.space_before = Pt(12)
@@ -558,6 +563,8 @@ def build(kind: str, bilingual: bool = False) -> Document:
     add = doc.add_paragraph
     add("{{ title }}", style="Title")
     add("{{ subtitle }}", style="Subtitle")
+    add("{{ parties_line }}", style="Title Block")
+    add("{{ version }}", style="Title Block")
     _table_of_contents(doc)
     if bilingual:
         _bilingual_body(doc, texts)
