@@ -163,7 +163,7 @@ class _TextChecker:
             return set(), ["a **defined term** marker is not closed"]
         unknown = [r for r in re.findall(r"\[\[(.*?)\]\]", source) if r not in self.clause_ids]
         if unknown:
-            return set(), [f"reference to an unknown clause: {', '.join(unknown)}"]
+            return set(), [f"reference to an unknown clause or annex: {', '.join(unknown)}"]
         try:
             tree = self.wording.env.parse(source)
             self.wording.env.from_string(source)
@@ -250,7 +250,7 @@ def _paragraphs(
 
 
 def _check_document(doc: DocumentLibrary, wording: Wording, out: list[str]) -> None:
-    ids = frozenset(c.spec.id for c in doc.clauses)
+    ids = frozenset(c.spec.id for c in doc.clauses) | {f"annex.{k}" for k in doc.texts.annexes}
     checker = _TextChecker(wording, context_types(doc.kind), ids)
     scope = checker.scope
     report = _FileReport(doc.folder / "_document.yaml", out)

@@ -14,6 +14,7 @@ import tempfile
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -57,7 +58,10 @@ def render(plan: DocumentPlan, answers: Answers) -> bytes:
     _set_heading_number(document, plan.heading_number, plan.heading_suffix)
     _set_properties(document, plan)
     embolden(document.element.body)
-    cross_reference(document.element.body, [c.id for c in plan.clauses], plan.heading_number)
+    annexes = [f"annex.{key}" for key in plan.template_context["annexes"]]
+    cross_reference(
+        document.element.body, [c.id for c in plan.clauses], annexes, plan.heading_number
+    )
     embed(document, provenance_xml(answers, [(c.id, c.digest) for c in plan.clauses]))
     out = BytesIO()
     document.save(out)
@@ -199,18 +203,24 @@ def _run_like(run, text: str, bold: bool):
     return new
 
 
-def cross_reference(body, clause_ids: list[str], number_format: str) -> None:
-    """Bookmark each clause heading and turn each [[clause.id]] mark into a REF field showing
-    that heading's number, so references follow when a lawyer inserts a clause in Word."""
-    headings = [p for p in body.iter(qn("w:p")) if _style(p) == "Heading1"]
-    targets: dict[str, tuple[str, str]] = {}
+def cross_reference(body, clause_ids: list[str], annex_ids: list[str], number_format: str) -> None:
+    """Bookmark each clause heading and each annex's label ("Annexe III"), and turn each
+    [[clause.id]] or [[annex.key]] mark into a REF field: the clause's number, the annex's
+    label. References then follow when a lawyer inserts a clause or an annex in Word."""
+    paragraphs = list(body.iter(qn("w:p")))
+    headings = [p for p in paragraphs if _style(p) == "Heading1"]
+    titles = [p for p in paragraphs if _style(p) in ("AnnexTitle", "AnnexTitleNext")]
+    targets: dict[str, tuple[str, str, str]] = {}  # mark -> bookmark, REF switch, text shown
     for number, (clause_id, heading) in enumerate(zip(clause_ids, headings), 1):
         name = f"_Ref{number:08d}"
-        targets[clause_id] = (name, number_format.replace("%1", str(number)))
-        start = parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="{number}" w:name="{name}"/>')
-        properties = heading.find(qn("w:pPr"))
-        heading.insert(0 if properties is None else 1, start)
-        heading.append(parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="{number}"/>'))
+        targets[clause_id] = (name, "\\r ", number_format.replace("%1", str(number)))
+        _bookmark(heading, name, number, list(heading.iter(qn("w:r"))))
+    for index, (annex_id, title) in enumerate(zip(annex_ids, titles), 1):
+        label = _label_run(title)
+        if label is not None:
+            name = f"_RefAnnex{index:03d}"
+            targets[annex_id] = (name, "", label.findtext(qn("w:t")) or "")
+            _bookmark(title, name, 900 + index, [label])
     for text in list(body.iter(qn("w:t"))):
         if REF_START not in (text.text or ""):
             continue
@@ -221,11 +231,33 @@ def cross_reference(body, clause_ids: list[str], number_format: str) -> None:
                     run.addprevious(_run_like(run, part, bold=False))
                 continue
             if part not in targets:
-                raise ValueError(f"a reference to {part}, a clause this document does not hold")
-            name, shown = targets[part]
-            for field_run in _ref_field(name, shown):
+                raise ValueError(f"a reference to {part}, which this document does not hold")
+            for field_run in _ref_field(*targets[part]):
                 run.addprevious(field_run)
         run.getparent().remove(run)
+
+
+def _bookmark(paragraph, name: str, number: int, runs: list) -> None:
+    """Enclose `runs` of `paragraph` in a bookmark."""
+    if not runs:
+        return
+    runs[0].addprevious(
+        parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="{number}" w:name="{name}"/>')
+    )
+    runs[-1].addnext(parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="{number}"/>'))
+
+
+def _label_run(title):
+    """Split an annex title's run at " – ": the first part ("Annexe III") becomes its own run."""
+    run = title.find(qn("w:r"))
+    if run is None or " – " not in (run.findtext(qn("w:t")) or ""):
+        return run
+    label, rest = run.findtext(qn("w:t")).split(" – ", 1)
+    first = _run_like(run, label, bold=False)
+    run.addprevious(first)
+    run.addprevious(_run_like(run, " – " + rest, bold=False))
+    run.getparent().remove(run)
+    return first
 
 
 def _style(paragraph) -> str | None:
@@ -233,16 +265,17 @@ def _style(paragraph) -> str | None:
     return None if style is None else style.get(qn("w:val"))
 
 
-def _ref_field(bookmark: str, shown: str) -> list:
-    """REF \\r: the paragraph number of the bookmarked heading ("Article 4", "4")."""
+def _ref_field(bookmark: str, switch: str, shown: str) -> list:
+    """A REF field: with \r, the bookmarked heading's number ("Article 4", "4"); without, the
+    bookmarked text ("Annexe III")."""
     w = nsdecls("w")
     return [
         parse_xml(f'<w:r {w}><w:fldChar w:fldCharType="begin"/></w:r>'),
         parse_xml(
-            f'<w:r {w}><w:instrText xml:space="preserve"> REF {bookmark} \\r \\h '
+            f'<w:r {w}><w:instrText xml:space="preserve"> REF {bookmark} {switch}\\h '
             "</w:instrText></w:r>"
         ),
         parse_xml(f'<w:r {w}><w:fldChar w:fldCharType="separate"/></w:r>'),
-        parse_xml(f"<w:r {w}><w:t>{shown}</w:t></w:r>"),
+        parse_xml(f"<w:r {w}><w:t>{escape(shown)}</w:t></w:r>"),
         parse_xml(f'<w:r {w}><w:fldChar w:fldCharType="end"/></w:r>'),
     ]

@@ -177,3 +177,19 @@ def test_language_is_tagged_for_spell_checking(demo_dir: Path) -> None:
         assert f'w:lang w:val="{expected}"' in styles
         settings = zipfile.ZipFile(document).read("word/settings.xml").decode()
         assert "proofState" not in settings
+
+
+def test_references_are_word_fields_to_bookmarks(demo_dir: Path) -> None:
+    """Clause and annex references are REF fields on bookmarked headings and annex labels."""
+    import zipfile
+
+    xml = (
+        zipfile.ZipFile(demo_dir / "accord-sous-traitance-agendo-sante-fr.docx")
+        .read("word/document.xml")
+        .decode()
+    )
+    bookmarks = set(re.findall(r'w:bookmarkStart w:id="\d+" w:name="([^"]+)"', xml))
+    references = re.findall(r"REF (_Ref\w+) (\\r )?\\h", xml)
+    assert references and {name for name, _ in references} <= bookmarks
+    assert any(name.startswith("_RefAnnex") for name, _ in references)
+    assert any(switch for _, switch in references)  # clause numbers

@@ -101,4 +101,4 @@ def test_unclosed_bold_marker_is_reported(library: Path) -> None:
 def test_reference_to_an_unknown_clause_is_reported(library: Path) -> None:
     file = _clause(library, "law")
     _edit(file, "[[dpa.termination]]", "[[dpa.termnation]]")
-    assert any("unknown clause: dpa.termnation" in p for p in check_library(library))
+    assert any("unknown clause or annex: dpa.termnation" in p for p in check_library(library))
