@@ -207,9 +207,8 @@ def cross_reference(body, clause_ids: list[str], annex_ids: list[str], number_fo
     """Bookmark each clause heading and each annex's label ("Annexe III"), and turn each
     [[clause.id]] or [[annex.key]] mark into a REF field: the clause's number, the annex's
     label. References then follow when a lawyer inserts a clause or an annex in Word."""
-    paragraphs = list(body.iter(qn("w:p")))
-    headings = [p for p in paragraphs if _style(p) == "Heading1"]
-    titles = [p for p in paragraphs if _style(p) in ("AnnexTitle", "AnnexTitleNext")]
+    headings = body.xpath('.//w:p[w:pPr/w:pStyle/@w:val="Heading1"]')
+    titles = body.xpath('.//w:p[w:pPr/w:pStyle[@w:val="AnnexTitle" or @w:val="AnnexTitleNext"]]')
     targets: dict[str, tuple[str, str, str]] = {}  # mark -> bookmark, REF switch, text shown
     for number, (clause_id, heading) in enumerate(zip(clause_ids, headings), 1):
         name = f"_Ref{number:08d}"
@@ -258,11 +257,6 @@ def _label_run(title):
     run.addprevious(_run_like(run, " – " + rest, bold=False))
     run.getparent().remove(run)
     return first
-
-
-def _style(paragraph) -> str | None:
-    style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-    return None if style is None else style.get(qn("w:val"))
 
 
 def _ref_field(bookmark: str, switch: str, shown: str) -> list:
