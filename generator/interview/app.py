@@ -124,6 +124,11 @@ def _reasoning(state: State, step: Step, _: Callable[[str], str]) -> str:
     party = step.item or {}
     roles = derived_roles(state.data, step.path)
     name = party.get("name", "")
+    if state.data.get("research") is not None:
+        return _(
+            "For a study, tick its research roles (sponsor, CRO, investigating centre): "
+            "Clausier derives controller, processor or joint controller from them."
+        )
     if "joint_controller" in roles:
         text = _("{name} decides the purposes with another party: joint controller (Art. 26).")
     elif "controller" in roles:

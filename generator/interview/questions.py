@@ -107,6 +107,8 @@ def _authorisation(data: Data, _: Path) -> bool:
 
 def derived_roles(data: Data, path: Path) -> list[str]:
     """Roles from facts (GDPR Arts 4(7), 4(8), 26, 28(10)): who decides why and how."""
+    if research(data):
+        return []  # a study's parties take research roles; Clausier derives the GDPR ones
     parties = _get(data, "parties") or []
     party = _item(data, path)
     deciders = [p for p in parties if p and p.get("determines_purposes")]
