@@ -90,10 +90,6 @@ def _riph(data: Data, _: Path) -> bool:
     return bool(_get(data, "research", "involves_human_person"))
 
 
-def _general(data: Data, _: Path) -> bool:
-    return _get(data, "options", "sub_processor_authorisation") in (None, "general")
-
-
 def _several_processors(data: Data, _: Path) -> bool:
     return research(data)
 
