@@ -17,6 +17,7 @@ from pydantic import ValidationError
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_BYTES = 2_000_000
+MAX_VALUES = 100_000  # an answers file holds a few thousand; aliases can make billions
 
 PathKey = tuple[str | int, ...]
 
@@ -82,7 +83,7 @@ def parse_yaml(text: str, file: str | Path) -> Located:
         if node is None:
             raise InputError(file, 1, None, "the file is empty")
         lines: dict[PathKey, int] = {(): node.start_mark.line + 1}
-        _index(node, (), lines, file)
+        _index(node, (), lines, file, [MAX_VALUES])
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -96,8 +97,19 @@ def parse_yaml(text: str, file: str | Path) -> Located:
     return Located(data, lines, str(file))
 
 
-def _index(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], file: str | Path) -> None:
-    """Record the line of every mapping key and sequence item; refuse duplicate keys."""
+def _index(
+    node: yaml.Node, path: PathKey, lines: dict[PathKey, int], file: str | Path, budget: list[int]
+) -> None:
+    """Record the line of every mapping key and sequence item; refuse duplicate keys, and
+    documents whose aliases expand to more values than any answers file holds."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise InputError(
+            file,
+            node.start_mark.line + 1,
+            format_path(path) or None,
+            f"more than {MAX_VALUES} values once aliases are expanded",
+        )
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
@@ -109,12 +121,12 @@ def _index(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], file: str 
                 )
             seen.add(key)
             lines[child] = key_node.start_mark.line + 1
-            _index(value_node, child, lines, file)
+            _index(value_node, child, lines, file, budget)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             child = (*path, i)
             lines[child] = item.start_mark.line + 1
-            _index(item, child, lines, file)
+            _index(item, child, lines, file, budget)
 
 
 def validation_error(located: Located, exc: ValidationError) -> InputError:

@@ -161,3 +161,17 @@ def test_schema_is_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert schema["additionalProperties"] is False
     assert {"parties", "processing", "options", "format_version"} <= set(schema["properties"])
     assert "hds_certified" in schema["$defs"]["Hosting"]["properties"]
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        previous, name = chr(96 + i), chr(97 + i)
+        levels.append(f"{name}: &{name} [{', '.join(['*' + previous] * 9)}]")
+    error = _error(tmp_path, "\n".join(levels) + "\n")
+    assert "values once aliases are expanded" in error.message and error.line
+
+
+def test_oversized_file_is_refused(tmp_path: Path) -> None:
+    error = _error(tmp_path, MINIMAL + "# " + "x" * 2_100_000 + "\n")
+    assert "larger than" in error.message

@@ -193,3 +193,35 @@ def test_references_are_word_fields_to_bookmarks(demo_dir: Path) -> None:
     assert references and {name for name, _ in references} <= bookmarks
     assert any(name.startswith("_RefAnnex") for name, _ in references)
     assert any(switch for _, switch in references)  # clause numbers
+
+
+def test_unwritable_output_folder_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = write(tmp_path / "a.yaml", MINIMAL)
+    blocker = write(tmp_path / "not-a-folder", "")
+    assert run_cli("build", answers, "--out", blocker / "out") == 2
+    err = capsys.readouterr().err
+    assert "cannot write here" in err and len(err.strip().splitlines()) == 1
+
+
+def test_full_disk_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import errno
+    import os
+
+    answers = write(tmp_path / "a.yaml", MINIMAL)
+    out = tmp_path / "out"
+    assert run_cli("build", answers, "--out", out) == 0
+    (document,) = out.glob("*.docx")
+    before = document.read_bytes()
+
+    def no_space(*_: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", no_space)
+    assert run_cli("build", answers, "--out", out, "--force") == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert document.read_bytes() == before
+    assert [p.name for p in out.iterdir()] == [document.name]
