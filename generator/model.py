@@ -8,6 +8,7 @@ documentation shown by editors (`clausier schema`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from enum import Enum
 from typing import Annotated, Literal
@@ -26,7 +27,16 @@ from .geography import is_country_code
 FORMAT_VERSION = 1
 
 
-def _no_private_marks(value: str) -> str:
+_NOT_IN_WORD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _printable(value: str) -> str:
+    """Refuse what a Word document cannot hold, rather than let it vanish from the text."""
+    found = _NOT_IN_WORD.search(value)
+    if found:
+        raise ValueError(
+            f"contains the control character U+{ord(found.group()):04X}, which Word cannot hold"
+        )
     # U+E000 to U+E003 mark bold text and cross-references inside the documents; they
     # cannot come from answers.
     if any(mark in value for mark in "\ue000\ue001\ue002\ue003"):
@@ -37,7 +47,7 @@ def _no_private_marks(value: str) -> str:
 Text = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
-    AfterValidator(_no_private_marks),
+    AfterValidator(_printable),
 ]
 
 

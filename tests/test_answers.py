@@ -175,3 +175,8 @@ def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
 def test_oversized_file_is_refused(tmp_path: Path) -> None:
     error = _error(tmp_path, MINIMAL + "# " + "x" * 2_100_000 + "\n")
     assert "larger than" in error.message
+
+
+def test_control_characters_are_refused_not_dropped(tmp_path: Path) -> None:
+    error = _error(tmp_path, MINIMAL.replace("name: Santé Cloud", 'name: "Santé\\x0bCloud"'))
+    assert error.field == "parties[1].name" and "U+000B" in error.message
