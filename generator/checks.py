@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from . import model
 from .context import context_types
-from .library import Bilingual, DocumentLibrary, Library, Paragraph, load_library
+from .library import Bilingual, DocumentLibrary, Library, Paragraph, default_library
 from .wording import FILTERS, UNITS, Wording
 from .yamlfile import InputError, Located, PathKey, format_path, read_yaml
 
@@ -329,17 +329,16 @@ def _check_labels(library: Library, out: list[str]) -> None:
                 out.append(f"{file}: {enum.__name__}.{member.value}: no label")
 
 
-def check_library(root: Path) -> list[str]:
-    """Every problem found in the library at `root`, one line each; empty when all is well."""
+def check_library(firm: Path | None = None) -> list[str]:
+    """Every problem found in the clause library — Clausier's, with a firm's clauses over it
+    when given — one line each; empty when all is well."""
     try:
-        library = load_library(root)
+        library = default_library(firm)
     except InputError as exc:
         return [str(exc)]
     except FileNotFoundError as exc:
         return [f"{exc.filename}: missing"]
     out: list[str] = []
-    if not library.documents:
-        out.append(f"{root}: no document folder (a folder holding _document.yaml)")
     wording = Wording(library.labels, model.Language.FR)
     for doc in library.documents.values():
         _check_document(doc, wording, out)

@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--draft", action="store_true", help="build despite blockers, marked DRAFT")
     build.add_argument("--force", action="store_true", help="replace existing documents")
     build.add_argument("--pdf", action="store_true", help="also write PDFs (needs LibreOffice)")
+    build.add_argument("--clauses", type=Path, metavar="DIR", help="a firm's own clauses")
 
     assess = commands.add_parser("assess", help="roles, documents due and legal findings")
     assess.add_argument("answers", type=Path, metavar="ANSWERS")
@@ -79,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--pdf", action="store_true", help="also write PDFs (needs LibreOffice)")
 
     check = commands.add_parser("check", help="check the clause library")
-    check.add_argument("--clauses", type=Path, metavar="DIR", help="a library folder to check")
+    check.add_argument("--clauses", type=Path, metavar="DIR", help="a firm's own clauses")
 
     answers = commands.add_parser("answers", help="print the answers a document was built from")
     answers.add_argument("document", type=Path, metavar="DOCUMENT.docx")
@@ -138,7 +139,13 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 
 
 def build_answers(
-    answers: Answers, source: Path, out: Path, edition: str | None, draft: bool, force: bool
+    answers: Answers,
+    source: Path,
+    out: Path,
+    edition: str | None,
+    draft: bool,
+    force: bool,
+    clauses: Path | None = None,
 ) -> tuple[int, list[Path]]:
     """Build every document due for one answers file, in the edition asked ("fr", "en",
     "bilingual"; None: the answers' language). All files are checked before any is written,
@@ -160,7 +167,7 @@ def build_answers(
         )
         _print_findings(assessment, sys.stderr)
         return EXIT_BLOCKED, []
-    library = default_library()
+    library = default_library(clauses.resolve() if clauses else None)
     plans = [
         plan_bilingual(due, answers, assessment, library, draft)
         if bilingual
@@ -186,7 +193,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
     loaded = [(path, load_answers(path)) for path in args.answers]
     status, documents = EXIT_OK, []
     for path, answers in loaded:
-        code, written = build_answers(answers, path, args.out, args.lang, args.draft, args.force)
+        code, written = build_answers(
+            answers, path, args.out, args.lang, args.draft, args.force, args.clauses
+        )
         status = max(status, code)
         documents += written
     return _finish(documents, args.pdf, status)
@@ -232,14 +241,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from .checks import check_library
     from .resources import data_dir
 
-    root = args.clauses or data_dir("clauses")
-    problems = check_library(root)
+    problems = check_library(args.clauses.resolve() if args.clauses else None)
+    where = args.clauses or data_dir("clauses")
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
-        print(f"clausier: {len(problems)} problem(s) in {root}", file=sys.stderr)
+        print(f"clausier: {len(problems)} problem(s) in {where}", file=sys.stderr)
         return EXIT_INPUT
-    print(f"{root}: the clause library is complete and consistent")
+    print(f"{where}: the clause library is complete and consistent")
     return EXIT_OK
 
 

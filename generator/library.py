@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from .model import Language
-from .yamlfile import InputError, read_yaml, validation_error
+from .yamlfile import InputError, format_path, read_yaml, validation_error
 
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 Expression = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -163,7 +163,10 @@ def load_labels(file: Path) -> dict[str, dict[str, dict[str, str]]]:
             try:
                 Bilingual.model_validate(words)
             except ValidationError as exc:
-                raise validation_error(located, exc) from None
+                error = exc.errors(include_url=False)[0]
+                path = (enum_name, value, *error["loc"])
+                message = "required field missing" if error["type"] == "missing" else error["msg"]
+                raise InputError(file, located.line_of(path), format_path(path), message) from None
             if not isinstance(value, str):
                 raise InputError(file, located.line_of((enum_name,)), enum_name, "bad label key")
     return data or {}
@@ -188,11 +191,43 @@ def load_library(root: Path) -> Library:
     return Library(root, load_labels(root / "labels.yaml"), documents)
 
 
+def with_firm_clauses(base: Library, firm: Path) -> Library:
+    """A firm's own library laid over Clausier's: same layout; a clause with an existing id
+    replaces it, a new id is added (placed by its order), a _document.yaml or a label replaces
+    Clausier's."""
+    if not firm.is_dir():
+        raise InputError(firm, None, None, "not a folder of clauses")
+    labels = {enum: dict(values) for enum, values in base.labels.items()}
+    if (firm / "labels.yaml").exists():
+        for enum, values in load_labels(firm / "labels.yaml").items():
+            labels.setdefault(enum, {}).update(values)
+    documents = dict(base.documents)
+    for folder in sorted(p for p in firm.iterdir() if p.is_dir()):
+        current = documents.get(folder.name)
+        if current is None and not (folder / "_document.yaml").exists():
+            raise InputError(folder, None, None, "a new kind of document needs a _document.yaml")
+        texts = (
+            _load(folder / "_document.yaml", DocumentTexts)[0]
+            if (folder / "_document.yaml").exists()
+            else current.texts
+        )
+        clauses = {c.spec.id: c for c in (current.clauses if current else ())}
+        for file in sorted(folder.glob("[0-9]*.yaml")):
+            spec, raw = _load(file, Clause)
+            clauses[spec.id] = LoadedClause(spec, file, hashlib.sha256(raw).hexdigest()[:16])
+        ordered = tuple(sorted(clauses.values(), key=lambda c: c.spec.order))
+        own = folder if (folder / "_document.yaml").exists() else current.folder
+        documents[folder.name] = DocumentLibrary(folder.name, own, texts, ordered)  # type: ignore[arg-type]
+    return Library(firm, labels, documents)
+
+
 @cache
-def default_library() -> Library:
+def default_library(firm: Path | None = None) -> Library:
+    """Clausier's clause library, with a firm's own clauses over it when given."""
     from .resources import data_dir
 
-    return load_library(data_dir("clauses"))
+    base = load_library(data_dir("clauses"))
+    return with_firm_clauses(base, firm) if firm else base
 
 
 @cache

@@ -9,13 +9,17 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from jinja2 import TemplateError
 
 from .assessment import Assessment, DocumentDue, DocumentKind
 from .context import document_context
 from .library import Annex, Bilingual, ContractTexts, DocumentLibrary, Library, Paragraph
 from .model import Answers, Language, Measure, MeasureCategory, Party, Role
 from .wording import Wording
+from .yamlfile import InputError
 
 
 @dataclass(frozen=True)
@@ -92,10 +96,10 @@ def plan_document(
             c.spec.id,
             c.digest,
             c.spec.title.in_(language),
-            tuple(expand(c.spec.paragraphs, wording, context)),
+            tuple(_guarded(c.file, lambda c=c: expand(c.spec.paragraphs, wording, context))),
         )
         for c in doc.clauses
-        if wording.condition(c.spec.when, context)
+        if _guarded(c.file, lambda c=c: wording.condition(c.spec.when, context))
     )
     texts = doc.texts
     return DocumentPlan(
@@ -106,10 +110,22 @@ def plan_document(
         heading_number=texts.heading_number.in_(language),
         heading_suffix="space" if texts.heading_separator.get(language.value) else "tab",
         clauses=clauses,
-        template_context=_template_context(
-            doc, due, answers, assessment.roles, wording, context, clauses, draft
+        template_context=_guarded(
+            doc.folder / "_document.yaml",
+            lambda: _template_context(
+                doc, due, answers, assessment.roles, wording, context, clauses, draft
+            ),
         ),
     )
+
+
+def _guarded(file: Path, work: Callable[[], Any]) -> Any:
+    """Library text that fails when filled in (a firm's clause reaching for Python internals,
+    a misspelt name) is the library's error: one line naming its file, never a traceback."""
+    try:
+        return work()
+    except TemplateError as exc:
+        raise InputError(file, None, None, f"the clause text cannot be filled in: {exc}") from None
 
 
 def document_filename(

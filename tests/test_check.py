@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, docx_text, run_cli
 
 from generator.checks import check_library
 
@@ -79,9 +79,51 @@ def test_uncovered_article_28_element_is_reported(library: Path) -> None:
     assert any("28(3)(b)" in p and "no clause covers" in p for p in problems), problems
 
 
-def test_missing_label_is_reported(library: Path) -> None:
-    _edit(library / "labels.yaml", "  nir:", "  nir_typo:")
-    assert any("DataCategory.nir: no label" in p for p in check_library(library))
+def test_incomplete_firm_label_is_reported(tmp_path: Path) -> None:
+    firm = tmp_path / "firm"
+    firm.mkdir()
+    (firm / "labels.yaml").write_text("DataCategory:\n  nir:\n    fr: NIR\n", "utf-8")
+    (problem,) = check_library(firm)
+    assert problem == f"{firm / 'labels.yaml'}:2: DataCategory.nir.en: required field missing"
+
+
+def test_firm_clause_overrides_and_adds(tmp_path: Path) -> None:
+    firm = tmp_path / "firm" / "dpa"
+    firm.mkdir(parents=True)
+    shutil.copy(ROOT / "clauses" / "dpa" / "070-confidentiality.yaml", firm)
+    _edit(firm / "070-confidentiality.yaml", "Confidentialité", "Secret et confidentialité")
+    (firm / "235-insurance.yaml").write_text(
+        "id: dpa.insurance\norder: 235\narticles: [Code civil 1231-1]\n"
+        "title: {fr: Assurance, en: Insurance}\nparagraphs:\n"
+        "  - fr: Le Sous-traitant maintient une assurance de responsabilité civile.\n"
+        "    en: The Processor shall maintain liability insurance.\n",
+        "utf-8",
+    )
+    assert check_library(firm.parent) == []
+    answers = ROOT / "examples" / "clinic-lab-results.yaml"
+    out = tmp_path / "out"
+    assert run_cli("build", answers, "--out", out, "--clauses", firm.parent) == 0
+    (document,) = out.glob("*.docx")
+    text = docx_text(document)
+    assert "Secret et confidentialité" in text and "Assurance" in text
+
+
+def test_firm_clause_reaching_python_internals_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    firm = tmp_path / "firm" / "dpa"
+    firm.mkdir(parents=True)
+    (firm / "236-evil.yaml").write_text(
+        "id: dpa.evil\norder: 236\narticles: [none]\ntitle: {fr: X, en: X}\nparagraphs:\n"
+        '  - fr: "{{ processor.__class__.__mro__ }}"\n'
+        '    en: "{{ processor.__class__.__mro__ }}"\n',
+        "utf-8",
+    )
+    assert any("unknown placeholder" in p for p in check_library(firm.parent))
+    answers = ROOT / "examples" / "clinic-lab-results.yaml"
+    assert run_cli("build", answers, "--out", tmp_path / "out", "--clauses", firm.parent) == 2
+    err = capsys.readouterr().err
+    assert "236-evil.yaml" in err and "Traceback" not in err
 
 
 def test_check_command_exits_2_on_a_broken_library(
