@@ -6,8 +6,11 @@ Everything language-dependent is decided here, so rendering only pours finished 
 from __future__ import annotations
 
 import re
+import signal
+import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,13 +122,41 @@ def plan_document(
     )
 
 
+TEXT_SECONDS = 10.0  # far beyond any real clause; only a runaway loop takes this long
+
+
 def _guarded(file: Path, work: Callable[[], Any]) -> Any:
     """Library text that fails when filled in (a firm's clause reaching for Python internals,
-    a misspelt name) is the library's error: one line naming its file, never a traceback."""
+    a misspelt name, a loop that never ends) is the library's error: one line naming its file,
+    never a traceback or a hang."""
     try:
-        return work()
+        with _deadline(TEXT_SECONDS):
+            return work()
     except TemplateError as exc:
         raise InputError(file, None, None, f"the clause text cannot be filled in: {exc}") from None
+    except TimeoutError:
+        message = f"filling in the clause text took over {TEXT_SECONDS:g} s (a runaway loop?)"
+        raise InputError(file, None, None, message) from None
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Raise TimeoutError in the work after `seconds` (Unix main thread; elsewhere no limit)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable or signal.getitimer(signal.ITIMER_REAL)[0]:
+        yield
+        return
+
+    def expire(*_: object) -> None:
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def document_filename(

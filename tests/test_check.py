@@ -144,3 +144,23 @@ def test_reference_to_an_unknown_clause_is_reported(library: Path) -> None:
     file = _clause(library, "law")
     _edit(file, "[[dpa.termination]]", "[[dpa.termnation]]")
     assert any("unknown clause or annex: dpa.termnation" in p for p in check_library(library))
+
+
+def test_firm_clause_that_never_ends_is_stopped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import plan
+
+    monkeypatch.setattr(plan, "TEXT_SECONDS", 0.5)
+    firm = tmp_path / "firm" / "dpa"
+    firm.mkdir(parents=True)
+    loop = "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}"
+    (firm / "237-loop.yaml").write_text(
+        "id: dpa.loop\norder: 237\narticles: [none]\ntitle: {fr: X, en: X}\nparagraphs:\n"
+        f'  - fr: "{loop}"\n    en: "{loop}"\n',
+        "utf-8",
+    )
+    answers = ROOT / "examples" / "clinic-lab-results.yaml"
+    assert run_cli("build", answers, "--out", tmp_path / "out", "--clauses", firm.parent) == 2
+    err = capsys.readouterr().err
+    assert "237-loop.yaml" in err and "runaway loop" in err
