@@ -209,3 +209,17 @@ def test_not_a_terminal_points_to_build(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "clausier build" in result.stderr
+
+
+def test_closed_input_keeps_the_answers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Input that ends mid-interview (a closed terminal, EOF) saves what was typed."""
+    source = ROOT / "examples" / "clinic-lab-results.yaml"
+    target = yaml.safe_load(source.read_text("utf-8"))
+    with create_pipe_input() as pipe:
+        pipe.send_text(keystrokes(target, "fr", stop_after=6))
+        pipe.close()
+        with create_app_session(input=pipe, output=DummyOutput()):
+            assert run_interview("fr", None, False, tmp_path) == 2
+    assert "clausier build" in capsys.readouterr().err
+    saved = json.loads((tmp_path / STATE_FILE).read_text("utf-8"))
+    assert len(saved["history"]) == 6
