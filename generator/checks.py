@@ -8,7 +8,6 @@ fixed choice labelled in both languages, and every element of GDPR Art. 28 cover
 from __future__ import annotations
 
 import re
-import types
 import typing
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from jinja2 import TemplateSyntaxError, nodes
 from pydantic import BaseModel
 
 from . import model
+from .annotations import plain
 from .context import context_types
 from .library import Bilingual, DocumentLibrary, Library, Paragraph, default_library
 from .wording import FILTERS, UNITS, Wording
@@ -72,18 +72,8 @@ class _Unknown(Exception):
     pass
 
 
-def _strip_optional(tp: Any) -> Any:
-    if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if len(args) == 1:
-            return _strip_optional(args[0])
-    if typing.get_origin(tp) is typing.Annotated:
-        return _strip_optional(typing.get_args(tp)[0])
-    return tp
-
-
 def _element(tp: Any) -> Any:
-    tp = _strip_optional(tp)
+    tp = plain(tp)
     args = typing.get_args(tp)
     if typing.get_origin(tp) in (list, tuple, set, frozenset) and args:
         return args[0]
@@ -91,7 +81,7 @@ def _element(tp: Any) -> Any:
 
 
 def _attribute(tp: Any, name: str) -> Any:
-    tp = _strip_optional(tp)
+    tp = plain(tp)
     if tp is Any:
         return Any
     if isinstance(tp, type) and issubclass(tp, BaseModel):

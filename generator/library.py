@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from .model import Language
-from .yamlfile import InputError, format_path, read_yaml, validation_error
+from .yamlfile import InputError, read_yaml, validation_error
 
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 Expression = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -163,10 +163,7 @@ def load_labels(file: Path) -> dict[str, dict[str, dict[str, str]]]:
             try:
                 Bilingual.model_validate(words)
             except ValidationError as exc:
-                error = exc.errors(include_url=False)[0]
-                path = (enum_name, value, *error["loc"])
-                message = "required field missing" if error["type"] == "missing" else error["msg"]
-                raise InputError(file, located.line_of(path), format_path(path), message) from None
+                raise validation_error(located, exc, (enum_name, value)) from None
             if not isinstance(value, str):
                 raise InputError(file, located.line_of((enum_name,)), enum_name, "bad label key")
     return data or {}

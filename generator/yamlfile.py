@@ -129,11 +129,14 @@ def _index(
             _index(item, child, lines, file, budget)
 
 
-def validation_error(located: Located, exc: ValidationError) -> InputError:
-    """The first pydantic error, located in the file; the count of the others is mentioned."""
+def validation_error(located: Located, exc: ValidationError, prefix: PathKey = ()) -> InputError:
+    """The first pydantic error, located in the file (`prefix`: where the validated value sits
+    in it); the count of the others is mentioned."""
     errors = exc.errors(include_url=False)
     first = errors[0]
-    path = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    path = prefix + tuple(
+        p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-"))
+    )
     message = _message(first)
     if len(errors) > 1:
         message += f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})"

@@ -7,8 +7,9 @@ from enum import Enum
 
 from pydantic import BaseModel
 
+from generator.annotations import bare, split_optional
 from generator.interview.questions import SPECS
-from generator.interview.walk import HAS, MORE, _base, _unwrap
+from generator.interview.walk import HAS, MORE
 from generator.model import Answers
 
 
@@ -17,13 +18,13 @@ def _keys(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> list[str]:
     keys = []
     for name, info in model.model_fields.items():
         path = (*prefix, name)
-        inner, optional = _unwrap(info.annotation)
-        base = _base(inner)
+        inner, optional = split_optional(info.annotation)
+        base = bare(inner)
         if isinstance(base, type) and issubclass(base, BaseModel):
             keys += [".".join((*path, HAS))] if optional else []
             keys += _keys(base, path)
         elif typing.get_origin(base) is list:
-            element = _base(typing.get_args(base)[0])
+            element = bare(typing.get_args(base)[0])
             if isinstance(element, type) and issubclass(element, BaseModel):
                 keys += [".".join((*path, MORE, "*")), *_keys(element, (*path, "*"))]
             elif isinstance(element, type) and issubclass(element, Enum):

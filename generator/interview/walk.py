@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import types
 import typing
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -22,6 +21,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from ..annotations import bare, split_optional
 from ..model import Answers
 from .questions import ORDER, SPECS, Spec
 
@@ -50,7 +50,7 @@ class Step:
 
     def value_of(self, choice: str) -> Any:
         """A Literal[1, 2, 3] choice is stored as the number, an enum choice as its value."""
-        base = _base(_unwrap(self.annotation)[0])
+        base = bare(split_optional(self.annotation)[0])
         if typing.get_origin(base) is Literal:
             return next(a for a in typing.get_args(base) if str(a) == choice)
         return choice
@@ -88,22 +88,6 @@ def put(data: dict[str, Any], path: Path, value: Any) -> None:
         while len(target) <= last:
             target.append(None)
     target[last] = value
-
-
-def _unwrap(annotation: Any) -> tuple[Any, bool]:
-    """(type without None, whether None is allowed)."""
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return (args[0] if len(args) == 1 else annotation), len(args) < len(
-            typing.get_args(annotation)
-        )
-    return annotation, False
-
-
-def _base(annotation: Any) -> Any:
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    return annotation
 
 
 def _default(info: FieldInfo | None) -> Any:
@@ -148,8 +132,8 @@ class Walker:
         spec = self._spec(path)
         if spec.derived or not spec.applies(self.data, path):
             return
-        inner, optional = _unwrap(annotation)
-        base = _base(inner)
+        inner, optional = split_optional(annotation)
+        base = bare(inner)
         origin = typing.get_origin(base)
         if spec.parties:  # one party, or several, among those already named
             ids = tuple(p["id"] for p in self.data.get("parties") or [] if p and p.get("id"))
@@ -160,7 +144,7 @@ class Walker:
                 return
             yield from self._model(path, base)
         elif origin is list:
-            element = _base(typing.get_args(base)[0])
+            element = bare(typing.get_args(base)[0])
             if isinstance(element, type) and issubclass(element, Enum):
                 yield replace(
                     self._step(path, "choices", base, info, item, _choices(element), optional),
