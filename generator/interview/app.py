@@ -11,7 +11,7 @@ import questionary
 import yaml
 
 from ..answers import validate_answers
-from ..model import Language
+from ..model import FORMAT_VERSION, Language
 from ..yamlfile import InputError, parse_yaml, read_yaml
 from .i18n import interface_language, translator
 from .prompts import BACK, ask
@@ -81,7 +81,7 @@ def _start(ui: str, source: Path | None, resume: bool, out: Path) -> State:
         located = read_yaml(source)
         validate_answers(located)  # a file to amend must be valid; errors name file:line:field
         state.data = located.data
-        state.data.pop("format_version", None)
+    state.data["format_version"] = FORMAT_VERSION
     return state
 
 

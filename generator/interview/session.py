@@ -78,12 +78,13 @@ class State:
 def pending(state: State) -> tuple[Step | None, list[Step]]:
     """The first step not yet answered, and every step as things stand."""
     steps = list(Walker(state.data, state.meta).steps())
-    return next((s for s in steps if not state.answered(s)), None), steps
+    asked = (s for s in steps if s.kind != "derived" and not state.answered(s))
+    return next(asked, None), steps
 
 
 def collect(state: State, steps: list[Step]) -> dict[str, Any]:
     """The answers file: only the values of the steps that apply, in the model's order."""
-    out: dict[str, Any] = {"format_version": 1}
+    out: dict[str, Any] = {}
     for step in steps:
         if step.kind in ("has", "more"):
             continue
@@ -93,10 +94,6 @@ def collect(state: State, steps: list[Step]) -> dict[str, Any]:
         if step.kind == "date" and isinstance(value, str):
             value = dt.date.fromisoformat(value)  # written as a YAML date, not a string
         put(out, step.path, value)
-    for index, party in enumerate(get(state.data, ("parties",)) or []):
-        reasoning = (party or {}).get("role_reasoning")
-        if reasoning and index < len(out.get("parties", [])):
-            out["parties"][index]["role_reasoning"] = reasoning
     # Top-level keys in the model's order, as `clausier schema` documents them.
     return {name: out[name] for name in Answers.model_fields if name in out}
 

@@ -26,7 +26,7 @@ from ..model import Answers
 from .questions import ORDER, SPECS, Spec
 
 Path = tuple[str | int, ...]
-Kind = Literal["text", "int", "bool", "date", "choice", "choices", "has", "more"]
+Kind = Literal["text", "int", "bool", "date", "choice", "choices", "has", "more", "derived"]
 
 HAS, MORE = "?", "+"  # synthetic path parts: "is there one?", "add another?"
 _GROUP = Spec("", "")
@@ -130,7 +130,10 @@ class Walker:
         self, path: Path, annotation: Any, info: FieldInfo | None, item: Mapping[str, Any]
     ) -> Iterator[Step]:
         spec = self._spec(path)
-        if spec.derived or not spec.applies(self.data, path):
+        if not spec.applies(self.data, path):
+            return
+        if spec.derived:  # written by the interview (role reasoning), never asked
+            yield Step(path, "derived", pattern(path), spec, annotation, info, item=item)
             return
         inner, optional = split_optional(annotation)
         base = bare(inner)
