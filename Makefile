@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= out
 
-.PHONY: demo run pages test locales clean
+.PHONY: demo run pages test fuzz locales clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: $(STAMP)
 	$(BIN)/ruff check generator tests tools
 	$(BIN)/clausier check
 	$(BIN)/pytest -q
+
+## make fuzz: the property-based tests with a large budget (fifty times `make test`'s), with
+## hypothesis's statistics: how many cases ran, how many were refused by the answers model
+fuzz: $(STAMP)
+	CLAUSIER_FUZZ=1 $(BIN)/pytest -q tests/test_properties.py --hypothesis-show-statistics
 
 ## make locales: extract the interview's messages into locales/clausier.pot, bring the French and
 ## English catalogs up to date, compile them (.mo files are committed). Translate in

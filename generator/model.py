@@ -31,7 +31,8 @@ _NOT_IN_WORD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _printable(value: str) -> str:
-    """Refuse what a Word document cannot hold, rather than let it vanish from the text."""
+    """Refuse what a Word document cannot hold, rather than let it vanish from the text;
+    tabs and line breaks are kept and print as such."""
     found = _NOT_IN_WORD.search(value)
     if found:
         raise ValueError(
@@ -41,7 +42,8 @@ def _printable(value: str) -> str:
     # cannot come from answers.
     if any(mark in value for mark in "\ue000\ue001\ue002\ue003"):
         raise ValueError("contains a private-use character (U+E000 to U+E003)")
-    return value
+    # A line break is a line break in a document, however the system that pasted it wrote it.
+    return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 Text = Annotated[

@@ -16,7 +16,8 @@ from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from docx.oxml import parse_xml
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
@@ -62,10 +63,20 @@ def render(plan: DocumentPlan, answers: Answers) -> bytes:
     cross_reference(
         document.element.body, [c.id for c in plan.clauses], annexes, plan.heading_number
     )
+    for story in _stories(document):
+        keep_breaks(story)
     embed(document, provenance_xml(answers, [(c.id, c.digest) for c in plan.clauses]))
     out = BytesIO()
     document.save(out)
     return deterministic_zip(out.getvalue())
+
+
+def _stories(document):
+    """The XML roots that hold text: the body, the headers and the footers."""
+    yield document.element.body
+    for rel in document.part.rels.values():
+        if rel.reltype in (RT.HEADER, RT.FOOTER):
+            yield rel.target_part.element
 
 
 def _set_language(document, tag: str) -> None:
@@ -178,6 +189,31 @@ def embolden(body) -> None:
             if part:
                 run.addprevious(_run_like(run, part, bold))
         run.getparent().remove(run)
+
+
+_BREAK = re.compile(r"(\r\n|\r|\n|\t)")
+
+
+def keep_breaks(root) -> None:
+    """Tabs and line breaks typed in an answer (a pasted address) print as such: left raw in
+    a w:t, Word would show each as a space. Run after the passes that split runs."""
+    for text in list(root.iter(qn("w:t"))):
+        if not _BREAK.search(text.text or ""):
+            continue
+        anchor = text
+        for part in _BREAK.split(text.text):
+            if part == "\t":
+                new = OxmlElement("w:tab")
+            elif part in ("\r\n", "\r", "\n"):
+                new = OxmlElement("w:br")
+            elif part:
+                new = OxmlElement("w:t", {qn("xml:space"): "preserve"})
+                new.text = part
+            else:
+                continue
+            anchor.addnext(new)
+            anchor = new
+        text.getparent().remove(text)
 
 
 def _run_like(run, text: str, bold: bool):

@@ -13,8 +13,24 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-# The C loader is an order of magnitude faster; fall back to pure Python where libyaml is absent.
+# The C loader and emitter are an order of magnitude faster; fall back to pure Python where
+# libyaml is absent.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Safe dumper that keeps every character of every string through a round trip."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # YAML reads U+0085, U+2028 and U+2029 as line breaks; the pure-Python emitter writes them
+    # raw in plain and single-quoted scalars, so they come back as spaces. Double quotes
+    # escape them.
+    style = '"' if any(c in value for c in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
 
 MAX_BYTES = 2_000_000
 MAX_VALUES = 100_000  # an answers file holds a few thousand; aliases can make billions
@@ -74,6 +90,11 @@ def read_yaml(file: str | Path) -> Located:
     except UnicodeDecodeError as exc:
         raise InputError(path, None, None, f"not UTF-8 text (byte {exc.start})") from None
     return parse_yaml(text, path)
+
+
+def dump_yaml(data: Any, width: int = 80) -> str:
+    """`data` as block-style YAML, in the order given, non-ASCII text written as is."""
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=width)
 
 
 def parse_yaml(text: str, file: str | Path) -> Located:

@@ -53,14 +53,24 @@ def expected_documents(example: Path) -> list[Case]:
 ALL_DOCUMENTS = [case for example in EXAMPLES for case in expected_documents(example)]
 
 
+_RUN_TEXT = {f"{W}t": None, f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n"}
+
+
 def docx_paragraphs(path: Path) -> list[str]:
-    """Every paragraph's text — body, tables, headers and footers — runs joined."""
+    """Every paragraph's text — body, tables, headers and footers — runs joined, with tabs and
+    line breaks as \\t and \\n."""
     out: list[str] = []
     with zipfile.ZipFile(path) as package:
         for name in sorted(n for n in package.namelist() if _TEXT_PARTS.match(n)):
             root = etree.fromstring(package.read(name))
             for paragraph in root.iter(f"{W}p"):
-                out.append("".join(t.text or "" for t in paragraph.iter(f"{W}t")))
+                pieces = (
+                    (child.text or "") if _RUN_TEXT[child.tag] is None else _RUN_TEXT[child.tag]
+                    for run in paragraph.iter(f"{W}r")
+                    for child in run
+                    if child.tag in _RUN_TEXT
+                )
+                out.append("".join(pieces))
     return out
 
 

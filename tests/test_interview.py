@@ -58,18 +58,26 @@ def _keys(step: Step, current: Any, value: Any) -> str:
     return keys + ENTER
 
 
-def keystrokes(target: dict[str, Any], language: str, stop_after: int | None = None) -> str:
-    """What a user types to answer the whole interview with `target` (then confirms)."""
+def answer_keys(target: dict[str, Any], language: str) -> list[str]:
+    """What a user types at each question to answer the whole interview with `target`."""
     state = State(language=language)
     keys = []
-    while stop_after is None or len(keys) < stop_after:
+    while True:
         step, _ = pending(state)
         if step is None:
-            return "".join(keys) + ENTER  # the review screen: "Confirm" is first
+            return keys
         value = _wanted(step, target, state)
         keys.append(_keys(step, state.value(step), value))
         state.record(step, value)
-    return "".join(keys)
+
+
+def keystrokes(target: dict[str, Any], language: str, stop_after: int | None = None) -> str:
+    """What a user types to answer the whole interview with `target` and confirm it, or only
+    the first `stop_after` questions."""
+    keys = answer_keys(target, language)
+    if stop_after is None:
+        return "".join(keys) + ENTER  # the review screen: "Confirm" is first
+    return "".join(keys[:stop_after])
 
 
 def interview(keys: str, out: Path, language: str = "fr", **options: Any) -> int:
@@ -223,3 +231,20 @@ def test_closed_input_keeps_the_answers(tmp_path: Path, capsys: pytest.CaptureFi
     assert "clausier build" in capsys.readouterr().err
     saved = json.loads((tmp_path / STATE_FILE).read_text("utf-8"))
     assert len(saved["history"]) == 6
+
+
+def test_ctrl_c_at_every_question_loses_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Interrupted at each question in turn, resumed each time: the answers file at the end is
+    the one an uninterrupted run writes."""
+    source = ROOT / "examples" / "clinic-lab-results.yaml"
+    target = yaml.safe_load(source.read_text("utf-8"))
+    assert interview(CTRL_C, tmp_path, "fr") == 130
+    for answered, key in enumerate(answer_keys(target, "fr"), 1):
+        assert interview(key + CTRL_C, tmp_path, "fr", resume=True) == 130
+        saved = json.loads((tmp_path / STATE_FILE).read_text("utf-8"))
+        assert len(saved["history"]) == answered, f"question {answered + 1}"
+    capsys.readouterr()
+    assert interview(ENTER, tmp_path, "fr", resume=True) == 0
+    _same(tmp_path / "answers.yaml", source)

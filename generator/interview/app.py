@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import questionary
-import yaml
 
 from ..answers import validate_answers
 from ..model import FORMAT_VERSION, Language
-from ..yamlfile import InputError, parse_yaml, read_yaml
+from ..yamlfile import InputError, dump_yaml, parse_yaml, read_yaml
 from .i18n import interface_language, translator
 from .prompts import BACK, ask
 from .questions import N_, SECTIONS, SPECS, derived_roles
@@ -192,7 +191,7 @@ def _change(state: State, step: Step, out: Path, _: Callable[[str], str]) -> Non
 
 
 def _validated(state: State, steps: list[Step]) -> Any:
-    text = yaml.safe_dump(collect(state, steps), allow_unicode=True, sort_keys=False)
+    text = dump_yaml(collect(state, steps))
     return validate_answers(parse_yaml(text, "interview"))
 
 
@@ -268,7 +267,7 @@ def answers_yaml(data: dict[str, Any], _: Callable[[str], str]) -> str:
         section = _section_of(key)
         if section:
             lines.append(f"# {_(SECTIONS[section - 1])}")
-        lines.append(yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False).rstrip())
+        lines.append(dump_yaml({key: value}).rstrip())
         lines.append("")
     return "\n".join(lines).replace("{file}", "answers.yaml")
 
