@@ -91,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .render import OutputError
+    from .files import OutputError
     from .yamlfile import InputError
 
     try:
@@ -152,10 +152,11 @@ def build_answers(
     so a refused build leaves the output folder as it was."""
     from .assessment import assess
     from .bilingual import plan_bilingual
+    from .files import OutputError, write_new
     from .library import default_library
     from .model import Language
     from .plan import plan_document
-    from .render import OutputError, render, write_new
+    from .render import render
 
     bilingual = edition == "bilingual"
     language = Language(edition) if edition in ("fr", "en") else answers.language

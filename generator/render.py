@@ -1,19 +1,17 @@
-"""Rendering a document plan into a .docx, and writing files whole or not at all.
+"""Rendering a document plan into a .docx.
 
 The only module that touches Word. Text arrives finished from the plan; docxtpl escapes it once
-(autoescape) so `&`, `<` and `{{` typed by a user come out exactly as typed.
+(autoescape) so `&`, `<` and `{{` typed by a user come out exactly as typed. Writing the bytes
+to disk is files.write_new's job.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-import os
 import re
-import tempfile
 from functools import cache
 from io import BytesIO
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -33,10 +31,6 @@ from .wording import BOLD_END, BOLD_START, REF_END, REF_START
 _LANG_TAG = {Language.FR: "fr-FR", Language.EN: "en-GB"}
 # Same answers and same version give the same file: no wall-clock time in the document.
 _FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
-
-
-class OutputError(Exception):
-    """A file could not be written (exists, unwritable directory, full disk): exit code 2."""
 
 
 @cache
@@ -130,48 +124,6 @@ def _set_properties(document, plan: DocumentPlan) -> None:
     props.revision = 1
     props.created = props.modified = _FIXED_TIME
     props.last_printed = _FIXED_TIME
-
-
-def write_new(path: Path, data: bytes, force: bool = False) -> None:
-    """Write `data` to `path` whole or not at all; never replace a file unless `force`."""
-    if path.exists() and not force:
-        raise OutputError(f"{path}: already exists (use --force to replace it)")
-    directory = path.parent
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise OutputError(f"{directory}: cannot write here ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if force:
-            os.replace(temporary, path)
-        else:
-            _publish_without_replacing(temporary, path)
-    except FileExistsError:
-        os.unlink(temporary)
-        raise OutputError(f"{path}: already exists (use --force to replace it)") from None
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise OutputError(f"{path}: could not be written ({exc.strerror})") from None
-
-
-def _publish_without_replacing(temporary: str, path: Path) -> None:
-    """link() refuses an existing target, so no other writer is clobbered between check and
-    rename; filesystems without hard links fall back to a checked rename."""
-    try:
-        os.link(temporary, path)
-    except FileExistsError:
-        raise
-    except OSError:
-        if path.exists():
-            raise FileExistsError(path) from None
-        os.replace(temporary, path)
-    else:
-        os.unlink(temporary)
 
 
 def embolden(body) -> None:

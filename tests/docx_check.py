@@ -469,10 +469,20 @@ def _check_proof_state(pkg: _Package) -> None:
 # --- template syntax -----------------------------------------------------------------------------
 
 
+_BREAKS = {_w("tab"): "\t", _w("br"): "\n", _w("cr"): "\n"}
+
+
 def _paragraph_texts(root: etree._Element) -> Iterator[tuple[int, str]]:
-    """(1-based paragraph number, joined w:t text) for each paragraph of a part."""
+    """(1-based paragraph number, joined run text, tabs and breaks as \\t and \\n) for each
+    paragraph of a part."""
     for number, p in enumerate(root.iter(_w("p")), start=1):
-        texts = [t.text or "" for t in p.iter(_w("t")) if next(t.iterancestors(_w("p")), None) is p]
+        texts = [
+            (child.text or "") if child.tag == _w("t") else _BREAKS[child.tag]
+            for r in p.iter(_w("r"))
+            if next(r.iterancestors(_w("p")), None) is p
+            for child in r
+            if child.tag == _w("t") or child.tag in _BREAKS
+        ]
         yield number, "".join(texts)
 
 

@@ -22,6 +22,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from generator.answers import load_answers
+from generator.files import OutputError
 from generator.interview.app import run_interview
 from generator.interview.session import STATE_FILE, State, pending
 from generator.interview.walk import Step, get
@@ -247,4 +248,35 @@ def test_ctrl_c_at_every_question_loses_nothing(
         assert len(saved["history"]) == answered, f"question {answered + 1}"
     capsys.readouterr()
     assert interview(ENTER, tmp_path, "fr", resume=True) == 0
+    _same(tmp_path / "answers.yaml", source)
+
+
+def test_full_disk_mid_interview_keeps_the_earlier_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save that fails (disk full) is one clear error; the state on disk is the one of the
+    answer before, with no temporary file, and --resume goes on from there."""
+    import errno
+    import os
+
+    source = ROOT / "examples" / "clinic-lab-results.yaml"
+    target = yaml.safe_load(source.read_text("utf-8"))
+    keys = answer_keys(target, "fr")
+    real_fsync, calls = os.fsync, []
+
+    def fsync(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 4:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(OutputError) as caught:
+        interview("".join(keys[:6]), tmp_path, "fr")
+    assert "No space left on device" in str(caught.value) and "\n" not in str(caught.value)
+    assert len(json.loads((tmp_path / STATE_FILE).read_text("utf-8"))["history"]) == 3
+    assert [p.name for p in tmp_path.iterdir()] == [STATE_FILE]
+
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert interview("".join(keys[3:]) + ENTER, tmp_path, "fr", resume=True) == 0
     _same(tmp_path / "answers.yaml", source)

@@ -1,4 +1,5 @@
-"""The interview in a real terminal (tmux): type a few answers, Ctrl+C, resume where it stopped.
+"""The interview in a real terminal (tmux): Ctrl+C, a resize, a crash; each leaves a state that
+--resume continues with nothing lost.
 
 Skips without tmux, unless CLAUSIER_REQUIRE_TERMINAL=1 (set by .ci/run) turns that into a failure.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -30,15 +32,21 @@ def _tmux() -> str:
 
 class Terminal:
     def __init__(self, tmux: str, name: str):
-        self.tmux, self.name = tmux, name
+        self.tmux, self.name, self.started = tmux, name, False
 
     def run(self, command: str) -> None:
-        subprocess.run([self.tmux, "kill-session", "-t", self.name], capture_output=True)
+        """Run `command` in the terminal; a second run reuses the pane, so the tmux server
+        never shuts down between two runs (a new session racing a server on its way out
+        fails with "server exited unexpectedly")."""
+        if self.started:
+            subprocess.run([self.tmux, "respawn-pane", "-k", "-t", self.name, command], check=True)
+            return
         subprocess.run(
             [self.tmux, "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", command],
             check=True,
         )
         subprocess.run([self.tmux, "set-option", "-t", self.name, "remain-on-exit", "on"])
+        self.started = True
 
     def screen(self) -> str:
         result = subprocess.run(
@@ -58,20 +66,51 @@ class Terminal:
     def keys(self, *keys: str) -> None:
         subprocess.run([self.tmux, "send-keys", "-t", self.name, *keys], check=True)
 
+    def resize(self, columns: int, lines: int) -> None:
+        subprocess.run(
+            [self.tmux, "resize-window", "-t", self.name, "-x", str(columns), "-y", str(lines)],
+            check=True,
+        )
+
+    def pid(self) -> int:
+        result = subprocess.run(
+            [self.tmux, "list-panes", "-t", self.name, "-F", "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return int(result.stdout.split()[0])
+
     def close(self) -> None:
         subprocess.run([self.tmux, "kill-session", "-t", self.name], capture_output=True)
 
 
+def _interview(tmp_path: Path, *options: str) -> str:
+    """The interview as the terminal's only process (exec), so its pid is the pane's."""
+    extra = "".join(f" {option}" for option in options)
+    interview = f"{sys.executable} -m generator interview --lang en{extra} --out {tmp_path}"
+    return f"cd {ROOT} && exec {interview}"
+
+
+def _saved(tmp_path: Path) -> dict:
+    return json.loads((tmp_path / STATE_FILE).read_text("utf-8"))
+
+
+def _first_party(terminal: Terminal) -> None:
+    """Answer the language and the research question; stop at the first party's id."""
+    terminal.wait_for("In which language")
+    terminal.keys("Enter")
+    terminal.wait_for("Is this a research project")
+    terminal.keys("n")
+    terminal.wait_for("Short identifier")
+
+
 def test_ctrl_c_in_a_terminal_then_resume(tmp_path: Path) -> None:
     terminal = Terminal(_tmux(), f"clausier-{os.getpid()}")
-    command = f"cd {ROOT} && {sys.executable} -m generator interview --lang en --out {tmp_path}"
+    command = _interview(tmp_path)
     try:
         terminal.run(command)
-        terminal.wait_for("In which language")
-        terminal.keys("Enter")
-        terminal.wait_for("Is this a research project")
-        terminal.keys("n")
-        terminal.wait_for("Short identifier")
+        _first_party(terminal)
         terminal.keys("chu-test", "Enter")
         terminal.wait_for("Name of the party")
         terminal.keys("CHU de Test", "Enter")
@@ -79,11 +118,56 @@ def test_ctrl_c_in_a_terminal_then_resume(tmp_path: Path) -> None:
         terminal.keys("C-c")
         screen = terminal.wait_for("--resume")
         assert "Everything you typed is saved" in screen
-        state = json.loads((tmp_path / STATE_FILE).read_text("utf-8"))
-        assert state["data"]["parties"][0] == {"id": "chu-test", "name": "CHU de Test"}
+        assert _saved(tmp_path)["data"]["parties"][0] == {"id": "chu-test", "name": "CHU de Test"}
 
-        terminal.run(command.replace("--lang en", "--lang en --resume"))
+        terminal.run(_interview(tmp_path, "--resume"))
         screen = terminal.wait_for("Legal form")
         assert "Short identifier" not in screen
+    finally:
+        terminal.close()
+
+
+def test_resizing_the_terminal_mid_answer_loses_nothing(tmp_path: Path) -> None:
+    """A window made narrow, then wide again, while an answer is half typed."""
+    terminal = Terminal(_tmux(), f"clausier-resize-{os.getpid()}")
+    try:
+        terminal.run(_interview(tmp_path))
+        _first_party(terminal)
+        terminal.keys("chu-test", "Enter")
+        terminal.wait_for("Name of the party")
+        terminal.keys("CHU de")
+        terminal.resize(44, 12)
+        terminal.wait_for("CHU de")
+        terminal.keys(" Test", "Enter")
+        terminal.wait_for("Legal form")
+        terminal.resize(120, 40)
+        terminal.keys("EPS", "Enter")
+        terminal.wait_for("Registered office")
+        terminal.keys("C-c")
+        terminal.wait_for("--resume")
+        party = {"id": "chu-test", "name": "CHU de Test", "legal_form": "EPS"}
+        assert _saved(tmp_path)["data"]["parties"][0] == party
+    finally:
+        terminal.close()
+
+
+def test_crash_between_two_answers_loses_nothing(tmp_path: Path) -> None:
+    """The process killed outright (SIGKILL: no handler runs) after an answer: every answer
+    given so far is on disk, and --resume asks the next question."""
+    terminal = Terminal(_tmux(), f"clausier-crash-{os.getpid()}")
+    try:
+        terminal.run(_interview(tmp_path))
+        _first_party(terminal)
+        terminal.keys("chu-test", "Enter")
+        terminal.wait_for("Name of the party")
+        terminal.keys("CHU de Test", "Enter")
+        terminal.wait_for("Legal form")
+        os.kill(terminal.pid(), signal.SIGKILL)
+        assert _saved(tmp_path)["data"]["parties"][0] == {"id": "chu-test", "name": "CHU de Test"}
+        assert [p.name for p in tmp_path.iterdir()] == [STATE_FILE]  # no temporary file
+
+        terminal.run(_interview(tmp_path, "--resume"))
+        screen = terminal.wait_for("Legal form")
+        assert "Name of the party" not in screen
     finally:
         terminal.close()

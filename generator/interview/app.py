@@ -232,7 +232,7 @@ def _write(
     answers: Any, state: State, out: Path, draft: bool, gettext: Callable[[str], str]
 ) -> int:
     from ..cli import build_answers
-    from ..render import OutputError, write_new
+    from ..files import OutputError, write_new
 
     _ = gettext
     _step, steps = pending(state)

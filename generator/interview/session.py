@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..files import write_new
 from ..model import Answers
 from ..yamlfile import InputError
 from .questions import SECTIONS
@@ -33,14 +32,10 @@ class State:
     history: list[str] = field(default_factory=list)  # keys of the steps answered, in order
 
     def save(self, folder: Path) -> None:
-        """Write the state whole or not at all (temporary file, then rename)."""
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=".interview.", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(self.__dict__, handle, ensure_ascii=False, indent=1, default=str)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, folder / STATE_FILE)
+        """Write the state whole or not at all: a crash or a full disk mid-way leaves the state
+        as it was after the previous answer."""
+        text = json.dumps(self.__dict__, ensure_ascii=False, indent=1, default=str)
+        write_new(folder / STATE_FILE, text.encode(), force=True)
 
     @classmethod
     def load(cls, folder: Path) -> State:
