@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= out
 
-.PHONY: demo run pages test fuzz locales clean
+.PHONY: demo run pages test fuzz bench locales clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,7 @@ pages: $(STAMP)
 
 ## make test: lint, check the clause library, run the test suite
 test: $(STAMP)
-	$(BIN)/ruff check generator tests tools
+	$(BIN)/ruff check generator tests tools bench
 	$(BIN)/clausier check
 	$(BIN)/pytest -q
 
@@ -39,6 +39,11 @@ test: $(STAMP)
 ## hypothesis's statistics: how many cases ran, how many were refused by the answers model
 fuzz: $(STAMP)
 	CLAUSIER_FUZZ=1 $(BIN)/pytest -q tests/test_properties.py --hypothesis-show-statistics
+
+## make bench: speed and memory against the budgets of DESIGN.md, as a table of medians and
+## ratios (about a minute; run it on a quiet machine)
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 ## make locales: extract the interview's messages into locales/clausier.pot, bring the French and
 ## English catalogs up to date, compile them (.mo files are committed). Translate in

@@ -64,6 +64,13 @@ class Assessment:
     def parties_with(self, answers: Answers, *roles: Role) -> list[Party]:
         return [p for p in answers.parties if set(roles) & set(self.roles[p.id])]
 
+    def finding_lines(self) -> tuple[str, ...]:
+        """Each finding as the command line prints it: severity, code, message, articles."""
+        return tuple(
+            f"  [{f.severity.value}] {f.code}: {f.message} ({', '.join(f.articles)})"
+            for f in self.findings
+        )
+
     def as_dict(self) -> dict[str, object]:
         return {
             "documents": list(dict.fromkeys(d.kind.value for d in self.documents)),

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .assessment import Assessment
-    from .model import Answers, Language
+    from .batch import Job, Settings
+    from .model import Language
 
 EXIT_OK, EXIT_BLOCKED, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -36,9 +37,30 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"clausier {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build = commands.add_parser("build", help="build the documents an answers file calls for")
+    build = commands.add_parser(
+        "build",
+        help="build the documents answers files call for",
+        description="Build the documents each answers file calls for. ANSWERS may be files or "
+        "folders (every .yaml in them); with --parties, one answers file and a table of the "
+        "parties that vary give one set of documents per row.",
+    )
     build.add_argument("answers", nargs="+", type=Path, metavar="ANSWERS")
     build.add_argument("--out", type=Path, required=True, metavar="DIR")
+    build.add_argument(
+        "--parties",
+        type=Path,
+        metavar="TABLE",
+        help="CSV or YAML list of parties: one build per row, replacing one party's details",
+    )
+    build.add_argument(
+        "--vary", metavar="ID", help="the party the rows replace (default: the only processor)"
+    )
+    build.add_argument(
+        "--jobs",
+        type=_positive,
+        metavar="N",
+        help="parallel processes (default: one per core)",
+    )
     build.add_argument(
         "--lang",
         choices=("fr", "en", "bilingual"),
@@ -76,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="build every example in French and English")
     demo.add_argument("--out", type=Path, required=True, metavar="DIR")
+    demo.add_argument("--jobs", type=_positive, metavar="N", help="parallel processes")
     demo.add_argument("--force", action="store_true", help="replace existing documents")
     demo.add_argument("--pdf", action="store_true", help="also write PDFs (needs LibreOffice)")
 
@@ -87,6 +110,12 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("schema", help="print the answers file's JSON Schema")
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, not {text!r}")
+    return int(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -110,11 +139,9 @@ def _language(code: str | None) -> Language | None:
     return Language(code) if code else None
 
 
-def _print_findings(assessment: Assessment, stream=sys.stdout) -> None:
-    for f in assessment.findings:
-        print(
-            f"  [{f.severity.value}] {f.code}: {f.message} ({', '.join(f.articles)})", file=stream
-        )
+def _print_findings(assessment: Assessment) -> None:
+    for line in assessment.finding_lines():
+        print(line)
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
@@ -138,68 +165,46 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     return EXIT_BLOCKED if assessment.blockers else EXIT_OK
 
 
-def build_answers(
-    answers: Answers,
-    source: Path,
-    out: Path,
-    edition: str | None,
-    draft: bool,
-    force: bool,
-    clauses: Path | None = None,
-) -> tuple[int, list[Path]]:
-    """Build every document due for one answers file, in the edition asked ("fr", "en",
-    "bilingual"; None: the answers' language). All files are checked before any is written,
-    so a refused build leaves the output folder as it was."""
-    from .assessment import assess
-    from .bilingual import plan_bilingual
-    from .files import OutputError, write_new
-    from .library import default_library
-    from .model import Language
-    from .plan import plan_document
-    from .render import render
-
-    bilingual = edition == "bilingual"
-    language = Language(edition) if edition in ("fr", "en") else answers.language
-    assessment = assess(answers, language)
-    if assessment.blockers and not draft:
-        print(
-            f"clausier: {source}: blocking findings, nothing built (--draft builds a DRAFT):",
-            file=sys.stderr,
-        )
-        _print_findings(assessment, sys.stderr)
-        return EXIT_BLOCKED, []
-    library = default_library(clauses.resolve() if clauses else None)
-    plans = [
-        plan_bilingual(due, answers, assessment, library, draft)
-        if bilingual
-        else plan_document(due, answers, assessment, library, language, draft)
-        for due in assessment.documents
-    ]
-    targets = [out / plan.filename for plan in plans]
-    for target in targets:
-        if target.exists() and not force:
-            raise OutputError(f"{target}: already exists (use --force to replace it)")
-    rendered = [render(plan, answers) for plan in plans]
-    for target, data in zip(targets, rendered):
-        write_new(target, data, force=force)
-    if not plans:
-        print(f"{source}: no document due", file=sys.stderr)
-        _print_findings(assessment, sys.stderr)
-    return EXIT_OK, targets
-
-
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .answers import load_answers
+    from .batch import Job, Settings, answers_files
+    from .yamlfile import InputError
 
-    loaded = [(path, load_answers(path)) for path in args.answers]
-    status, documents = EXIT_OK, []
-    for path, answers in loaded:
-        code, written = build_answers(
-            answers, path, args.out, args.lang, args.draft, args.force, args.clauses
-        )
-        status = max(status, code)
-        documents += written
-    return _finish(documents, args.pdf, status)
+    settings = Settings(
+        args.out,
+        args.lang,
+        args.draft,
+        args.force,
+        args.clauses.resolve() if args.clauses else None,
+    )
+    if args.parties:
+        jobs = _table_jobs(args)
+    else:
+        if args.vary:
+            raise InputError("--vary", None, None, "only with --parties TABLE")
+        jobs = [Job(str(path), path=path) for path in answers_files(args.answers)]
+    return _run(jobs, settings, args.jobs, args.pdf)
+
+
+def _table_jobs(args: argparse.Namespace) -> list[Job]:
+    from .batch import Job
+    from .tables import variants
+    from .yamlfile import InputError, read_yaml
+
+    if len(args.answers) != 1 or args.answers[0].is_dir():
+        raise InputError("--parties", None, None, "goes with exactly one answers file")
+    rows = variants(read_yaml(args.answers[0]), args.parties, args.vary)
+    return [Job(f"{row.row.file}:{row.row.line_of(())}", variant=row) for row in rows]
+
+
+def _run(jobs: list[Job], settings: Settings, workers: int | None, pdf: bool) -> int:
+    """Run the jobs (in parallel when there are several), list the documents written, report
+    findings and failures, convert to PDF if asked."""
+    from .batch import default_workers, report, run_all
+
+    outcomes = run_all(jobs, settings, workers or default_workers(), progress=sys.stderr.isatty())
+    documents = [document for outcome in outcomes for document in outcome.documents]
+    status = report(outcomes)
+    return _finish(documents, pdf, status)
 
 
 def _cmd_interview(args: argparse.Namespace) -> int:
@@ -209,21 +214,17 @@ def _cmd_interview(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from .answers import load_answers
+    from .batch import Job, Settings
     from .model import Language
     from .resources import data_dir
 
     examples = sorted(data_dir("examples").glob("*.yaml"))
-    status, documents = EXIT_OK, []
-    for path in examples:
-        answers = load_answers(path)
-        for language in Language:
-            code, written = build_answers(
-                answers, path, args.out, language.value, False, args.force
-            )
-            status = max(status, code)
-            documents += written
-    return _finish(documents, args.pdf, status)
+    jobs = [
+        Job(str(path), path=path, edition=language.value)
+        for path in examples
+        for language in Language
+    ]
+    return _run(jobs, Settings(args.out, force=args.force), args.jobs, args.pdf)
 
 
 def _finish(documents: list[Path], pdf: bool, status: int) -> int:

@@ -38,6 +38,13 @@ def _template_bytes(kind: str) -> bytes:
     return (data_dir("templates") / f"{kind}.docx").read_bytes()
 
 
+def warm_up() -> None:
+    """Read every template once: a batch calls this before forking its workers."""
+    for template in data_dir("templates").glob("*.docx"):
+        _template_bytes(template.stem)
+    _jinja_env()
+
+
 @cache
 def _jinja_env() -> SandboxedEnvironment:
     return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)

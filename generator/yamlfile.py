@@ -76,8 +76,9 @@ def format_path(path: PathKey) -> str:
     return out
 
 
-def read_yaml(file: str | Path) -> Located:
-    """Parse one YAML document; raise InputError for anything unreadable or malformed."""
+def read_text(file: str | Path) -> str:
+    """A UTF-8 text file the user gave us, refused with a clear message when it is unreadable,
+    too large or not UTF-8."""
     path = Path(file)
     try:
         raw = path.read_bytes()
@@ -86,10 +87,14 @@ def read_yaml(file: str | Path) -> Located:
     if len(raw) > MAX_BYTES:
         raise InputError(path, None, None, f"the file is larger than {MAX_BYTES} bytes")
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(path, None, None, f"not UTF-8 text (byte {exc.start})") from None
-    return parse_yaml(text, path)
+
+
+def read_yaml(file: str | Path) -> Located:
+    """Parse one YAML document; raise InputError for anything unreadable or malformed."""
+    return parse_yaml(read_text(file), Path(file))
 
 
 def dump_yaml(data: Any, width: int = 80) -> str:

@@ -231,7 +231,7 @@ def _findings(answers: Any, state: State, out: Path, _: Callable[[str], str]) ->
 def _write(
     answers: Any, state: State, out: Path, draft: bool, gettext: Callable[[str], str]
 ) -> int:
-    from ..cli import build_answers
+    from ..batch import Settings, build, report
     from ..files import OutputError, write_new
 
     _ = gettext
@@ -248,14 +248,14 @@ def _write(
     write_new(target, answers_yaml(collect(state, steps), _).encode(), force=force)
     print(_("Answers written to {file}").format(file=target))
     try:
-        code, written = build_answers(answers, target, out, None, draft, force)
+        outcome = build(answers, str(target), Settings(out, draft=draft, force=force))
     except OutputError as error:
         print(f"clausier: {error}", file=sys.stderr)
         return EXIT_INPUT
-    for document in written:
+    for document in outcome.documents:
         print(f"  {document}")
     (out / STATE_FILE).unlink(missing_ok=True)
-    return code
+    return report([outcome])
 
 
 def answers_yaml(data: dict[str, Any], _: Callable[[str], str]) -> str:

@@ -1,0 +1,230 @@
+"""Building documents for many answers at once: each answers file (or each row of a parties
+table) is a job; jobs run in parallel processes, and one that fails never stops the others.
+
+Workers are forked from a parent that has already loaded the clause library and the
+templates, so no worker pays for imports or parsing; each returns an Outcome (documents
+written, or the one-line reasons it failed) and the parent reports them all at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .files import OutputError
+from .yamlfile import InputError
+
+if TYPE_CHECKING:
+    from .model import Answers
+
+EXIT_OK, EXIT_BLOCKED, EXIT_INPUT = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How every job of a build is built."""
+
+    out: Path
+    edition: str | None = None  # "fr", "en", "bilingual"; None: each answers' own language
+    draft: bool = False
+    force: bool = False
+    clauses: Path | None = None  # a firm's own clause library
+
+
+@dataclass(frozen=True)
+class Job:
+    """One answers file to build, or one row of a parties table (`variant`)."""
+
+    source: str  # how messages name it: a file, or "centres.csv:4"
+    path: Path | None = None
+    variant: Any = None  # a tables.Variant: answers with one party's details replaced
+    edition: str | None = None  # overrides Settings.edition (the demo builds both)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    source: str
+    status: int
+    documents: tuple[Path, ...] = ()
+    messages: tuple[str, ...] = field(default=())  # why it failed, or what it found
+
+
+def build(
+    answers: Answers,
+    source: str,
+    settings: Settings,
+    edition: str | None = None,
+    only_party: str | None = None,
+) -> Outcome:
+    """Build every document due for one set of answers (with `only_party`, those concerning
+    that party). All are rendered and checked before any is written, so a refused build
+    leaves the output folder as it was."""
+    from .assessment import assess
+    from .bilingual import plan_bilingual
+    from .files import write_new
+    from .library import default_library
+    from .model import Language
+    from .plan import plan_document
+    from .render import render
+
+    edition = edition or settings.edition
+    bilingual = edition == "bilingual"
+    language = Language(edition) if edition in ("fr", "en") else answers.language
+    assessment = assess(answers, language)
+    findings = assessment.finding_lines()
+    if assessment.blockers and not settings.draft:
+        heading = f"{source}: blocking findings, nothing built (--draft builds a DRAFT):"
+        return Outcome(source, EXIT_BLOCKED, messages=(heading, *findings))
+    library = default_library(settings.clauses)
+    due = [d for d in assessment.documents if only_party is None or only_party in d.parties]
+    plans = [
+        plan_bilingual(d, answers, assessment, library, settings.draft)
+        if bilingual
+        else plan_document(d, answers, assessment, library, language, settings.draft)
+        for d in due
+    ]
+    targets = [settings.out / plan.filename for plan in plans]
+    for target in targets:
+        if target.exists() and not settings.force:
+            raise OutputError(f"{target}: already exists (use --force to replace it)")
+    rendered = [render(plan, answers) for plan in plans]
+    for target, data in zip(targets, rendered):
+        write_new(target, data, force=settings.force)
+    if not plans:
+        return Outcome(source, EXIT_OK, messages=(f"{source}: no document due", *findings))
+    return Outcome(source, EXIT_OK, tuple(targets))
+
+
+def run_job(job: Job, settings: Settings) -> Outcome:
+    """A job's outcome; bad input and unwritable output become its messages, not exceptions."""
+    from .answers import load_answers
+
+    try:
+        if job.variant is not None:
+            answers = job.variant.answers()
+            return build(answers, job.source, settings, job.edition, job.variant.party)
+        return build(load_answers(job.path), job.source, settings, job.edition)
+    except (InputError, OutputError) as error:
+        return Outcome(job.source, EXIT_INPUT, messages=(str(error),))
+
+
+def answers_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """The answers files named, a folder standing for every .yaml/.yml file in it."""
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+            if not found:
+                raise InputError(path, None, None, "no answers file (*.yaml) in this folder")
+            yield from found
+        else:
+            yield path
+
+
+def run_all(
+    jobs: list[Job], settings: Settings, workers: int, progress: bool = False
+) -> list[Outcome]:
+    """Every job's outcome, in the order of `jobs`; in `workers` processes when more than one."""
+    workers = max(1, min(workers, len(jobs)))
+    show = _ProgressBar(len(jobs)) if progress else None
+    outcomes: list[Outcome | None] = [None] * len(jobs)
+    if workers == 1:
+        for index, job in enumerate(jobs):
+            outcomes[index] = run_job(job, settings)
+            if show:
+                show.advance()
+    else:
+        _warm_up(settings)
+        with ProcessPoolExecutor(workers, mp_context=_fork(), initializer=_ignore_ctrl_c) as pool:
+            pending: dict[Future[Outcome], int] = {
+                pool.submit(run_job, job, settings): index for index, job in enumerate(jobs)
+            }
+            try:
+                for future in as_completed(pending):
+                    outcomes[pending[future]] = future.result()
+                    if show:
+                        show.advance()
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    if show:
+        show.done()
+    return [o for o in outcomes if o is not None]
+
+
+def _warm_up(settings: Settings) -> None:
+    """Load what every job needs before forking, so workers start with it in memory."""
+    from . import render
+    from .library import default_library
+
+    default_library(settings.clauses)
+    render.warm_up()
+
+
+def _fork() -> Any:
+    """Fork where the platform has it (workers inherit the warm parent); spawn elsewhere."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _ignore_ctrl_c() -> None:
+    """Ctrl+C is the parent's to handle: workers finish the document in hand, then stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+class _ProgressBar:
+    """`[██████░░░░] 120/200` on stderr, redrawn in place (only when stderr is a terminal)."""
+
+    def __init__(self, total: int, width: int = 30, stream: Any = None):
+        self.total, self.width, self.done_count = total, width, 0
+        self.stream = stream or sys.stderr
+        self._draw()
+
+    def advance(self) -> None:
+        self.done_count += 1
+        self._draw()
+
+    def _draw(self) -> None:
+        filled = self.width * self.done_count // max(self.total, 1)
+        bar = "█" * filled + "░" * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {self.done_count}/{self.total}")
+        self.stream.flush()
+
+    def done(self) -> None:
+        self.stream.write("\r" + " " * (self.width + 24) + "\r")
+        self.stream.flush()
+
+
+def report(outcomes: list[Outcome], stream: Any = None) -> int:
+    """Print findings and failures on stderr — after a summary line when several jobs ran
+    and some failed — and return the exit code: the worst status of all."""
+    stream = stream or sys.stderr
+    failed = [o for o in outcomes if o.status != EXIT_OK]
+    for outcome in outcomes:
+        if outcome.status == EXIT_OK:
+            for message in outcome.messages:
+                print(message, file=stream)
+    summary = len(outcomes) > 1 and bool(failed)
+    if summary:
+        built = len(outcomes) - len(failed)
+        print(f"clausier: {built} of {len(outcomes)} built, {len(failed)} failed:", file=stream)
+    for outcome in failed:
+        first, *rest = outcome.messages
+        print(f"  {first}" if summary else f"clausier: {first}", file=stream)
+        for message in rest:
+            print(f"  {message}" if summary else message, file=stream)
+    return max((o.status for o in outcomes), default=EXIT_OK)
