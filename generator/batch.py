@@ -154,7 +154,25 @@ def run_all(
                 raise
     if show:
         show.done()
-    return [o for o in outcomes if o is not None]
+    return _clashes_failed([o for o in outcomes if o is not None])
+
+
+def _clashes_failed(outcomes: list[Outcome]) -> list[Outcome]:
+    """A job that wrote a file another job of the batch wrote too (same party and language
+    twice, with --force) failed: the file holds only one of them."""
+    first: dict[Path, str] = {}
+    checked = []
+    for outcome in outcomes:
+        clashes = [d for d in outcome.documents if d in first]
+        first.update((d, outcome.source) for d in outcome.documents if d not in first)
+        if clashes:
+            messages = tuple(
+                f"{d}: also built from {first[d]}; it holds one of them" for d in clashes
+            )
+            kept = tuple(d for d in outcome.documents if d not in clashes)
+            outcome = Outcome(outcome.source, EXIT_INPUT, kept, messages)
+        checked.append(outcome)
+    return checked
 
 
 def _warm_up(settings: Settings) -> None:

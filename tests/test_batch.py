@@ -4,6 +4,7 @@ reported together at the end without stopping the others."""
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,46 @@ def test_progress_bar_counts_to_the_end() -> None:
     assert "[████████] 4/4" in stream.getvalue()
     bar.done()
     assert stream.getvalue().endswith("\r")
+
+
+def test_two_files_for_the_same_document_are_a_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --force, the second would silently replace the first: it is reported instead."""
+    first, second = vendors(tmp_path, 1)[0], tmp_path / "copy.yaml"
+    second.write_bytes(first.read_bytes())
+    status = run_cli("build", first, second, "--out", tmp_path / "out", "--force")
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "1 of 2 built, 1 failed" in err and f"also built from {first}" in err
+
+
+def test_ctrl_c_stops_a_parallel_batch_cleanly(tmp_path: Path) -> None:
+    """Interrupted mid-way: exit 130, no traceback, and every file written is whole."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    import zipfile
+
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    vendors(folder, 60)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "generator", "build", folder, "--out", out, "--jobs", "2"]
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    deadline = time.monotonic() + 30
+    while not (out.exists() and any(out.glob("*.docx"))) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl+C does: the whole process group
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert err.decode().strip().splitlines()[-1] == "clausier: interrupted"
+    assert "Traceback" not in err.decode()
+    written = list(out.iterdir())
+    assert 0 < len(written) < 60
+    for document in written:
+        assert document.suffix == ".docx"  # no temporary file left
+        assert zipfile.ZipFile(document).testzip() is None
