@@ -243,10 +243,15 @@ _AFTER_UPDATE_FIELDS = [
 
 
 def _settings(doc) -> None:
-    """No stale "proofing done" flag; Word refreshes fields (the table of contents) on opening."""
+    """No stale "proofing done" flag; Word refreshes fields (the table of contents) on opening;
+    a line ended by a line break (an address typed on two lines) is not stretched across the
+    justified paragraph."""
     settings = doc.settings.element
     for proof in settings.findall(qn("w:proofState")):
         settings.remove(proof)
+    compat = settings.find(qn("w:compat"))
+    # First in w:compat's schema order of the options a template may carry.
+    compat.insert(0, OxmlElement("w:doNotExpandShiftReturn"))
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
     later = next(
