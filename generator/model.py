@@ -63,10 +63,10 @@ def _check_country(value: str) -> str:
 Country = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True), AfterValidator(_check_country)
 ]
-PartyId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
-Email = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-]
+PARTY_ID_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+PartyId = Annotated[str, StringConstraints(pattern=PARTY_ID_PATTERN)]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, pattern=EMAIL_PATTERN)]
 
 
 class StrEnum(str, Enum):

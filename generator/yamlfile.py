@@ -174,4 +174,10 @@ def _message(error: Any) -> str:
         return "required field missing"
     if error["type"] == "extra_forbidden":
         return "unknown field"
+    if error["type"] == "string_pattern_mismatch":
+        from .model import EMAIL_PATTERN
+
+        if (error.get("ctx") or {}).get("pattern") == EMAIL_PATTERN:
+            return f"{error['input']!r} is not an e-mail address"
+        return f"{error['input']!r}: use lower-case letters, digits and hyphens (e.g. chu-tours)"
     return str(error["msg"]).removeprefix("Value error, ")

@@ -128,7 +128,10 @@ def test_one_dpa_per_investigating_centre(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("table", "expected"),
     [
-        ("name,dpo.email\nA,dpo@a.fr\nB,not-an-email\n", "t.csv:3: dpo.email: "),
+        (
+            "name,dpo.email\nA,dpo@a.fr\nB,not-an-email\n",
+            "t.csv:3: dpo.email: 'not-an-email' is not an e-mail address",
+        ),
         ("name,colour\nA,blue\n", "t.csv:2: colour: unknown field"),
         ("name,hosting.storage_country\nA,XX\n", "t.csv:2: hosting.storage_country: 'XX' is"),
         ("id,name\nx,A\n", "t.csv:2: id: a row replaces a party's details; its id stays"),

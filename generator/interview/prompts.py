@@ -13,6 +13,7 @@ from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from pydantic import TypeAdapter, ValidationError
 
 from ..library import default_labels
+from ..model import EMAIL_PATTERN
 from .walk import Step
 
 BACK = object()  # what a prompt returns when the user pressed Ctrl+B
@@ -55,7 +56,7 @@ def _message(error: ValidationError, gettext: Callable[[str], str]) -> str:
             number=context.get("max_length")
         )
     if kind == "string_pattern_mismatch":
-        if "@" in str(context.get("pattern", "")):
+        if context.get("pattern") == EMAIL_PATTERN:
             return gettext("This is not an e-mail address.")
         return gettext("Use lower-case letters, digits and hyphens (e.g. chu-tours).")
     if "ISO 3166" in str(first["msg"]):
