@@ -22,6 +22,7 @@ from .yamlfile import InputError
 
 if TYPE_CHECKING:
     from .model import Answers
+    from .tables import Variant
 
 EXIT_OK, EXIT_BLOCKED, EXIT_INPUT = 0, 1, 2
 
@@ -43,7 +44,7 @@ class Job:
 
     source: str  # how messages name it: a file, or "centres.csv:4"
     path: Path | None = None
-    variant: Any = None  # a tables.Variant: answers with one party's details replaced
+    variant: Variant | None = None  # answers with one party's details replaced
     edition: str | None = None  # overrides Settings.edition (the demo builds both)
 
 
@@ -112,6 +113,9 @@ def run_job(job: Job, settings: Settings) -> Outcome:
         return build(load_answers(job.path), job.source, settings, job.edition)
     except (InputError, OutputError) as error:
         return Outcome(job.source, EXIT_INPUT, messages=(str(error),))
+    except Exception as error:  # a bug of ours must not cost the other jobs their documents
+        message = f"{job.source}: internal error, please report it: {error!r}"
+        return Outcome(job.source, EXIT_INPUT, messages=(message,))
 
 
 def answers_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -133,28 +137,45 @@ def run_all(
     workers = max(1, min(workers, len(jobs)))
     show = _ProgressBar(len(jobs)) if progress else None
     outcomes: list[Outcome | None] = [None] * len(jobs)
-    if workers == 1:
-        for index, job in enumerate(jobs):
-            outcomes[index] = run_job(job, settings)
-            if show:
-                show.advance()
-    else:
-        _warm_up(settings)
-        with ProcessPoolExecutor(workers, mp_context=_fork(), initializer=_ignore_ctrl_c) as pool:
-            pending: dict[Future[Outcome], int] = {
-                pool.submit(run_job, job, settings): index for index, job in enumerate(jobs)
-            }
-            try:
-                for future in as_completed(pending):
-                    outcomes[pending[future]] = future.result()
-                    if show:
-                        show.advance()
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
-    if show:
-        show.done()
+    try:
+        if workers == 1:
+            for index, job in enumerate(jobs):
+                outcomes[index] = run_job(job, settings)
+                if show:
+                    show.advance()
+        else:
+            _in_parallel(jobs, settings, workers, outcomes, show)
+    finally:
+        if show:
+            show.done()
     return _clashes_failed([o for o in outcomes if o is not None])
+
+
+def _in_parallel(
+    jobs: list[Job],
+    settings: Settings,
+    workers: int,
+    outcomes: list[Outcome | None],
+    show: _ProgressBar | None,
+) -> None:
+    _warm_up(settings)
+    with ProcessPoolExecutor(workers, mp_context=_fork(), initializer=_ignore_ctrl_c) as pool:
+        pending: dict[Future[Outcome], int] = {
+            pool.submit(run_job, job, settings): index for index, job in enumerate(jobs)
+        }
+        try:
+            for future in as_completed(pending):
+                index = pending[future]
+                try:
+                    outcomes[index] = future.result()
+                except Exception as error:  # the worker died (killed, out of memory)
+                    message = f"{jobs[index].source}: the process building it stopped: {error!r}"
+                    outcomes[index] = Outcome(jobs[index].source, EXIT_INPUT, messages=(message,))
+                if show:
+                    show.advance()
+        except BaseException:  # Ctrl+C: let the workers finish the document in hand, then stop
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def _clashes_failed(outcomes: list[Outcome]) -> list[Outcome]:

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from conftest import ROOT, docx_text, run_cli, write
 
-from generator.batch import _ProgressBar
+from generator.batch import Job, Outcome, Settings, _ProgressBar, run_job
 
 DPA = ROOT / "examples" / "chu-teleconsultation.yaml"
 RESEARCH = ROOT / "examples" / "research-observational-cro.yaml"
@@ -238,3 +238,23 @@ def test_ctrl_c_stops_a_parallel_batch_cleanly(tmp_path: Path) -> None:
     for document in written:
         assert document.suffix == ".docx"  # no temporary file left
         assert zipfile.ZipFile(document).testzip() is None
+
+
+def _dies_on_the_second(job: Job, settings: Settings) -> Outcome:
+    if job.source.endswith("vendor-1.yaml"):
+        os._exit(9)  # a worker killed outright (out of memory, kill -9)
+    return run_job(job, settings)
+
+
+def test_a_worker_that_dies_is_a_failure_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import generator.batch
+
+    monkeypatch.setattr(generator.batch, "run_job", _dies_on_the_second)
+    vendors(tmp_path, 3)
+    status = run_cli("build", tmp_path, "--out", tmp_path / "out", "--jobs", "2")
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "failed:" in err and "the process building it stopped" in err
+    assert "Traceback" not in err
