@@ -44,8 +44,10 @@ def _parser() -> argparse.ArgumentParser:
         "folders (every .yaml in them); with --parties, one answers file and a table of the "
         "parties that vary give one set of documents per row.",
     )
-    build.add_argument("answers", nargs="+", type=Path, metavar="ANSWERS")
-    build.add_argument("--out", type=Path, required=True, metavar="DIR")
+    build.add_argument(
+        "answers", nargs="+", type=Path, metavar="ANSWERS", help="answers files or folders"
+    )
+    build.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write")
     build.add_argument(
         "--parties",
         type=Path,
