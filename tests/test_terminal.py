@@ -96,23 +96,24 @@ def _saved(tmp_path: Path) -> dict:
     return json.loads((tmp_path / STATE_FILE).read_text("utf-8"))
 
 
-def _first_party(terminal: Terminal) -> None:
-    """Answer the language and the research question; stop at the first party's id."""
+def _up_to_the_first_name(terminal: Terminal, command: str) -> None:
+    """Start the interview; answer the language, the research question and the first party's
+    id (chu-test); stop at its name."""
+    terminal.run(command)
     terminal.wait_for("In which language")
     terminal.keys("Enter")
     terminal.wait_for("Is this a research project")
     terminal.keys("n")
     terminal.wait_for("Short identifier")
+    terminal.keys("chu-test", "Enter")
+    terminal.wait_for("Name of the party")
 
 
 def test_ctrl_c_in_a_terminal_then_resume(tmp_path: Path) -> None:
     terminal = Terminal(_tmux(), f"clausier-{os.getpid()}")
     command = _interview(tmp_path)
     try:
-        terminal.run(command)
-        _first_party(terminal)
-        terminal.keys("chu-test", "Enter")
-        terminal.wait_for("Name of the party")
+        _up_to_the_first_name(terminal, command)
         terminal.keys("CHU de Test", "Enter")
         terminal.wait_for("Legal form")
         terminal.keys("C-c")
@@ -131,10 +132,7 @@ def test_resizing_the_terminal_mid_answer_loses_nothing(tmp_path: Path) -> None:
     """A window made narrow, then wide again, while an answer is half typed."""
     terminal = Terminal(_tmux(), f"clausier-resize-{os.getpid()}")
     try:
-        terminal.run(_interview(tmp_path))
-        _first_party(terminal)
-        terminal.keys("chu-test", "Enter")
-        terminal.wait_for("Name of the party")
+        _up_to_the_first_name(terminal, _interview(tmp_path))
         terminal.keys("CHU de")
         terminal.resize(44, 12)
         terminal.wait_for("CHU de")
@@ -156,10 +154,7 @@ def test_crash_between_two_answers_loses_nothing(tmp_path: Path) -> None:
     given so far is on disk, and --resume asks the next question."""
     terminal = Terminal(_tmux(), f"clausier-crash-{os.getpid()}")
     try:
-        terminal.run(_interview(tmp_path))
-        _first_party(terminal)
-        terminal.keys("chu-test", "Enter")
-        terminal.wait_for("Name of the party")
+        _up_to_the_first_name(terminal, _interview(tmp_path))
         terminal.keys("CHU de Test", "Enter")
         terminal.wait_for("Legal form")
         os.kill(terminal.pid(), signal.SIGKILL)
