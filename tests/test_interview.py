@@ -280,3 +280,24 @@ def test_full_disk_mid_interview_keeps_the_earlier_answers(
     monkeypatch.setattr(os, "fsync", real_fsync)
     assert interview("".join(keys[3:]) + ENTER, tmp_path, "fr", resume=True) == 0
     _same(tmp_path / "answers.yaml", source)
+
+
+def test_ctrl_c_mid_answer_keeps_what_was_typed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Interrupted while typing a party's name: --resume offers the half-typed name."""
+    source = ROOT / "examples" / "clinic-lab-results.yaml"
+    target = yaml.safe_load(source.read_text("utf-8"))
+    keys = answer_keys(target, "fr")
+    name = target["parties"][0]["name"]
+    state, count = State(language="fr"), 0  # count: the questions before the first name
+    while (step := pending(state)[0]) is not None and step.key != "parties.*.name":
+        state.record(step, _wanted(step, target, state))
+        count += 1
+    assert interview("".join(keys[:count]) + name[:5] + CTRL_C, tmp_path, "fr") == 130
+    saved = json.loads((tmp_path / STATE_FILE).read_text("utf-8"))
+    assert saved["typed"] == {"parties/0/name": name[:5]}
+    # Resumed: the five letters are there; typing the rest completes the name.
+    rest = "".join(keys[count + 1 :]) + ENTER
+    assert interview(name[5:] + ENTER + rest, tmp_path, "fr", resume=True) == 0
+    _same(tmp_path / "answers.yaml", source)

@@ -13,10 +13,10 @@ from ..answers import validate_answers
 from ..model import FORMAT_VERSION, Language
 from ..yamlfile import InputError, dump_yaml, parse_yaml, read_yaml
 from .i18n import interface_language, translator
-from .prompts import BACK, ask
+from .prompts import BACK, Interrupted, ask
 from .questions import N_, SECTIONS, SPECS, derived_roles
 from .session import STATE_FILE, State, collect, describe, is_group_marker, pending, progress
-from .walk import Step
+from .walk import Step, meta_key
 
 EXIT_OK, EXIT_BLOCKED, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -95,7 +95,12 @@ def _questions(state: State, out: Path, _: Callable[[str], str]) -> None:
         if heading and heading != shown_section:
             print(f"\n── {heading} ──")
             shown_section = heading
-        value = _ask(step, state, _)
+        try:
+            value = _ask(step, state, _)
+        except Interrupted as interrupt:
+            if interrupt.typed.strip() and step.kind in ("text", "int", "date"):
+                state.typed[meta_key(step.path)] = interrupt.typed
+            raise
         if value is BACK:
             if state.history:
                 state.history.pop()
@@ -115,7 +120,7 @@ def _ask(step: Step, state: State, _: Callable[[str], str]) -> Any:
     instruction = _(step.spec.help)
     if step.key == "parties.*.roles":
         instruction = _reasoning(state, step, _) or instruction
-    return ask(step, message, instruction, state.value(step), state.language, _)
+    return ask(step, message, instruction, state.offered(step), state.language, _)
 
 
 def _reasoning(state: State, step: Step, _: Callable[[str], str]) -> str:
@@ -184,8 +189,6 @@ def _review_and_validate(state: State, out: Path, _: Callable[[str], str]) -> An
 
 
 def _change(state: State, step: Step, out: Path, _: Callable[[str], str]) -> None:
-    from .walk import meta_key
-
     state.history.remove(meta_key(step.path))
     _questions(state, out, _)
 

@@ -21,12 +21,25 @@ BACK = object()  # what a prompt returns when the user pressed Ctrl+B
 _STYLE = questionary.Style([("qmark", "fg:#1f2a44 bold"), ("instruction", "fg:#777777 italic")])
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl+C at a question, with what was typed of the answer so far."""
+
+    def __init__(self, typed: str):
+        super().__init__()
+        self.typed = typed
+
+
 def _with_back(question: questionary.Question) -> questionary.Question:
     bindings = KeyBindings()
 
     @bindings.add("c-b", eager=True)
     def _(event: Any) -> None:
         event.app.exit(result=BACK)
+
+    @bindings.add("c-c", eager=True)
+    def _interrupt(event: Any) -> None:
+        # A half-typed answer is kept: --resume offers it again.
+        event.app.exit(exception=Interrupted(event.app.current_buffer.text), style="class:aborting")
 
     app = question.application
     app.key_bindings = merge_key_bindings([app.key_bindings, bindings])  # type: ignore[list-item]

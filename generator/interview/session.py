@@ -30,6 +30,7 @@ class State:
     data: dict[str, Any] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     history: list[str] = field(default_factory=list)  # keys of the steps answered, in order
+    typed: dict[str, str] = field(default_factory=dict)  # answers half-typed at Ctrl+C
 
     def save(self, folder: Path) -> None:
         """Write the state whole or not at all: a crash or a full disk mid-way leaves the state
@@ -59,8 +60,14 @@ class State:
             return self.language  # documents default to the language the user is asked in
         return step.default if current is None else current
 
+    def offered(self, step: Step) -> Any:
+        """What the question shows to start from: the answer half-typed when the interview
+        was interrupted there, else the current value."""
+        return self.typed.get(meta_key(step.path), self.value(step))
+
     def record(self, step: Step, value: Any) -> None:
         key = meta_key(step.path)
+        self.typed.pop(key, None)
         if step.kind in ("has", "more"):
             self.meta[key] = bool(value)
         else:
