@@ -28,6 +28,9 @@ from generator.interview.session import STATE_FILE, State, pending
 from generator.interview.walk import Step, get
 
 DOWN, UP, CLEAR, ENTER, CTRL_B, CTRL_C = "\x1b[B", "\x1b[A", "\x15", "\r", "\x02", "\x03"
+# The example most tests type: a private clinic and a lab-results service (read, never changed).
+CLINIC = ROOT / "examples" / "clinic-lab-results.yaml"
+CLINIC_ANSWERS = yaml.safe_load(CLINIC.read_text("utf-8"))
 
 
 def _wanted(step: Step, target: dict[str, Any], state: State) -> Any:
@@ -142,34 +145,28 @@ def test_roles_come_from_facts_with_their_reasoning(tmp_path: Path) -> None:
 
 
 def test_invalid_answer_is_refused_and_asked_again(tmp_path: Path) -> None:
-    source = ROOT / "examples" / "clinic-lab-results.yaml"
-    target = yaml.safe_load(source.read_text("utf-8"))
-    keys = keystrokes(target, "fr")
+    keys = keystrokes(CLINIC_ANSWERS, "fr")
     # The first party's country: type an unknown code first; Enter is refused, the prompt stays.
     country = f"{CLEAR}FR{ENTER}"
     assert country in keys
     keys = keys.replace(country, f"{CLEAR}XX{ENTER}{CLEAR}FR{ENTER}", 1)
     assert interview(keys, tmp_path, "fr") == 0
-    _same(tmp_path / "answers.yaml", source)
+    _same(tmp_path / "answers.yaml", CLINIC)
 
 
 def test_ctrl_b_goes_back_with_the_previous_answer(tmp_path: Path) -> None:
-    source = ROOT / "examples" / "clinic-lab-results.yaml"
-    target = yaml.safe_load(source.read_text("utf-8"))
-    keys = keystrokes(target, "fr")
-    name = target["parties"][0]["name"]
+    keys = keystrokes(CLINIC_ANSWERS, "fr")
+    name = CLINIC_ANSWERS["parties"][0]["name"]
     typed = f"{CLEAR}{name}{ENTER}"
     # Type a wrong name, go back from the next question, retype it.
     wrong = f"{CLEAR}Wrong name{ENTER}{CTRL_B}{CLEAR}{name}{ENTER}"
     keys = keys.replace(typed, wrong, 1)
     assert interview(keys, tmp_path, "fr") == 0
-    _same(tmp_path / "answers.yaml", source)
+    _same(tmp_path / "answers.yaml", CLINIC)
 
 
 def test_review_screen_changes_an_answer(tmp_path: Path) -> None:
-    source = ROOT / "examples" / "clinic-lab-results.yaml"
-    target = yaml.safe_load(source.read_text("utf-8"))
-    keys = keystrokes(target, "fr")[: -len(ENTER)]  # stop at the review screen
+    keys = keystrokes(CLINIC_ANSWERS, "fr")[: -len(ENTER)]  # stop at the review screen
     # The first entry after "Confirm" is the language: switch it to English, then confirm.
     keys += DOWN + ENTER + DOWN + ENTER + ENTER
     assert interview(keys, tmp_path, "fr") == 0
@@ -181,16 +178,14 @@ def test_review_screen_changes_an_answer(tmp_path: Path) -> None:
 def test_ctrl_c_then_resume_loses_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    source = ROOT / "examples" / "clinic-lab-results.yaml"
-    target = yaml.safe_load(source.read_text("utf-8"))
-    everything = keystrokes(target, "fr")
-    first = keystrokes(target, "fr", stop_after=25)
+    everything = keystrokes(CLINIC_ANSWERS, "fr")
+    first = keystrokes(CLINIC_ANSWERS, "fr", stop_after=25)
     assert interview(first + CTRL_C, tmp_path, "fr") == 130
     assert "--resume" in capsys.readouterr().out
     saved = json.loads((tmp_path / STATE_FILE).read_text("utf-8"))
     assert len(saved["history"]) == 25
     assert interview(everything[len(first) :], tmp_path, "fr", resume=True) == 0
-    _same(tmp_path / "answers.yaml", source)
+    _same(tmp_path / "answers.yaml", CLINIC)
 
 
 def test_from_an_answers_file_every_answer_is_the_default(tmp_path: Path) -> None:
@@ -200,10 +195,9 @@ def test_from_an_answers_file_every_answer_is_the_default(tmp_path: Path) -> Non
 
 
 def test_existing_answers_are_not_replaced_without_asking(tmp_path: Path) -> None:
-    source = ROOT / "examples" / "clinic-lab-results.yaml"
     (tmp_path / "answers.yaml").write_text("signed", "utf-8")
     # Enter through everything, then refuse to replace ("n").
-    assert interview(ENTER * 400 + "n", tmp_path, "fr", source=source) == 1
+    assert interview(ENTER * 400 + "n", tmp_path, "fr", source=CLINIC) == 1
     assert (tmp_path / "answers.yaml").read_text("utf-8") == "signed"
     assert (tmp_path / STATE_FILE).exists()
 
@@ -222,10 +216,8 @@ def test_not_a_terminal_points_to_build(tmp_path: Path) -> None:
 
 def test_closed_input_keeps_the_answers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Input that ends mid-interview (a closed terminal, EOF) saves what was typed."""
-    source = ROOT / "examples" / "clinic-lab-results.yaml"
-    target = yaml.safe_load(source.read_text("utf-8"))
     with create_pipe_input() as pipe:
-        pipe.send_text(keystrokes(target, "fr", stop_after=6))
+        pipe.send_text(keystrokes(CLINIC_ANSWERS, "fr", stop_after=6))
         pipe.close()
         with create_app_session(input=pipe, output=DummyOutput()):
             assert run_interview("fr", None, False, tmp_path) == 2
@@ -239,16 +231,14 @@ def test_ctrl_c_at_every_question_loses_nothing(
 ) -> None:
     """Interrupted at each question in turn, resumed each time: the answers file at the end is
     the one an uninterrupted run writes."""
-    source = ROOT / "examples" / "clinic-lab-results.yaml"
-    target = yaml.safe_load(source.read_text("utf-8"))
     assert interview(CTRL_C, tmp_path, "fr") == 130
-    for answered, key in enumerate(answer_keys(target, "fr"), 1):
+    for answered, key in enumerate(answer_keys(CLINIC_ANSWERS, "fr"), 1):
         assert interview(key + CTRL_C, tmp_path, "fr", resume=True) == 130
         saved = json.loads((tmp_path / STATE_FILE).read_text("utf-8"))
         assert len(saved["history"]) == answered, f"question {answered + 1}"
     capsys.readouterr()
     assert interview(ENTER, tmp_path, "fr", resume=True) == 0
-    _same(tmp_path / "answers.yaml", source)
+    _same(tmp_path / "answers.yaml", CLINIC)
 
 
 def test_full_disk_mid_interview_keeps_the_earlier_answers(
@@ -259,9 +249,7 @@ def test_full_disk_mid_interview_keeps_the_earlier_answers(
     import errno
     import os
 
-    source = ROOT / "examples" / "clinic-lab-results.yaml"
-    target = yaml.safe_load(source.read_text("utf-8"))
-    keys = answer_keys(target, "fr")
+    keys = answer_keys(CLINIC_ANSWERS, "fr")
     real_fsync, calls = os.fsync, []
 
     def fsync(fd: int) -> None:
@@ -279,20 +267,18 @@ def test_full_disk_mid_interview_keeps_the_earlier_answers(
 
     monkeypatch.setattr(os, "fsync", real_fsync)
     assert interview("".join(keys[3:]) + ENTER, tmp_path, "fr", resume=True) == 0
-    _same(tmp_path / "answers.yaml", source)
+    _same(tmp_path / "answers.yaml", CLINIC)
 
 
 def test_ctrl_c_mid_answer_keeps_what_was_typed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Interrupted while typing a party's name: --resume offers the half-typed name."""
-    source = ROOT / "examples" / "clinic-lab-results.yaml"
-    target = yaml.safe_load(source.read_text("utf-8"))
-    keys = answer_keys(target, "fr")
-    name = target["parties"][0]["name"]
+    keys = answer_keys(CLINIC_ANSWERS, "fr")
+    name = CLINIC_ANSWERS["parties"][0]["name"]
     state, count = State(language="fr"), 0  # count: the questions before the first name
     while (step := pending(state)[0]) is not None and step.key != "parties.*.name":
-        state.record(step, _wanted(step, target, state))
+        state.record(step, _wanted(step, CLINIC_ANSWERS, state))
         count += 1
     assert interview("".join(keys[:count]) + name[:5] + CTRL_C, tmp_path, "fr") == 130
     saved = json.loads((tmp_path / STATE_FILE).read_text("utf-8"))
@@ -300,4 +286,4 @@ def test_ctrl_c_mid_answer_keeps_what_was_typed(
     # Resumed: the five letters are there; typing the rest completes the name.
     rest = "".join(keys[count + 1 :]) + ENTER
     assert interview(name[5:] + ENTER + rest, tmp_path, "fr", resume=True) == 0
-    _same(tmp_path / "answers.yaml", source)
+    _same(tmp_path / "answers.yaml", CLINIC)
