@@ -13,18 +13,17 @@ import signal
 import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .exitcodes import EXIT_BLOCKED, EXIT_INPUT, EXIT_OK
 from .files import OutputError
 from .yamlfile import InputError
 
 if TYPE_CHECKING:
     from .model import Answers
     from .tables import Variant
-
-EXIT_OK, EXIT_BLOCKED, EXIT_INPUT = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ class Outcome:
     source: str
     status: int
     documents: tuple[Path, ...] = ()
-    messages: tuple[str, ...] = field(default=())  # why it failed, or what it found
+    messages: tuple[str, ...] = ()  # why it failed, or what it found
 
 
 def build(

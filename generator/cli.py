@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .exitcodes import EXIT_BLOCKED, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK
+
 if TYPE_CHECKING:
     from .assessment import Assessment
     from .batch import Job, Settings
     from .model import Language
-
-EXIT_OK, EXIT_BLOCKED, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class _Parser(argparse.ArgumentParser):

@@ -10,6 +10,7 @@ from typing import Any
 import questionary
 
 from ..answers import validate_answers
+from ..exitcodes import EXIT_BLOCKED, EXIT_INPUT, EXIT_INTERRUPTED
 from ..model import FORMAT_VERSION, Language
 from ..yamlfile import InputError, dump_yaml, parse_yaml, read_yaml
 from .i18n import interface_language, translator
@@ -17,9 +18,6 @@ from .prompts import BACK, Interrupted, ask
 from .questions import N_, SECTIONS, SPECS, derived_roles
 from .session import STATE_FILE, State, collect, describe, is_group_marker, pending, progress
 from .walk import Step, meta_key
-
-EXIT_OK, EXIT_BLOCKED, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
-
 
 SEVERITY = {"blocker": N_("blocker"), "warning": N_("warning"), "info": N_("info")}
 
