@@ -52,10 +52,19 @@ class Variant:
 
 
 def variants(answers: Located, table: Path, party: str | None) -> list[Variant]:
-    """One Variant per row of `table`, replacing `party` (default: the answers' only processor)."""
-    base = answers.data
-    party = party or _only_processor(answers)
-    ids = [p.get("id") for p in base.get("parties", [])]
+    """One Variant per row of `table`, replacing `party` (default: the answers' only processor).
+
+    The answers file is validated here, once: its own errors name it, not every row."""
+    from .answers import validate_answers
+
+    model = validate_answers(answers)
+    if party is None:
+        processors = model.parties_with(Role.PROCESSOR)
+        if len(processors) != 1:
+            message = "which party do the rows replace? name it with --vary ID"
+            raise InputError(answers.file, None, None, message)
+        party = processors[0].id
+    ids = [p.id for p in model.parties]
     if party not in ids:
         raise InputError(table, None, None, f"--vary {party}: no such party ({', '.join(ids)})")
     rows = _yaml_rows(table) if table.suffix in (".yaml", ".yml") else _csv_rows(table)
@@ -65,19 +74,7 @@ def variants(answers: Located, table: Path, party: str | None) -> list[Variant]:
         if "id" in row.data:
             message = "a row replaces a party's details; its id stays"
             raise InputError(row.file, row.line_of(("id",)), "id", message)
-    return [Variant(base, party, row) for row in rows]
-
-
-def _only_processor(answers: Located) -> str:
-    # Validated first, so the roles are known to be roles.
-    from .answers import validate_answers
-
-    parties = validate_answers(answers).parties_with(Role.PROCESSOR)
-    if len(parties) != 1:
-        raise InputError(
-            answers.file, None, None, "which party do the rows replace? name it with --vary ID"
-        )
-    return parties[0].id
+    return [Variant(answers.data, party, row) for row in rows]
 
 
 def _merged(party: dict[str, Any], details: dict[str, Any]) -> dict[str, Any]:

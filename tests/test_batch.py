@@ -258,3 +258,17 @@ def test_a_worker_that_dies_is_a_failure_not_a_crash(
     err = capsys.readouterr().err
     assert "failed:" in err and "the process building it stopped" in err
     assert "Traceback" not in err
+
+
+def test_an_invalid_answers_file_is_named_once_not_per_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = yaml.safe_load(DPA.read_text("utf-8"))
+    data["processing"]["purposes"] = []
+    answers = write(tmp_path / "dpa.yaml", yaml.safe_dump(data, allow_unicode=True))
+    table = write(tmp_path / "t.csv", "name\nA\nB\n")
+    vary = ("--vary", "agendo-sante")  # validated even when the party is named
+    assert run_cli("build", answers, "--parties", table, *vary, "--out", tmp_path / "out") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"clausier: {answers}:")
+    assert "processing.purposes" in err[0]
