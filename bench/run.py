@@ -127,7 +127,7 @@ def first_question(times: int) -> float:
     return statistics.median(once() for _ in range(times))
 
 
-def answers_files(folder: Path, count: int) -> list[Path]:
+def vendor_files(folder: Path, count: int) -> list[Path]:
     """`count` answers files: the example DPA with a different vendor in each."""
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     files = []
@@ -185,7 +185,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work) / "answers"
         folder.mkdir()
-        answers_files(folder, args.files)
+        vendor_files(folder, args.files)
         peak = worker_peak_mb(folder)
 
         floor, ours = floor_and_clausier(args.runs * 3)

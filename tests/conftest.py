@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 import pytest
 import yaml
+from docx_check import paragraph_texts
 from lxml import etree
 
 from generator.answers import load_answers
@@ -20,7 +21,6 @@ from generator.plan import document_filename
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TEXT_PARTS = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
 
 
@@ -53,9 +53,6 @@ def expected_documents(example: Path) -> list[Case]:
 ALL_DOCUMENTS = [case for example in EXAMPLES for case in expected_documents(example)]
 
 
-_RUN_TEXT = {f"{W}t": None, f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n"}
-
-
 def docx_paragraphs(path: Path) -> list[str]:
     """Every paragraph's text — body, tables, headers and footers — runs joined, with tabs and
     line breaks as \\t and \\n."""
@@ -63,14 +60,7 @@ def docx_paragraphs(path: Path) -> list[str]:
     with zipfile.ZipFile(path) as package:
         for name in sorted(n for n in package.namelist() if _TEXT_PARTS.match(n)):
             root = etree.fromstring(package.read(name))
-            for paragraph in root.iter(f"{W}p"):
-                pieces = (
-                    (child.text or "") if _RUN_TEXT[child.tag] is None else _RUN_TEXT[child.tag]
-                    for run in paragraph.iter(f"{W}r")
-                    for child in run
-                    if child.tag in _RUN_TEXT
-                )
-                out.append("".join(pieces))
+            out.extend(text for _, text in paragraph_texts(root))
     return out
 
 

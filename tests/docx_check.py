@@ -472,7 +472,7 @@ def _check_proof_state(pkg: _Package) -> None:
 _BREAKS = {_w("tab"): "\t", _w("br"): "\n", _w("cr"): "\n"}
 
 
-def _paragraph_texts(root: etree._Element) -> Iterator[tuple[int, str]]:
+def paragraph_texts(root: etree._Element) -> Iterator[tuple[int, str]]:
     """(1-based paragraph number, joined run text, tabs and breaks as \\t and \\n) for each
     paragraph of a part."""
     for number, p in enumerate(root.iter(_w("p")), start=1):
@@ -493,7 +493,7 @@ def _tags_in(pkg: _Package, allowed: Iterable[str]) -> list[str]:
         root = pkg.xml(part)
         if root is None:
             continue
-        for number, text in _paragraph_texts(root):
+        for number, text in paragraph_texts(root):
             masked = text
             for a in masks:
                 masked = masked.replace(a, "\0" * len(a))

@@ -23,12 +23,13 @@ from hypothesis import strategies as st
 from generator.answers import validate_answers
 from generator.assessment import assess
 from generator.bilingual import plan_bilingual
+from generator.interview.walk import get, put
 from generator.library import default_library
 from generator.model import Answers, Language
 from generator.plan import plan_document, slug
 from generator.provenance import read_answers
 from generator.render import render
-from generator.yamlfile import InputError, dump_yaml, parse_yaml
+from generator.yamlfile import InputError, dump_yaml, format_path, parse_yaml
 
 FUZZ = os.environ.get("CLAUSIER_FUZZ") == "1"
 
@@ -115,18 +116,6 @@ EXAMPLE_DATA = {
 }
 
 
-def _set(data: Any, path: tuple[str | int, ...], value: Any) -> None:
-    for key in path[:-1]:
-        data = data[key]
-    data[path[-1]] = value
-
-
-def _get(data: Any, path: tuple[str | int, ...]) -> Any:
-    for key in path:
-        data = data[key] if isinstance(data, (dict, list)) else getattr(data, key)
-    return data
-
-
 def _load(data: dict[str, Any]) -> Answers:
     """The answers of `data` written as the interview writes them, and read back."""
     located = parse_yaml(dump_yaml(data), "answers.yaml")
@@ -150,7 +139,7 @@ def with_text(example: str, typed: Typed) -> dict[str, Any]:
     """The example's answers with the `typed` text in its fields."""
     data = copy.deepcopy(EXAMPLE_DATA[example])
     for path, value in typed.items():
-        _set(data, path, value)
+        put(data, path, value)
     return data
 
 
@@ -162,7 +151,7 @@ def test_pasted_text_is_kept_exactly_or_refused_with_its_place(case: tuple[str, 
     if all(accepted(value) for value in typed.values()):
         answers = _load(data)
         for path, value in typed.items():
-            assert _get(answers, path) == printed(value)
+            assert get(answers.model_dump(), path) == printed(value)
         return
     try:
         _load(data)
@@ -170,16 +159,9 @@ def test_pasted_text_is_kept_exactly_or_refused_with_its_place(case: tuple[str, 
         message = str(error)
         assert "\n" not in message and message.startswith("answers.yaml:")
         assert error.line is not None and error.field is not None
-        assert any(error.field == _dotted(path) for path, v in typed.items() if not accepted(v))
+        assert any(error.field == format_path(path) for path, v in typed.items() if not accepted(v))
     else:
         raise AssertionError("text Word cannot hold was accepted")
-
-
-def _dotted(path: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
 
 
 @budget(12)
@@ -191,7 +173,7 @@ def _dotted(path: tuple[str | int, ...]) -> str:
 def test_documents_hold_pasted_text_exactly(case: tuple[str, Typed], edition: str) -> None:
     example, typed = case
     data = with_text(example, {path: v for path, v in typed.items() if accepted(v)})
-    texts = [printed(_get(data, path)) for path in PRINTED[example]]
+    texts = [printed(get(data, path)) for path in PRINTED[example]]
     _assert_documents_hold(_load(data), texts, edition)
 
 
