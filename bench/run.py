@@ -50,11 +50,11 @@ def floor_and_clausier(times: int) -> tuple[float, float]:
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    from generator.answers import load_answers
-    from generator.assessment import assess
-    from generator.library import default_library
-    from generator.plan import plan_document
-    from generator.render import render
+    from generator.answers.load import load_answers
+    from generator.legal.assessment import assess
+    from generator.library.load import default_library
+    from generator.library.plan import plan_document
+    from generator.word.render import render
 
     def clausier() -> bytes:
         answers = load_answers(EXAMPLE)

@@ -17,24 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .exitcodes import EXIT_BLOCKED, EXIT_INPUT, EXIT_OK
-from .files import OutputError
-from .yamlfile import InputError
+from .errors import EXIT_INPUT, ClausierError, InputError
+from .pipeline import Outcome, Settings, build
 
 if TYPE_CHECKING:
-    from .model import Answers
-    from .tables import Variant
-
-
-@dataclass(frozen=True)
-class Settings:
-    """How every job of a build is built."""
-
-    out: Path
-    edition: str | None = None  # "fr", "en", "bilingual"; None: each answers' own language
-    draft: bool = False
-    force: bool = False
-    clauses: Path | None = None  # a firm's own clause library
+    from .answers.tables import Variant
 
 
 @dataclass(frozen=True)
@@ -47,70 +34,16 @@ class Job:
     edition: str | None = None  # overrides Settings.edition (the demo builds both)
 
 
-@dataclass(frozen=True)
-class Outcome:
-    source: str
-    status: int
-    documents: tuple[Path, ...] = ()
-    messages: tuple[str, ...] = ()  # why it failed, or what it found
-
-
-def build(
-    answers: Answers,
-    source: str,
-    settings: Settings,
-    edition: str | None = None,
-    only_party: str | None = None,
-) -> Outcome:
-    """Build every document due for one set of answers (with `only_party`, those concerning
-    that party). All are rendered and checked before any is written, so a refused build
-    leaves the output folder as it was."""
-    from .assessment import assess
-    from .bilingual import plan_bilingual
-    from .files import write_new
-    from .library import default_library
-    from .model import Language
-    from .plan import plan_document
-    from .render import render
-
-    edition = edition or settings.edition
-    bilingual = edition == "bilingual"
-    language = Language(edition) if edition in ("fr", "en") else answers.language
-    assessment = assess(answers, language)
-    findings = assessment.finding_lines()
-    if assessment.blockers and not settings.draft:
-        heading = f"{source}: blocking findings, nothing built (--draft builds a DRAFT):"
-        return Outcome(source, EXIT_BLOCKED, messages=(heading, *findings))
-    library = default_library(settings.clauses)
-    due = [d for d in assessment.documents if only_party is None or only_party in d.parties]
-    plans = [
-        plan_bilingual(d, answers, assessment, library, settings.draft)
-        if bilingual
-        else plan_document(d, answers, assessment, library, language, settings.draft)
-        for d in due
-    ]
-    targets = [settings.out / plan.filename for plan in plans]
-    for target in targets:
-        if target.exists() and not settings.force:
-            raise OutputError(f"{target}: already exists (use --force to replace it)")
-    rendered = [render(plan, answers) for plan in plans]
-    for target, data in zip(targets, rendered):
-        write_new(target, data, force=settings.force)
-    if not plans:
-        return Outcome(source, EXIT_OK, messages=(f"{source}: no document due", *findings))
-    return Outcome(source, EXIT_OK, tuple(targets))
-
-
 def run_job(job: Job, settings: Settings) -> Outcome:
     """A job's outcome; bad input and unwritable output become its messages, not exceptions."""
-    from .answers import load_answers
+    from .answers.load import load_answers
 
     try:
         if job.variant is not None:
             answers = job.variant.answers()
             return build(answers, job.source, settings, job.edition, job.variant.party)
         return build(load_answers(job.path), job.source, settings, job.edition)
-    except (InputError, OutputError) as error:
+    except ClausierError as error:
         return Outcome(job.source, EXIT_INPUT, messages=(str(error),))
     except Exception as error:  # a bug of ours must not cost the other jobs their documents
         message = f"{job.source}: internal error, please report it: {error!r}"
@@ -197,8 +130,8 @@ def _clashes_failed(outcomes: list[Outcome]) -> list[Outcome]:
 
 def _warm_up(settings: Settings) -> None:
     """Load what every job needs before forking, so workers start with it in memory."""
-    from . import render
-    from .library import default_library
+    from .library.load import default_library
+    from .word import render
 
     default_library(settings.clauses)
     render.warm_up()
@@ -245,24 +178,3 @@ class _ProgressBar:
     def done(self) -> None:
         self.stream.write("\r" + " " * (self.width + 24) + "\r")
         self.stream.flush()
-
-
-def report(outcomes: list[Outcome], stream: Any = None) -> int:
-    """Print findings and failures on stderr — after a summary line when several jobs ran
-    and some failed — and return the exit code: the worst status of all."""
-    stream = stream or sys.stderr
-    failed = [o for o in outcomes if o.status != EXIT_OK]
-    for outcome in outcomes:
-        if outcome.status == EXIT_OK:
-            for message in outcome.messages:
-                print(message, file=stream)
-    summary = len(outcomes) > 1 and bool(failed)
-    if summary:
-        built = len(outcomes) - len(failed)
-        print(f"clausier: {built} of {len(outcomes)} built, {len(failed)} failed:", file=stream)
-    for outcome in failed:
-        first, *rest = outcome.messages
-        print(f"  {first}" if summary else f"clausier: {first}", file=stream)
-        for message in rest:
-            print(f"  {message}" if summary else message, file=stream)
-    return max((o.status for o in outcomes), default=EXIT_OK)

@@ -14,12 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .exitcodes import EXIT_BLOCKED, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK
+from .errors import EXIT_BLOCKED, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK
 
 if TYPE_CHECKING:
-    from .assessment import Assessment
-    from .batch import Job, Settings
-    from .model import Language
+    from .answers.model import Language
+    from .batch import Job
+    from .legal.assessment import Assessment
+    from .pipeline import Settings
 
 
 class _Parser(argparse.ArgumentParser):
@@ -122,21 +123,20 @@ def _positive(text: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .files import OutputError
-    from .yamlfile import InputError
+    from .errors import ClausierError
 
     try:
         return _COMMANDS[args.command](args)
-    except (InputError, OutputError) as exc:
+    except ClausierError as exc:
         print(f"clausier: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return exc.exit_code
     except KeyboardInterrupt:
         print("clausier: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
 def _language(code: str | None) -> Language | None:
-    from .model import Language
+    from .answers.model import Language
 
     return Language(code) if code else None
 
@@ -147,8 +147,8 @@ def _print_findings(assessment: Assessment) -> None:
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
-    from .answers import load_answers
-    from .assessment import assess
+    from .answers.load import load_answers
+    from .legal.assessment import assess
 
     answers = load_answers(args.answers)
     assessment = assess(answers, _language(args.lang))
@@ -168,8 +168,9 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .batch import Job, Settings, answers_files
-    from .yamlfile import InputError
+    from .batch import Job, answers_files
+    from .errors import InputError
+    from .pipeline import Settings
 
     settings = Settings(
         args.out,
@@ -188,9 +189,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _table_jobs(args: argparse.Namespace) -> list[Job]:
+    from .answers.tables import variants
+    from .answers.yamlfile import read_yaml
     from .batch import Job
-    from .tables import variants
-    from .yamlfile import InputError, read_yaml
+    from .errors import InputError
 
     if len(args.answers) != 1 or args.answers[0].is_dir():
         raise InputError("--parties", None, None, "goes with exactly one answers file")
@@ -201,7 +203,8 @@ def _table_jobs(args: argparse.Namespace) -> list[Job]:
 def _run(jobs: list[Job], settings: Settings, workers: int | None, pdf: bool) -> int:
     """Run the jobs (in parallel when there are several), list the documents written, report
     findings and failures, convert to PDF if asked."""
-    from .batch import default_workers, report, run_all
+    from .batch import default_workers, run_all
+    from .pipeline import report
 
     outcomes = run_all(jobs, settings, workers or default_workers(), progress=sys.stderr.isatty())
     documents = [document for outcome in outcomes for document in outcome.documents]
@@ -216,8 +219,9 @@ def _cmd_interview(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from .batch import Job, Settings
-    from .model import Language
+    from .answers.model import Language
+    from .batch import Job
+    from .pipeline import Settings
     from .resources import data_dir
 
     examples = sorted(data_dir("examples").glob("*.yaml"))
@@ -234,7 +238,7 @@ def _finish(documents: list[Path], pdf: bool, status: int) -> int:
     for document in documents:
         print(document)
     if pdf and documents:
-        from .pdf import to_pdf
+        from .word.pdf import to_pdf
 
         for copy in to_pdf(documents):
             print(copy)
@@ -242,7 +246,7 @@ def _finish(documents: list[Path], pdf: bool, status: int) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .checks import check_library
+    from .library.checks import check_library
     from .resources import data_dir
 
     problems = check_library(args.clauses.resolve() if args.clauses else None)
@@ -257,14 +261,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_answers(args: argparse.Namespace) -> int:
-    from .provenance import read_answers
+    from .word.provenance import read_answers
 
     sys.stdout.write(read_answers(args.document))
     return EXIT_OK
 
 
 def _cmd_schema(_: argparse.Namespace) -> int:
-    from .model import Answers
+    from .answers.model import Answers
 
     schema = Answers.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

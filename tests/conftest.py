@@ -12,12 +12,12 @@ import yaml
 from docx_check import paragraph_texts
 from lxml import etree
 
-from generator.answers import load_answers
-from generator.assessment import DocumentDue, assess
+from generator.answers.load import load_answers
+from generator.answers.model import Answers, Language
 from generator.cli import main
-from generator.library import default_library
-from generator.model import Answers, Language
-from generator.plan import document_filename
+from generator.legal.assessment import DocumentDue, assess
+from generator.library.load import default_library
+from generator.library.plan import document_filename
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, run_cli, write
 
-from generator.answers import load_answers
-from generator.yamlfile import InputError
+from generator.answers.load import load_answers
+from generator.errors import InputError
 
 MINIMAL = """\
 format_version: 1

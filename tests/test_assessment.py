@@ -12,9 +12,9 @@ from conftest import answers_with, docx_text, run_cli, write
 from docx_check import check_docx
 from test_answers import MINIMAL
 
-from generator.answers import load_answers
-from generator.assessment import DocumentKind, Severity, assess
-from generator.model import Answers, Language
+from generator.answers.load import load_answers
+from generator.answers.model import Answers, Language
+from generator.legal.assessment import DocumentKind, Severity, assess
 
 
 def _answers(**changes: Any) -> Answers:

@@ -11,7 +11,8 @@ import pytest
 import yaml
 from conftest import ROOT, docx_text, run_cli, write
 
-from generator.batch import Job, Outcome, Settings, _ProgressBar, run_job
+from generator.batch import Job, _ProgressBar, run_job
+from generator.pipeline import Outcome, Settings
 
 DPA = ROOT / "examples" / "chu-teleconsultation.yaml"
 RESEARCH = ROOT / "examples" / "research-observational-cro.yaml"

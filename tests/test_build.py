@@ -11,12 +11,12 @@ from conftest import ALL_DOCUMENTS, EXAMPLES, Case, docx_paragraphs, docx_text, 
 from docx_check import check_docx, leftover_template_tags
 from test_answers import MINIMAL
 
-from generator.answers import load_answers
-from generator.assessment import DocumentKind
-from generator.checks import ART28_ELEMENTS
-from generator.library import default_library
-from generator.model import Language
-from generator.wording import format_date
+from generator.answers.load import load_answers
+from generator.answers.model import Language
+from generator.legal.assessment import DocumentKind
+from generator.library.checks import ART28_ELEMENTS
+from generator.library.load import default_library
+from generator.library.wording import format_date
 
 DPAS = [d for d in ALL_DOCUMENTS if d.due.kind is DocumentKind.DPA]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, docx_text, run_cli
 
-from generator.checks import check_library
+from generator.library.checks import check_library
 
 
 @pytest.fixture
@@ -149,7 +149,7 @@ def test_reference_to_an_unknown_clause_is_reported(library: Path) -> None:
 def test_firm_clause_that_never_ends_is_stopped(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import plan
+    from generator.library import plan
 
     monkeypatch.setattr(plan, "TEXT_SECONDS", 0.5)
     firm = tmp_path / "firm" / "dpa"

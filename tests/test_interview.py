@@ -21,8 +21,8 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from generator.answers import load_answers
-from generator.files import OutputError
+from generator.answers.load import load_answers
+from generator.errors import OutputError
 from generator.interview.app import run_interview
 from generator.interview.session import STATE_FILE, State, pending
 from generator.interview.walk import Step, get

@@ -16,10 +16,10 @@ import pytest
 from conftest import ALL_DOCUMENTS, ROOT, Case, run_cli
 from docx_check import check_docx
 
-from generator.assessment import DocumentKind
-from generator.library import default_library
-from generator.model import Language
-from generator.pdf import to_pdf
+from generator.answers.model import Language
+from generator.legal.assessment import DocumentKind
+from generator.library.load import default_library
+from generator.word.pdf import to_pdf
 
 
 def _tools() -> tuple[str, str]:

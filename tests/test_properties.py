@@ -20,16 +20,17 @@ from docx_check import check_docx, leftover_template_tags
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator.answers import validate_answers
-from generator.assessment import assess
-from generator.bilingual import plan_bilingual
+from generator.answers.load import validate_answers
+from generator.answers.model import Answers, Language
+from generator.answers.yamlfile import dump_yaml, format_path, parse_yaml
+from generator.errors import InputError
 from generator.interview.walk import get, put
-from generator.library import default_library
-from generator.model import Answers, Language
-from generator.plan import plan_document, slug
-from generator.provenance import read_answers
-from generator.render import render
-from generator.yamlfile import InputError, dump_yaml, format_path, parse_yaml
+from generator.legal.assessment import assess
+from generator.library.load import default_library
+from generator.library.plan import plan_document, slug
+from generator.word.bilingual import plan_bilingual
+from generator.word.provenance import read_answers
+from generator.word.render import render
 
 FUZZ = os.environ.get("CLAUSIER_FUZZ") == "1"
 

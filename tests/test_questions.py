@@ -7,10 +7,10 @@ from enum import Enum
 
 from pydantic import BaseModel
 
-from generator.annotations import bare, split_optional
+from generator.answers.annotations import bare, split_optional
+from generator.answers.model import Answers
 from generator.interview.questions import SPECS
 from generator.interview.walk import HAS, MORE
-from generator.model import Answers
 
 
 def _keys(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> list[str]:

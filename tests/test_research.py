@@ -11,9 +11,9 @@ import pytest
 import yaml
 from conftest import ALL_DOCUMENTS, Case, answers_with, docx_text, run_cli
 
-from generator.assessment import DocumentKind, Severity, assess
-from generator.library import default_library
-from generator.model import Answers
+from generator.answers.model import Answers
+from generator.legal.assessment import DocumentKind, Severity, assess
+from generator.library.load import default_library
 
 STUDY = """\
 format_version: 1

@@ -24,7 +24,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
-from generator.library import Annex, load_document
+from generator.library.load import Annex, load_document
 
 CLAUSE_NUMBERING = 90  # abstractNum and num id of the clause list
 

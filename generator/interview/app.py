@@ -9,10 +9,10 @@ from typing import Any
 
 import questionary
 
-from ..answers import validate_answers
-from ..exitcodes import EXIT_BLOCKED, EXIT_INPUT, EXIT_INTERRUPTED
-from ..model import FORMAT_VERSION, Language
-from ..yamlfile import InputError, dump_yaml, parse_yaml, read_yaml
+from ..answers.load import validate_answers
+from ..answers.model import FORMAT_VERSION, Language
+from ..answers.yamlfile import dump_yaml, parse_yaml, read_yaml
+from ..errors import EXIT_BLOCKED, EXIT_INPUT, EXIT_INTERRUPTED, InputError
 from .i18n import interface_language, translator
 from .prompts import BACK, Interrupted, ask
 from .questions import N_, SECTIONS, SPECS, derived_roles
@@ -208,7 +208,7 @@ def _reopen(state: State, field_path: str | None) -> None:
 
 def _findings(answers: Any, state: State, out: Path, _: Callable[[str], str]) -> bool | None:
     """Show the findings; None to go back to the review, else whether to build a draft."""
-    from ..assessment import assess
+    from ..legal.assessment import assess
 
     assessment = assess(answers, Language(state.language))
     for finding in assessment.findings:
@@ -232,8 +232,9 @@ def _findings(answers: Any, state: State, out: Path, _: Callable[[str], str]) ->
 def _write(
     answers: Any, state: State, out: Path, draft: bool, gettext: Callable[[str], str]
 ) -> int:
-    from ..batch import Settings, build, report
-    from ..files import OutputError, write_new
+    from ..errors import OutputError
+    from ..pipeline import Settings, build, report
+    from ..word.files import write_new
 
     _ = gettext
     _step, steps = pending(state)

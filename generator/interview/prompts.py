@@ -12,8 +12,8 @@ import questionary
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from pydantic import TypeAdapter, ValidationError
 
-from ..library import default_labels
-from ..model import EMAIL_PATTERN
+from ..answers.model import EMAIL_PATTERN
+from ..library.load import default_labels
 from .walk import Step
 
 BACK = object()  # what a prompt returns when the user pressed Ctrl+B

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..geography import in_eea
+from ..answers.countries import in_eea
 
 Path = tuple[str | int, ...]
 Data = Mapping[str, Any]

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..files import write_new
-from ..model import Answers
-from ..yamlfile import InputError
+from ..answers.model import Answers
+from ..errors import InputError
+from ..word.files import write_new
 from .questions import SECTIONS
 from .walk import HAS, MORE, Step, Walker, get, meta_key, put
 

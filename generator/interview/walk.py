@@ -21,8 +21,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from ..annotations import bare, split_optional
-from ..model import Answers
+from ..answers.annotations import bare, split_optional
+from ..answers.model import Answers
 from .questions import ORDER, SPECS, Spec
 
 Path = tuple[str | int, ...]

@@ -11,9 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-
-class OutputError(Exception):
-    """A file could not be written (exists, unwritable directory, full disk): exit code 2."""
+from ..errors import OutputError
 
 
 def write_new(path: Path, data: bytes, force: bool = False) -> None:

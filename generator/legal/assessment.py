@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from .findings import Finding, Findings, Message, Severity
-from .geography import in_eea
-from .model import (
+from ..answers.countries import in_eea
+from ..answers.model import (
     Answers,
     Language,
     MeasureCategory,
@@ -23,6 +22,7 @@ from .model import (
     Safeguard,
     Transfer,
 )
+from .findings import Finding, Findings, Message, Severity
 from .research import MESSAGES as RESEARCH_MESSAGES
 from .research import assess_research, research_parties, research_roles
 
@@ -254,7 +254,7 @@ def outside_eea_transfers(
 
 
 def assess(answers: Answers, language: Language | None = None) -> Assessment:
-    from .library import default_labels
+    from ..library.load import default_labels
 
     language = language or answers.language
     out = Findings(language, {**_MESSAGES, **RESEARCH_MESSAGES})

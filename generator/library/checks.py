@@ -15,12 +15,13 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, nodes
 from pydantic import BaseModel
 
-from . import model
-from .annotations import plain
+from ..answers import model
+from ..answers.annotations import plain
+from ..answers.yamlfile import Located, PathKey, format_path, read_yaml
+from ..errors import InputError
 from .context import context_types
-from .library import Bilingual, DocumentLibrary, Library, Paragraph, default_library
+from .load import Bilingual, DocumentLibrary, Library, Paragraph, default_library
 from .wording import FILTERS, UNITS, Wording
-from .yamlfile import InputError, Located, PathKey, format_path, read_yaml
 
 # LEGAL.md section 1: what every processing agreement must contain, by the code clauses use
 # in `covers:`.

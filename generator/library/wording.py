@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .geography import country_name
-from .model import Language
+from ..answers.countries import country_name
+from ..answers.model import Language
 
 if TYPE_CHECKING:
-    from .library import Bilingual
+    from .load import Bilingual
 
 Labels = Mapping[str, Mapping[str, Mapping[str, str]]]
 

@@ -7,8 +7,7 @@ are worded as such and never block.
 
 from __future__ import annotations
 
-from .findings import Findings, Message, Severity
-from .model import (
+from ..answers.model import (
     Answers,
     LawfulBasis,
     Participation,
@@ -17,6 +16,7 @@ from .model import (
     Role,
     Route,
 )
+from .findings import Findings, Message, Severity
 
 _CONSENTS = {Participation.WRITTEN_CONSENT, Participation.EXPRESS_CONSENT}
 _METHODOLOGIES = {Route.MR_001, Route.MR_002, Route.MR_003, Route.MR_004}

@@ -21,8 +21,9 @@ from pydantic import (
     model_validator,
 )
 
-from .model import Language
-from .yamlfile import InputError, read_yaml, validation_error
+from ..answers.model import Language
+from ..answers.yamlfile import read_yaml, validation_error
+from ..errors import InputError
 
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 Expression = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -221,7 +222,7 @@ def with_firm_clauses(base: Library, firm: Path) -> Library:
 @cache
 def default_library(firm: Path | None = None) -> Library:
     """Clausier's clause library, with a firm's own clauses over it when given."""
-    from .resources import data_dir
+    from ..resources import data_dir
 
     base = load_library(data_dir("clauses"))
     return with_firm_clauses(base, firm) if firm else base
@@ -230,6 +231,6 @@ def default_library(firm: Path | None = None) -> Library:
 @cache
 def default_labels() -> dict[str, dict[str, dict[str, str]]]:
     """The words for the answers' fixed choices, without loading every clause."""
-    from .resources import data_dir
+    from ..resources import data_dir
 
     return load_labels(data_dir("clauses") / "labels.yaml")

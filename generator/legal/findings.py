@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from .geography import country_name
-from .model import Language
+from ..answers.countries import country_name
+from ..answers.model import Language
 
 
 class Severity(str, Enum):
@@ -54,7 +54,7 @@ class Findings:
 
     def label(self, value: Enum) -> str:
         """The words of clauses/labels.yaml for a fixed choice of the answers."""
-        from .library import default_labels
+        from ..library.load import default_labels
 
         return default_labels()[type(value).__name__][value.value][self.language.value]
 

@@ -17,12 +17,12 @@ from typing import Any
 
 from jinja2 import TemplateError
 
-from .assessment import Assessment, DocumentDue, DocumentKind
+from ..answers.model import Answers, Language, Measure, MeasureCategory, Party, Role
+from ..errors import InputError
+from ..legal.assessment import Assessment, DocumentDue, DocumentKind
 from .context import document_context
-from .library import Annex, Bilingual, ContractTexts, DocumentLibrary, Library, Paragraph
-from .model import Answers, Language, Measure, MeasureCategory, Party, Role
+from .load import Annex, Bilingual, ContractTexts, DocumentLibrary, Library, Paragraph
 from .wording import Wording
-from .yamlfile import InputError
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .assessment import Assessment, DocumentDue
-from .library import Library
-from .model import Answers, Language
-from .plan import DocumentPlan, PlannedClause, document_filename, plan_document
+from ..answers.model import Answers, Language
+from ..legal.assessment import Assessment, DocumentDue
+from ..library.load import Library
+from ..library.plan import DocumentPlan, PlannedClause, document_filename, plan_document
 
 
 def plan_bilingual(

@@ -21,12 +21,12 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
-from . import __version__
-from .model import Answers, Language
-from .plan import DocumentPlan
+from .. import __version__
+from ..answers.model import Answers, Language
+from ..library.plan import DocumentPlan
+from ..library.wording import BOLD_END, BOLD_START, REF_END, REF_START
+from ..resources import data_dir
 from .provenance import embed, package_bytes, provenance_xml
-from .resources import data_dir
-from .wording import BOLD_END, BOLD_START, REF_END, REF_START
 
 _LANG_TAG = {Language.FR: "fr-FR", Language.EN: "en-GB"}
 # Same answers and same version give the same file: no wall-clock time in the document.

@@ -13,6 +13,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ..errors import InputError
+
 # The C loader and emitter are an order of magnitude faster; fall back to pure Python where
 # libyaml is absent.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -36,20 +38,6 @@ MAX_BYTES = 2_000_000
 MAX_VALUES = 100_000  # an answers file holds a few thousand; aliases can make billions
 
 PathKey = tuple[str | int, ...]
-
-
-class InputError(Exception):
-    """A problem in a file the user gave us: printed as one line, exit code 2."""
-
-    def __init__(self, file: str | Path, line: int | None, field: str | None, message: str):
-        self.file, self.line, self.field, self.message = str(file), line, field, message
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return (
-            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..errors import InputError
 from .model import Answers, Party, Role
-from .yamlfile import InputError, Located, PathKey, read_text, read_yaml, validation_error
+from .yamlfile import Located, PathKey, read_text, read_yaml, validation_error
 
 _DELIMITERS = ",;\t"  # French spreadsheets export with semicolons
 
@@ -33,7 +34,7 @@ class Variant:
     row: Located  # the row's fields, nested, with their lines in the table
 
     def answers(self) -> Answers:
-        from .answers import validate_answers
+        from .load import validate_answers
 
         sections = {k: v for k, v in self.row.data.items() if k in Answers.model_fields}
         details = {k: v for k, v in self.row.data.items() if k not in sections}
@@ -55,7 +56,7 @@ def variants(answers: Located, table: Path, party: str | None) -> list[Variant]:
     """One Variant per row of `table`, replacing `party` (default: the answers' only processor).
 
     The answers file is validated here, once: its own errors name it, not every row."""
-    from .answers import validate_answers
+    from .load import validate_answers
 
     model = validate_answers(answers)
     if party is None:

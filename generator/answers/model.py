@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from .geography import is_country_code
+from .countries import is_country_code
 
 FORMAT_VERSION = 1
 

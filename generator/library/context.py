@@ -7,10 +7,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from .assessment import Assessment, DocumentDue, DocumentKind
-from .geography import EEA
-from .model import Answers, DataFlow, Party, Research, Role, Transfer
-from .research import research_parties
+from ..answers.countries import EEA
+from ..answers.model import Answers, DataFlow, Party, Research, Role, Transfer
+from ..legal.assessment import Assessment, DocumentDue, DocumentKind
+from ..legal.research import research_parties
 
 
 class _View(BaseModel):

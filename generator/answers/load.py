@@ -6,8 +6,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..errors import InputError
 from .model import FORMAT_VERSION, Answers
-from .yamlfile import InputError, Located, format_path, read_yaml, validation_error
+from .yamlfile import Located, format_path, read_yaml, validation_error
 
 
 def load_answers(file: str | Path) -> Answers:

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .files import OutputError
+from ..errors import OutputError
 
 INSTALL_HINT = (
     "LibreOffice is needed for --pdf (on Debian or Ubuntu: apt-get install "

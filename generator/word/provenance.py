@@ -14,9 +14,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import __version__
-from .model import Answers
-from .yamlfile import InputError, dump_yaml
+from .. import __version__
+from ..answers.model import Answers
+from ..answers.yamlfile import dump_yaml
+from ..errors import InputError
 
 NAMESPACE = "urn:clausier:provenance:1"
 PART_NAME = "/customXml/clausier-provenance.xml"

@@ -1,0 +1,104 @@
+"""Building the documents of one set of answers: assess, plan, render, write.
+
+The pipeline of DESIGN.md in one function, used by `clausier build` (through batch, one job
+per answers file), the demo and the interview. All documents are rendered and checked before
+any is written, so a refused build leaves the output folder as it was.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import EXIT_BLOCKED, EXIT_OK, OutputError
+
+if TYPE_CHECKING:
+    from .answers.model import Answers
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How every job of a build is built."""
+
+    out: Path
+    edition: str | None = None  # "fr", "en", "bilingual"; None: each answers' own language
+    draft: bool = False
+    force: bool = False
+    clauses: Path | None = None  # a firm's own clause library
+
+
+@dataclass(frozen=True)
+class Outcome:
+    source: str
+    status: int
+    documents: tuple[Path, ...] = ()
+    messages: tuple[str, ...] = ()  # why it failed, or what it found
+
+
+def build(
+    answers: Answers,
+    source: str,
+    settings: Settings,
+    edition: str | None = None,
+    only_party: str | None = None,
+) -> Outcome:
+    """Build every document due for one set of answers (with `only_party`, those concerning
+    that party). All are rendered and checked before any is written, so a refused build
+    leaves the output folder as it was."""
+    from .answers.model import Language
+    from .legal.assessment import assess
+    from .library.load import default_library
+    from .library.plan import plan_document
+    from .word.bilingual import plan_bilingual
+    from .word.files import write_new
+    from .word.render import render
+
+    edition = edition or settings.edition
+    bilingual = edition == "bilingual"
+    language = Language(edition) if edition in ("fr", "en") else answers.language
+    assessment = assess(answers, language)
+    findings = assessment.finding_lines()
+    if assessment.blockers and not settings.draft:
+        heading = f"{source}: blocking findings, nothing built (--draft builds a DRAFT):"
+        return Outcome(source, EXIT_BLOCKED, messages=(heading, *findings))
+    library = default_library(settings.clauses)
+    due = [d for d in assessment.documents if only_party is None or only_party in d.parties]
+    plans = [
+        plan_bilingual(d, answers, assessment, library, settings.draft)
+        if bilingual
+        else plan_document(d, answers, assessment, library, language, settings.draft)
+        for d in due
+    ]
+    targets = [settings.out / plan.filename for plan in plans]
+    for target in targets:
+        if target.exists() and not settings.force:
+            raise OutputError(f"{target}: already exists (use --force to replace it)")
+    rendered = [render(plan, answers) for plan in plans]
+    for target, data in zip(targets, rendered):
+        write_new(target, data, force=settings.force)
+    if not plans:
+        return Outcome(source, EXIT_OK, messages=(f"{source}: no document due", *findings))
+    return Outcome(source, EXIT_OK, tuple(targets))
+
+
+def report(outcomes: list[Outcome], stream: Any = None) -> int:
+    """Print findings and failures on stderr — after a summary line when several jobs ran
+    and some failed — and return the exit code: the worst status of all."""
+    stream = stream or sys.stderr
+    failed = [o for o in outcomes if o.status != EXIT_OK]
+    for outcome in outcomes:
+        if outcome.status == EXIT_OK:
+            for message in outcome.messages:
+                print(message, file=stream)
+    summary = len(outcomes) > 1 and bool(failed)
+    if summary:
+        built = len(outcomes) - len(failed)
+        print(f"clausier: {built} of {len(outcomes)} built, {len(failed)} failed:", file=stream)
+    for outcome in failed:
+        first, *rest = outcome.messages
+        print(f"  {first}" if summary else f"clausier: {first}", file=stream)
+        for message in rest:
+            print(f"  {message}" if summary else message, file=stream)
+    return max((o.status for o in outcomes), default=EXIT_OK)
