@@ -1,6 +1,6 @@
 """The command line: `clausier interview | build | assess | demo | check | answers | schema`.
 
-Exit codes (DESIGN.md): 0 done; 1 blocking legal findings (nothing built unless --draft);
+Exit codes (docs/design.md): 0 done; 1 blocking legal findings (nothing built unless --draft);
 2 bad input; 130 interrupted. User errors are one line naming file, line and field.
 Heavy libraries are imported inside the commands so `clausier --help` stays fast.
 """
@@ -19,7 +19,6 @@ from .errors import EXIT_BLOCKED, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK
 if TYPE_CHECKING:
     from .answers.model import Language
     from .batch import Job
-    from .legal.assessment import Assessment
     from .pipeline import Settings
 
 
@@ -141,19 +140,17 @@ def _language(code: str | None) -> Language | None:
     return Language(code) if code else None
 
 
-def _print_findings(assessment: Assessment) -> None:
-    for line in assessment.finding_lines():
-        print(line)
-
-
 def _cmd_assess(args: argparse.Namespace) -> int:
     from .answers.load import load_answers
     from .legal.assessment import assess
+    from .library.load import default_library
+    from .library.messages import Messages
 
     answers = load_answers(args.answers)
-    assessment = assess(answers, _language(args.lang))
+    assessment = assess(answers)
+    messages = Messages(default_library(), _language(args.lang) or answers.language)
     if args.json:
-        print(json.dumps(assessment.as_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(assessment.as_dict(messages.text), ensure_ascii=False, indent=2))
     else:
         print(f"{args.answers}")
         if assessment.research_route:
@@ -163,7 +160,8 @@ def _cmd_assess(args: argparse.Namespace) -> int:
             print(f"    {due.kind.value}: {', '.join(due.parties)}")
         for party, roles in assessment.roles.items():
             print(f"  {party}: {', '.join(r.value for r in roles)}")
-        _print_findings(assessment)
+        for finding in assessment.findings:
+            print(messages.line(finding))
     return EXIT_BLOCKED if assessment.blockers else EXIT_OK
 
 
@@ -206,10 +204,11 @@ def _run(jobs: list[Job], settings: Settings, workers: int | None, pdf: bool) ->
     from .batch import default_workers, run_all
     from .pipeline import report
 
-    outcomes = run_all(jobs, settings, workers or default_workers(), progress=sys.stderr.isatty())
+    workers = workers or default_workers()
+    outcomes = run_all(jobs, settings, workers, progress=sys.stderr.isatty())
     documents = [document for outcome in outcomes for document in outcome.documents]
     status = report(outcomes)
-    return _finish(documents, pdf, status)
+    return _finish(documents, pdf, status, workers)
 
 
 def _cmd_interview(args: argparse.Namespace) -> int:
@@ -233,30 +232,46 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return _run(jobs, Settings(args.out, force=args.force), args.jobs, args.pdf)
 
 
-def _finish(documents: list[Path], pdf: bool, status: int) -> int:
-    """List what was written and, with --pdf, convert it all in one LibreOffice run."""
+def _finish(documents: list[Path], pdf: bool, status: int, workers: int) -> int:
+    """List what was written and, with --pdf, convert it with `workers` LibreOffice processes
+    at once; a document LibreOffice fails on is one line and exit code 2, the rest convert."""
     for document in documents:
         print(document)
     if pdf and documents:
         from .word.pdf import to_pdf
 
-        for copy in to_pdf(documents):
+        conversion = to_pdf(documents, workers)
+        for copy in conversion.pdfs:
             print(copy)
+        for failure in conversion.failures:
+            print(f"clausier: {failure}", file=sys.stderr)
+        if conversion.failures:
+            status = max(status, EXIT_INPUT)
     return status
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .library.checks import check_library
-    from .resources import data_dir
+    from contextlib import suppress
 
-    problems = check_library(args.clauses.resolve() if args.clauses else None)
+    from .errors import InputError
+    from .library.checks import check_library
+    from .library.load import default_library
+    from .resources import data_dir
+    from .word.templates import check_templates
+
+    firm = args.clauses.resolve() if args.clauses else None
+    problems = check_library(firm)
+    # The Word templates against each _document.yaml (a firm's too: it uses ours), when the
+    # library loads at all (otherwise check_library has said why).
+    with suppress(InputError, FileNotFoundError):
+        problems += check_templates(default_library(firm))
     where = args.clauses or data_dir("clauses")
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         print(f"clausier: {len(problems)} problem(s) in {where}", file=sys.stderr)
         return EXIT_INPUT
-    print(f"{where}: the clause library is complete and consistent")
+    print(f"{where}: the clause library is complete and consistent, and the templates fit it")
     return EXIT_OK
 
 

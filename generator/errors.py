@@ -1,4 +1,5 @@
-"""Everything Clausier reports to a user, and the exit code of each (DESIGN.md's contract).
+"""Everything Clausier reports to a user, and the exit code of each (docs/design.md, "The
+command line").
 
 One root, `ClausierError`: a user sees its one line (file, line, field, message), never a
 traceback. Its branches are the kinds of fault a user can fix — their answers, the place they

@@ -1,6 +1,6 @@
 """Building the documents of one set of answers: assess, plan, render, write.
 
-The pipeline of DESIGN.md in one function, used by `clausier build` (through batch, one job
+The pipeline of docs/design.md in one function, used by `clausier build` (through batch, one job
 per answers file), the demo and the interview. All documents are rendered and checked before
 any is written, so a refused build leaves the output folder as it was.
 """
@@ -50,6 +50,7 @@ def build(
     from .answers.model import Language
     from .legal.assessment import assess
     from .library.load import default_library
+    from .library.messages import Messages
     from .library.plan import plan_document
     from .word.bilingual import plan_bilingual
     from .word.files import write_new
@@ -58,12 +59,12 @@ def build(
     edition = edition or settings.edition
     bilingual = edition == "bilingual"
     language = Language(edition) if edition in ("fr", "en") else answers.language
-    assessment = assess(answers, language)
-    findings = assessment.finding_lines()
+    assessment = assess(answers)
+    library = default_library(settings.clauses)
+    findings = tuple(Messages(library, language).line(f) for f in assessment.findings)
     if assessment.blockers and not settings.draft:
         heading = f"{source}: blocking findings, nothing built (--draft builds a DRAFT):"
         return Outcome(source, EXIT_BLOCKED, messages=(heading, *findings))
-    library = default_library(settings.clauses)
     due = [d for d in assessment.documents if only_party is None or only_party in d.parties]
     plans = [
         plan_bilingual(d, answers, assessment, library, settings.draft)

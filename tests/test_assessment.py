@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import answers_with, docx_text, run_cli, write
+from conftest import MINIMAL, ROOT, answers_with, docx_text, run_cli, write
 from docx_check import check_docx
-from test_answers import MINIMAL
 
 from generator.answers.load import load_answers
-from generator.answers.model import Answers, Language
-from generator.legal.assessment import DocumentKind, Severity, assess
+from generator.answers.model import Answers, Language, Safeguard
+from generator.legal.assessment import DocumentKind, Finding, Severity, assess
+from generator.library.load import default_library
+from generator.library.messages import Messages
 
 
 def _answers(**changes: Any) -> Answers:
@@ -82,7 +83,13 @@ def test_sub_processor_outside_eea_points_to_the_transfer() -> None:
     answers = _answers(sub_processors=[sub])
     result = assess(answers)
     finding = next(f for f in result.findings if f.code == "SUBPROCESSOR_OUTSIDE_EEA")
-    assert "HelpDesk Corp" in finding.message and "États-Unis" in finding.message
+    assert finding.values == {
+        "recipient": "HelpDesk Corp",
+        "country": "US",
+        "safeguard": Safeguard.SCC,
+    }
+    text = _words(finding, Language.FR)
+    assert "HelpDesk Corp" in text and "États-Unis" in text
     assert [t.recipient for t in result.outside_eea_transfers] == ["HelpDesk Corp"]
     del sub["transfer_safeguard"]
     assert _codes(_answers(sub_processors=[sub]))["TRANSFER_NO_SAFEGUARD"] is Severity.BLOCKER
@@ -106,9 +113,13 @@ def test_processor_deciding_purposes_is_a_warning() -> None:
 
 def test_messages_follow_the_language() -> None:
     answers = _answers(hosting__hds_certified=False)
-    fr = next(f for f in assess(answers, Language.FR).findings if f.code == "HDS_NOT_CERTIFIED")
-    en = next(f for f in assess(answers, Language.EN).findings if f.code == "HDS_NOT_CERTIFIED")
-    assert "n'est pas certifié" in fr.message and "is not a certified" in en.message
+    finding = next(f for f in assess(answers).findings if f.code == "HDS_NOT_CERTIFIED")
+    assert "n'est pas certifié" in _words(finding, Language.FR)
+    assert "is not a certified" in _words(finding, Language.EN)
+
+
+def _words(finding: Finding, language: Language) -> str:
+    return Messages(default_library(), language).text(finding)
 
 
 def test_two_processors_block_the_dpa() -> None:
@@ -184,3 +195,37 @@ def test_processor_outside_the_eea_is_a_transfer() -> None:
     result = assess(_answers(parties__1__country="CH", hosting=None, transfers=[transfer]))
     assert not result.blockers
     assert [t.recipient for t in result.outside_eea_transfers] == ["Santé Cloud"]
+
+
+def test_french_and_english_findings_come_from_the_same_codes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The assessment has no language: each edition only words the same findings."""
+    example = ROOT / "examples" / "glucose-telemonitoring.yaml"
+    outputs = {}
+    for language in ("fr", "en"):
+        run_cli("assess", example, "--json", "--lang", language)
+        outputs[language] = json.loads(capsys.readouterr().out)
+    strip = [
+        [{k: v for k, v in f.items() if k != "message"} for f in outputs[lang]["findings"]]
+        for lang in ("fr", "en")
+    ]
+    assert strip[0] == strip[1] and strip[0]
+    messages = [[f["message"] for f in outputs[lang]["findings"]] for lang in ("fr", "en")]
+    assert all(fr != en for fr, en in zip(*messages))
+
+
+def test_a_derived_hosting_transfer_is_worded_in_each_column(tmp_path: Path) -> None:
+    """Storage outside the EEA is a transfer the assessment derives; its purpose is worded by
+    the clause in each language (the English column once read 'purpose: hébergement des
+    données')."""
+    data = yaml.safe_load((ROOT / "examples" / "chu-teleconsultation.yaml").read_text("utf-8"))
+    data["hosting"]["backup_country"] = "CH"
+    answers = write(tmp_path / "answers.yaml", yaml.safe_dump(data, allow_unicode=True))
+    out = tmp_path / "out"
+    assert run_cli("build", answers, "--out", out, "--lang", "bilingual", "--draft") == 0
+    (document,) = out.glob("*.docx")
+    text = docx_text(document)
+    assert "finalité\u00a0: hébergement des données" in text
+    assert "purpose: hosting of the data" in text
+    assert "purpose: hébergement" not in text

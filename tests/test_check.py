@@ -6,9 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, docx_text, run_cli
+from conftest import ROOT, docx_text, run_cli, write
 
-from generator.library.checks import check_library
+from generator.library.checks import check_library, check_loaded
+from generator.library.load import load_library
 
 
 @pytest.fixture
@@ -164,3 +165,119 @@ def test_firm_clause_that_never_ends_is_stopped(
     assert run_cli("build", answers, "--out", tmp_path / "out", "--clauses", firm.parent) == 2
     err = capsys.readouterr().err
     assert "237-loop.yaml" in err and "runaway loop" in err
+
+
+def test_a_fixed_choice_compared_with_an_unknown_value_is_refused(library: Path) -> None:
+    """`route == 'MR-03'` is always false: the paragraph would silently vanish."""
+    (file,) = library.glob("protocol-annex/*-route.yaml")
+    _edit(file, "route == 'MR-001'", "route == 'MR-03'")
+    (roles,) = library.glob("protocol-annex/_document.yaml")
+    _edit(roles, "'controller' in r.roles", "'controler' in r.roles")
+    problems = check_library(library)
+    assert any(
+        p.startswith(f"{file}:") and "'route' is compared with 'MR-03', which is not one" in p
+        for p in problems
+    ), problems
+    assert any(
+        p.startswith(f"{roles}:") and "'r.roles' is compared with 'controler'" in p
+        for p in problems
+    ), problems
+
+
+def _messages_problems(library: Path) -> list[str]:
+    """The messages file is laid over Clausier's by a firm library; load the copy alone."""
+    return check_loaded(load_library(library))
+
+
+def test_every_finding_has_its_message_and_none_is_orphaned(library: Path) -> None:
+    file = library / "messages.yaml"
+    text = file.read_text("utf-8")
+    start = text.index("  NO_ENCRYPTION:")
+    end = text.index("  NO_AUTHENTICATION:")
+    file.write_text(text[:start] + text[end:].replace("  DPIA_DUE:", "  DPIA_DONE:", 1), "utf-8")
+    problems = _messages_problems(library)
+    assert (
+        f"{file}:11: findings: no message for 'NO_ENCRYPTION', which the assessment can raise"
+        in problems
+    )
+    assert any("no message for 'DPIA_DUE'" in p for p in problems), problems
+    assert any(
+        p.startswith(f"{file}:") and "findings.DPIA_DONE: no finding of the assessment" in p
+        for p in problems
+    ), problems
+
+
+def test_a_message_may_use_only_the_values_its_finding_declares(library: Path) -> None:
+    file = library / "messages.yaml"
+    _edit(file, "given for {{ party }}; one", "given for {{ partie }}; one")
+    _edit(file, 'en: "a CRO takes part', 'en: "a CRO ({{ country }}) takes part')
+    problems = _messages_problems(library)
+    assert any("findings.DPO_MISSING.en: unknown placeholder 'partie'" in p for p in problems)
+    assert any("phrases.cro_takes_part.en: unknown placeholder 'country'" in p for p in problems)
+    assert any(
+        "findings.DPO_MISSING: French and English use different placeholders" in p for p in problems
+    ), problems
+
+
+def test_the_shipped_messages_word_every_finding() -> None:
+    assert _messages_problems(ROOT / "clauses") == []
+
+
+def _firm_clause(tmp_path: Path, fr: str, en: str) -> Path:
+    firm = tmp_path / "firm" / "dpa"
+    firm.mkdir(parents=True)
+    (firm / "238-extra.yaml").write_text(
+        "id: dpa.extra\norder: 238\narticles: [none]\ntitle: {fr: X, en: X}\nparagraphs:\n"
+        f'  - fr: "{fr}"\n    en: "{en}"\n',
+        "utf-8",
+    )
+    return firm.parent
+
+
+@pytest.mark.parametrize(
+    ("fr", "en", "words"),
+    [
+        # An expression applied to the wrong kind of value fails when filled in.
+        (
+            "{{ options.breach_notice_hours + 'h' }}",
+            "{{ options.breach_notice_hours + 'h' }}",
+            "238-extra.yaml: the clause text cannot be filled in: unsupported operand",
+        ),
+        # A reference to a clause this document leaves out (no HDS clause without a host).
+        ("Voir [[dpa.hds]].", "See [[dpa.hds]].", "refers to [[dpa.hds]], which this document"),
+    ],
+)
+def test_a_faulty_firm_clause_is_one_line_never_an_internal_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fr: str, en: str, words: str
+) -> None:
+    firm = _firm_clause(tmp_path, fr, en)
+    data = (ROOT / "examples" / "clinic-lab-results.yaml").read_text("utf-8")
+    answers = write(tmp_path / "a.yaml", data)
+    text = answers.read_text("utf-8")
+    if "[[" in fr:  # a DPA without hosting has no HDS clause
+        start = text.index("\nhosting:")
+        end = text.index("\n\n", start)
+        answers.write_text(text[:start] + text[end:], "utf-8")
+    assert run_cli("build", answers, "--out", tmp_path / "out", "--clauses", firm) == 2
+    err = capsys.readouterr().err
+    assert words in err and "internal error" not in err, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_an_english_sentence_deleted_while_the_french_stays_is_reported(library: Path) -> None:
+    """The two languages must say the same thing: a paragraph whose English lost a sentence
+    is far shorter than its French."""
+    file = _clause(library, "breach")
+    _edit(
+        file,
+        " The\n      Processor shall require each Sub-processor to inform it of any Personal Data "
+        "Breach in\n      time for the Processor to meet the notice period set out in this "
+        "Clause.",
+        "",
+    )
+    problems = check_library(library)
+    assert any(
+        p.startswith(f"{file}:") and "paragraphs[1]: the English is 0.29 times" in p
+        for p in problems
+    ), problems

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from docx_check import check_docx
 from generator.answers.model import Language
 from generator.legal.assessment import DocumentKind
 from generator.library.load import default_library
+from generator.word import pdf as pdf_module
 from generator.word.pdf import to_pdf
 
 
@@ -37,12 +39,15 @@ def _tools() -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def pdf_texts(demo_dir: Path) -> dict[str, str]:
-    """Every demo document as Clausier's --pdf makes it (one LibreOffice run), as text."""
+def pdf_texts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Every demo document as `clausier demo --pdf --jobs 2` makes it (two LibreOffice
+    processes at once), as text."""
     _, pdftotext = _tools()
-    documents = sorted(demo_dir.glob("*.docx"))
+    out = tmp_path_factory.mktemp("demo-pdf")
+    assert run_cli("demo", "--out", out, "--pdf", "--jobs", "2") == 0
+    assert sorted(p.stem for p in out.glob("*.pdf")) == sorted(p.stem for p in out.glob("*.docx"))
     texts = {}
-    for pdf in to_pdf(documents):
+    for pdf in sorted(out.glob("*.pdf")):
         result = subprocess.run(
             [pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
         )
@@ -100,6 +105,83 @@ def test_pdf_without_libreoffice_is_a_clear_error(
     assert list(tmp_path.glob("*.docx")) and not list(tmp_path.glob("*.pdf"))
 
 
+def test_a_document_libreoffice_cannot_read_fails_alone(demo_dir: Path, tmp_path: Path) -> None:
+    """A .docx that is not one (text, a truncated zip) gets its line; the others convert."""
+    _tools()
+    good = tmp_path / "good.docx"
+    shutil.copy(next(demo_dir.glob("*.docx")), good)
+    text = tmp_path / "a-text.docx"
+    text.write_text("not a Word document", encoding="utf-8")
+    truncated = tmp_path / "b-truncated.docx"
+    truncated.write_bytes(good.read_bytes()[:20000])
+    conversion = to_pdf([text, good, truncated], processes=2)
+    assert conversion.pdfs == [tmp_path / "good.pdf"]
+    assert conversion.failures == [
+        f"{document}: LibreOffice did not write the PDF; the .docx is written"
+        for document in (text, truncated)
+    ]
+    assert not text.with_suffix(".pdf").exists() and not truncated.with_suffix(".pdf").exists()
+
+
+# Stands in for LibreOffice: creates the profile on the first start; on the macro run, waits
+# until the other run has started too (so the runs must be concurrent), then writes a PDF for
+# each document of its list — or none, when the list holds CRASH (a LibreOffice crash).
+_FAKE_SOFFICE = """#!{python}
+import sys, time
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+log = Path({log!r})
+args = sys.argv[1:]
+profile = next(a.split("=", 1)[1] for a in args if a.startswith("-env:UserInstallation="))
+if "--terminate_after_init" in args:
+    (Path(unquote(urlparse(profile).path)) / "user/basic/Standard").mkdir(parents=True)
+    sys.exit(0)
+listing = Path(args[-1].split('"')[1])
+documents = listing.read_text(encoding="utf-8").split()
+(log / listing.parent.name).write_text(profile, encoding="utf-8")
+deadline = time.monotonic() + 60
+while len(list(log.iterdir())) < 2:
+    if time.monotonic() > deadline:
+        sys.exit("the other LibreOffice run did not start")
+    time.sleep(0.05)
+if any({crash!r} in d for d in documents):
+    (log.parent / "crashed.txt").write_text("\\n".join(documents), encoding="utf-8")
+    sys.exit(1)
+for document in documents:
+    Path(document[:-5] + ".pdf").write_bytes(b"%PDF-1.4")
+"""
+
+
+def test_pdf_jobs_2_runs_two_libreoffices_and_a_crash_fails_only_its_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two LibreOffice processes at once, each with its own profile; the one that crashes
+    costs only its own documents' PDFs, one line each, and exit code 2."""
+    log = tmp_path / "runs"
+    log.mkdir()
+    fake = tmp_path / "soffice"
+    crash = "annexe-rgpd-protocole-crohnix-2-fr.docx"
+    fake.write_text(_FAKE_SOFFICE.format(python=sys.executable, log=str(log), crash=crash))
+    fake.chmod(0o755)
+    monkeypatch.setattr(pdf_module, "soffice", lambda: str(fake))
+    out = tmp_path / "out"
+    assert run_cli("demo", "--out", out, "--pdf", "--jobs", "2") == 2
+    profiles = {run.read_text(encoding="utf-8") for run in log.iterdir()}
+    assert len(profiles) == 2
+    documents = sorted(out.glob("*.docx"))
+    crashed = {Path(d) for d in (tmp_path / "crashed.txt").read_text(encoding="utf-8").split()}
+    assert out.resolve() / crash in crashed and len(crashed) < len(documents)
+    for document in documents:
+        assert document.with_suffix(".pdf").exists() is (document.resolve() not in crashed)
+    errors = capsys.readouterr().err.splitlines()
+    assert sorted(errors) == sorted(
+        f"clausier: {d}: LibreOffice did not write the PDF; the .docx is written"
+        for d in documents
+        if d.resolve() in crashed
+    )
+
+
 @pytest.fixture(scope="module")
 def bilingual_pdfs(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, str]]:
     _, pdftotext = _tools()
@@ -109,7 +191,9 @@ def bilingual_pdfs(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path,
             run_cli("build", ROOT / "examples" / example, "--out", out, "--lang", "bilingual") == 0
         )
     documents = sorted(out.glob("*.docx"))
-    pdfs = to_pdf(documents)
+    conversion = to_pdf(documents)  # one LibreOffice process
+    assert conversion.failures == []
+    pdfs = conversion.pdfs
     return [
         (
             docx,

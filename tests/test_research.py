@@ -9,11 +9,13 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ALL_DOCUMENTS, Case, answers_with, docx_text, run_cli
+from conftest import ALL_DOCUMENTS, ROOT, Case, answers_with, docx_text, run_cli
 
-from generator.answers.model import Answers
+from generator.answers.model import Answers, Language, Route
 from generator.legal.assessment import DocumentKind, Severity, assess
+from generator.legal.findings import Finding
 from generator.library.load import default_library
+from generator.library.messages import Messages
 
 STUDY = """\
 format_version: 1
@@ -100,7 +102,8 @@ def test_observational_study_takes_mr_003() -> None:
     codes = {f.code for f in result.findings}
     assert {"METHODOLOGY", "RIPH_CPP", "PARTICIPATION"} <= codes
     methodology = next(f for f in result.findings if f.code == "METHODOLOGY")
-    assert "MR-003" in methodology.message and "Loi 78-17 art. 73" in methodology.articles
+    assert methodology.values["route"] is Route.MR_003
+    assert "Loi 78-17 art. 73" in methodology.articles
 
 
 def test_roles_follow_who_wrote_the_protocol() -> None:
@@ -179,7 +182,7 @@ def test_documents_due_follow_the_roles() -> None:
 def test_route_follows_the_facts(changes: dict[str, Any], route: str) -> None:
     result = assess(_study(**changes))
     assert result.research_route == route
-    assert not result.blockers, [f.message for f in result.blockers]
+    assert not result.blockers, [_words(f) for f in result.blockers]
 
 
 def test_mr_004_adds_the_health_data_hub_directory_cautiously() -> None:
@@ -193,7 +196,7 @@ def test_mr_004_adds_the_health_data_hub_directory_cautiously() -> None:
         )
     )
     finding = next(f for f in result.findings if f.code == "HDH_DIRECTORY")
-    assert finding.severity is Severity.INFO and "à confirmer" in finding.message
+    assert finding.severity is Severity.INFO and "à confirmer" in _words(finding)
 
 
 def test_authorisation_goes_through_cpp_or_cesrees() -> None:
@@ -210,9 +213,9 @@ def test_authorisation_goes_through_cpp_or_cesrees() -> None:
         )
     )
     finding = next(f for f in not_riph.findings if f.code == "AUTHORISATION_CESREES")
-    assert "Health Data Hub" in finding.message
+    assert "Health Data Hub" in _words(finding)
     beyond = next(f for f in not_riph.findings if f.code == "BEYOND_METHODOLOGY")
-    assert "SNDS" in beyond.message
+    assert "SNDS" in _words(beyond)
 
 
 def test_internal_study() -> None:
@@ -243,10 +246,10 @@ def test_internal_study_whose_data_leave_is_refused() -> None:
     )
     result = assess(answers)
     refused = next(f for f in result.blockers if f.code == "NOT_INTERNAL")
-    assert "Data CRO" in refused.message and "Centre hospitalier du Nord" in refused.message
+    assert "Data CRO" in _words(refused) and "Centre hospitalier du Nord" in _words(refused)
     assert result.research_route == "MR-003"
     mismatch = next(f for f in result.blockers if f.code == "ROUTE_MISMATCH")
-    assert "internal" in mismatch.message and "MR-003" in mismatch.message
+    assert "internal" in _words(mismatch) and "MR-003" in _words(mismatch)
 
 
 @pytest.mark.parametrize(
@@ -284,13 +287,13 @@ def test_contradictions_are_refused_with_a_clear_message(
 ) -> None:
     result = assess(_study(**changes))
     finding = next(f for f in result.blockers if f.code == code)
-    assert words in finding.message, finding.message
+    assert words in _words(finding), _words(finding)
 
 
 def test_participation_consent_is_kept_apart_from_the_lawful_basis() -> None:
     finding = next(f for f in assess(_study()).findings if f.code == "PARTICIPATION")
-    assert "ne constitue pas la base légale" in finding.message
-    assert "mission d'intérêt public" in finding.message
+    assert "ne constitue pas la base légale" in _words(finding)
+    assert "mission d'intérêt public" in _words(finding)
 
 
 def test_missing_dpia_is_a_warning() -> None:
@@ -393,3 +396,50 @@ def test_joint_study_with_a_cro_builds_its_arrangement_and_dpa(tmp_path: Path) -
     ]
     dpa = docx_text(tmp_path / "out" / names[0])
     assert '(the "Controller")' in dpa and '(the "Processor")' in dpa
+
+
+def _words(finding: Finding) -> str:
+    """A finding's message as a French build prints it."""
+    return Messages(default_library(), Language.FR).text(finding)
+
+
+def test_a_centre_listed_twice_is_not_a_joint_controller(tmp_path: Path) -> None:
+    """The joint-controller rule lives once, in the assessment: the annex reads its result.
+    An internal study listing its own hospital twice, with a protocol 'drafted by the sponsor
+    and the centres', has one controller; the annex must not speak of joint controllers."""
+    data = yaml.safe_load((ROOT / "examples/research-internal-study.yaml").read_text("utf-8"))
+    sponsor = data["research"]["sponsor"]
+    data["research"]["centres"] = [sponsor, sponsor]
+    data["research"]["protocol_drafted_by"] = "sponsor_and_centres"
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    result = assess(Answers.model_validate(data))
+    assert result.roles[sponsor] == ("sponsor", "investigating_centre", "controller")
+    assert result.joint_controllers == ()
+    assert [d.kind for d in result.documents] == [DocumentKind.PROTOCOL_ANNEX]
+    for language in ("fr", "en"):
+        assert run_cli("build", answers, "--out", tmp_path / language, "--lang", language) == 0
+        (document,) = (tmp_path / language).glob("*.docx")
+        text = docx_text(document).lower()
+        assert "conjoint" not in text and "joint" not in text, document.name
+
+
+def _example(name: str) -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "examples" / f"{name}.yaml").read_text("utf-8"))
+
+
+def test_the_interview_asks_the_authorisation_reference_when_the_facts_lead_there() -> None:
+    """The route is the legal layer's: the question follows the derived route, not only the
+    route the user intends."""
+    from generator.interview.questions import SPECS
+
+    spec, path = SPECS["research.authorisation_reference"], ("research", "authorisation_reference")
+    data = _example("research-snds-authorisation")
+    del data["research"]["intended_route"]
+    assert spec.applies(data, path)
+    data["research"]["authorisation_reference"] = ""  # a question left blank is no answer
+    assert spec.applies(data, path)
+    observational = _example("research-observational-cro")
+    assert not spec.applies(observational, path)
+    observational["research"]["intended_route"] = "authorisation"
+    assert spec.applies(observational, path)

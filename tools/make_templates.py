@@ -4,10 +4,10 @@ Run `.venv/bin/python tools/make_templates.py` after adding an annex or changing
 Lawyers may instead restyle a template in Word directly (styles, fonts, spacing); keep the Jinja
 tags as they are.
 
-How it is made (ENGINEERING.md): numbering is attached to styles, not paragraphs — one
-multi-level list whose level 0 is Heading 1 ("1."), level 1 the "Clause" style ("1.1") and level 2
-"Clause Sub" ("(a)") — so paragraph loops number themselves and a lawyer can insert a clause in
-Word and the numbers follow.
+How it is made (docs/design.md, "Putting clauses into Word"): numbering is attached to styles,
+not paragraphs — one multi-level list whose level 0 is Heading 1 ("1."), level 1 the "Clause"
+style ("1.1") and level 2 "Clause Sub" ("(a)") — so paragraph loops number themselves and a
+lawyer can insert a clause in Word and the numbers follow.
 """
 
 from __future__ import annotations

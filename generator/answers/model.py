@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from enum import Enum
 from typing import Annotated, Literal
 
@@ -212,6 +212,11 @@ class FlowMeans(StrEnum):
     PAPER = "paper"
 
 
+def concerns_health(categories: Iterable[DataCategory]) -> bool:
+    """Data concerning health (GDPR Art. 4(15)), a special category under Art. 9."""
+    return DataCategory.HEALTH in set(categories)
+
+
 class Strict(BaseModel):
     """Base of every section: unknown keys are errors, so a typo never goes unnoticed."""
 
@@ -282,7 +287,7 @@ class Processing(Strict):
 
     @property
     def health_data(self) -> bool:
-        return DataCategory.HEALTH in self.data_categories
+        return concerns_health(self.data_categories)
 
     @property
     def special_categories(self) -> bool:

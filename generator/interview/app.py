@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,9 @@ from ..answers.load import validate_answers
 from ..answers.model import FORMAT_VERSION, Language
 from ..answers.yamlfile import dump_yaml, parse_yaml, read_yaml
 from ..errors import EXIT_BLOCKED, EXIT_INPUT, EXIT_INTERRUPTED, InputError
+from . import prompts
 from .i18n import interface_language, translator
-from .prompts import BACK, Interrupted, ask
+from .prompts import BACK, Interrupted
 from .questions import N_, SECTIONS, SPECS, derived_roles
 from .session import STATE_FILE, State, collect, describe, is_group_marker, pending, progress
 from .walk import Step, meta_key
@@ -26,20 +28,43 @@ class _Stop(Exception):
     """The user chose to stop after seeing the findings; the answers are saved."""
 
 
-def run_interview(language: str | None, source: Path | None, resume: bool, out: Path) -> int:
+Menu = Sequence[questionary.Choice | questionary.Separator]
+
+
+@dataclass(frozen=True)
+class Prompter:
+    """How the interview asks: one step (its value, or BACK), a menu (the value picked), a
+    yes/no. The terminal's prompts, unless a caller answers instead (the tests drive the step
+    loop, the review and the findings this way, without prompt_toolkit). Each may raise
+    KeyboardInterrupt (Interrupted, with the text typed so far) or EOFError, as prompts do."""
+
+    ask: Callable[[Step, str, str, Any, str, Callable[[str], str]], Any] = prompts.ask
+    select: Callable[[str, Menu], Any] = prompts.select
+    confirm: Callable[[str, bool], bool] = prompts.confirm
+
+
+def run_interview(
+    language: str | None,
+    source: Path | None,
+    resume: bool,
+    out: Path,
+    prompter: Prompter | None = None,
+) -> int:
     ui = interface_language(language)
     _ = translator(ui)
-    if not sys.stdin.isatty() and not _reads_pipe():
-        print(f"clausier: {not_a_terminal(_)}", file=sys.stderr)
-        return EXIT_INPUT
+    if prompter is None:
+        if not sys.stdin.isatty() and not _reads_pipe():
+            print(f"clausier: {not_a_terminal(_)}", file=sys.stderr)
+            return EXIT_INPUT
+        prompter = Prompter()
     state = _start(ui, source, resume, out)
     try:
-        _questions(state, out, _)
+        _questions(state, out, _, prompter)
         while True:
-            answers = _review_and_validate(state, out, _)
-            outcome = _findings(answers, state, out, _)
+            answers = _review_and_validate(state, out, _, prompter)
+            outcome = _findings(answers, state, out, _, prompter)
             if outcome is not None:
-                return _write(answers, state, out, draft=outcome, gettext=_)
+                return _write(answers, state, out, outcome, _, prompter)
     except KeyboardInterrupt:
         state.save(out)
         print("\n" + _("Interrupted. Everything you typed is saved; to continue, run:"))
@@ -82,7 +107,7 @@ def _start(ui: str, source: Path | None, resume: bool, out: Path) -> State:
     return state
 
 
-def _questions(state: State, out: Path, _: Callable[[str], str]) -> None:
+def _questions(state: State, out: Path, _: Callable[[str], str], prompter: Prompter) -> None:
     """Ask every step not answered yet, saving after each answer."""
     shown_section = None
     while True:
@@ -94,7 +119,7 @@ def _questions(state: State, out: Path, _: Callable[[str], str]) -> None:
             print(f"\n── {heading} ──")
             shown_section = heading
         try:
-            value = _ask(step, state, _)
+            value = _ask(step, state, _, prompter)
         except Interrupted as interrupt:
             if interrupt.typed.strip() and step.kind in ("text", "int", "date"):
                 state.typed[meta_key(step.path)] = interrupt.typed
@@ -110,7 +135,7 @@ def _questions(state: State, out: Path, _: Callable[[str], str]) -> None:
         state.save(out)
 
 
-def _ask(step: Step, state: State, _: Callable[[str], str]) -> Any:
+def _ask(step: Step, state: State, _: Callable[[str], str], prompter: Prompter) -> Any:
     name = (step.item or {}).get("name")
     message = _(step.spec.text)
     if name and step.key.startswith("parties.*.") and step.key != "parties.*.name":
@@ -118,7 +143,7 @@ def _ask(step: Step, state: State, _: Callable[[str], str]) -> Any:
     instruction = _(step.spec.help)
     if step.key == "parties.*.roles":
         instruction = _reasoning(state, step, _) or instruction
-    return ask(step, message, instruction, state.offered(step), state.language, _)
+    return prompter.ask(step, message, instruction, state.offered(step), state.language, _)
 
 
 def _reasoning(state: State, step: Step, _: Callable[[str], str]) -> str:
@@ -158,7 +183,9 @@ def _keep_reasoning(state: State, step: Step, _: Callable[[str], str]) -> None:
         parties[index]["role_reasoning"] = reasoning
 
 
-def _review_and_validate(state: State, out: Path, _: Callable[[str], str]) -> Any:
+def _review_and_validate(
+    state: State, out: Path, _: Callable[[str], str], prompter: Prompter
+) -> Any:
     """The review screen until the user confirms, then the whole model validated again."""
     while True:
         _step, steps = pending(state)
@@ -172,23 +199,23 @@ def _review_and_validate(state: State, out: Path, _: Callable[[str], str]) -> An
                 choices.append(questionary.Separator(f"── {title} ──"))
             label = f"{_(step.spec.text)[:60]}: {describe(step, state)[:60]}"
             choices.append(questionary.Choice(label, value=index))
-        picked = questionary.select(
-            _("Review your answers: pick one to change, or confirm."), choices=choices
-        ).unsafe_ask()
+        picked = prompter.select(_("Review your answers: pick one to change, or confirm."), choices)
         if picked != -1:
-            _change(state, shown[picked], out, _)
+            _change(state, shown[picked], out, _, prompter)
             continue
         try:
             return _validated(state, steps)
         except InputError as error:
             print(_("This answer needs a change: {problem}").format(problem=error.message))
             _reopen(state, error.field)
-            _questions(state, out, _)
+            _questions(state, out, _, prompter)
 
 
-def _change(state: State, step: Step, out: Path, _: Callable[[str], str]) -> None:
+def _change(
+    state: State, step: Step, out: Path, _: Callable[[str], str], prompter: Prompter
+) -> None:
     state.history.remove(meta_key(step.path))
-    _questions(state, out, _)
+    _questions(state, out, _, prompter)
 
 
 def _validated(state: State, steps: list[Step]) -> Any:
@@ -206,31 +233,41 @@ def _reopen(state: State, field_path: str | None) -> None:
             state.history.remove(key)
 
 
-def _findings(answers: Any, state: State, out: Path, _: Callable[[str], str]) -> bool | None:
+def _findings(
+    answers: Any, state: State, out: Path, _: Callable[[str], str], prompter: Prompter
+) -> bool | None:
     """Show the findings; None to go back to the review, else whether to build a draft."""
     from ..legal.assessment import assess
+    from ..library.load import default_library
+    from ..library.messages import Messages
 
-    assessment = assess(answers, Language(state.language))
+    assessment = assess(answers)
+    messages = Messages(default_library(), Language(state.language))
     for finding in assessment.findings:
         severity = _(SEVERITY[finding.severity.value])
-        print(f"  [{severity}] {finding.message} ({', '.join(finding.articles)})")
+        print(f"  [{severity}] {messages.text(finding)} ({', '.join(finding.articles)})")
     if not assessment.blockers:
         return False
-    choice = questionary.select(
+    choice = prompter.select(
         _("Some findings block signature. What do you want to do?"),
-        choices=[
+        [
             questionary.Choice(_("Change an answer"), value="fix"),
             questionary.Choice(_("Build a DRAFT anyway"), value="draft"),
             questionary.Choice(_("Stop here (answers are saved)"), value="stop"),
         ],
-    ).unsafe_ask()
+    )
     if choice == "stop":
         raise _Stop
     return True if choice == "draft" else None
 
 
 def _write(
-    answers: Any, state: State, out: Path, draft: bool, gettext: Callable[[str], str]
+    answers: Any,
+    state: State,
+    out: Path,
+    draft: bool,
+    gettext: Callable[[str], str],
+    prompter: Prompter,
 ) -> int:
     from ..errors import OutputError
     from ..pipeline import Settings, build, report
@@ -241,9 +278,9 @@ def _write(
     target = out / "answers.yaml"
     force = False
     if target.exists():
-        force = questionary.confirm(
-            _("{file} exists. Replace it and the documents?").format(file=target), default=False
-        ).unsafe_ask()
+        force = prompter.confirm(
+            _("{file} exists. Replace it and the documents?").format(file=target), False
+        )
         if not force:
             print(_("Nothing written. Your answers are saved; resume with --resume."))
             return EXIT_BLOCKED

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import questionary
@@ -183,3 +183,12 @@ def ask(
     if step.kind in ("text", "int", "date"):
         return parse(step, value, gettext)
     return value
+
+
+def select(message: str, choices: Sequence[questionary.Choice | questionary.Separator]) -> Any:
+    """A menu (the review screen, the findings): the value of the choice picked."""
+    return questionary.select(message, choices=list(choices)).unsafe_ask()
+
+
+def confirm(message: str, default: bool) -> bool:
+    return bool(questionary.confirm(message, default=default).unsafe_ask())

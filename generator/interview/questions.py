@@ -12,7 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..answers.countries import in_eea
+from pydantic import ValidationError
+
+from ..answers.model import Research, Route
+from ..legal import facts
 
 Path = tuple[str | int, ...]
 Data = Mapping[str, Any]
@@ -70,7 +73,7 @@ def _item(data: Data, path: Path) -> Any:
 
 
 def health(data: Data, _: Path = ()) -> bool:
-    return "health" in (_get(data, "processing", "data_categories") or [])
+    return facts.health_data(_get(data, "processing", "data_categories") or [])
 
 
 def research(data: Data, _: Path = ()) -> bool:
@@ -79,11 +82,11 @@ def research(data: Data, _: Path = ()) -> bool:
 
 def _outside_eea(data: Data, path: Path) -> bool:
     country = _item(data, path).get("country")
-    return bool(country) and not in_eea(str(country).upper())
+    return bool(country) and facts.outside_eea(str(country))
 
 
 def _stores(data: Data, path: Path) -> bool:
-    return bool(_item(data, path).get("hosts_data")) and health(data)
+    return facts.needs_certified_host(bool(_item(data, path).get("hosts_data")), health(data))
 
 
 def _riph(data: Data, _: Path) -> bool:
@@ -95,22 +98,45 @@ def _several_processors(data: Data, _: Path) -> bool:
 
 
 def _authorisation(data: Data, _: Path) -> bool:
-    return _get(data, "research", "intended_route") == "authorisation"
+    """Asked when the facts lead to a CNIL authorisation, or when the user intends one."""
+    if _get(data, "research", "intended_route") == Route.AUTHORISATION.value:
+        return True
+    study = _study(data)
+    return study is not None and facts.research_route(study) is Route.AUTHORISATION
+
+
+def _study(data: Data) -> Research | None:
+    """The study as answered so far, read by the model; None while it is incomplete."""
+    try:
+        return Research.model_validate(_answered(_get(data, "research")))
+    except ValidationError:
+        return None
+
+
+def _answered(value: Any) -> Any:
+    """The value without the questions left blank (None, "" or [])."""
+    if isinstance(value, Mapping):
+        return {k: _answered(v) for k, v in value.items() if v not in (None, "", [])}
+    if isinstance(value, list):
+        return [_answered(v) for v in value]
+    return value
 
 
 # Defaults computed from earlier answers ------------------------------------------------
 
 
 def derived_roles(data: Data, path: Path) -> list[str]:
-    """Roles from facts (GDPR Arts 4(7), 4(8), 26, 28(10)): who decides why and how."""
+    """The roles the legal layer gives this party from the facts answered so far."""
     if research(data):
         return []  # a study's parties take research roles; Clausier derives the GDPR ones
     parties = _get(data, "parties") or []
     party = _item(data, path)
-    deciders = [p for p in parties if p and p.get("determines_purposes")]
-    if not party.get("determines_purposes"):
-        return ["processor"] if deciders and not party.get("reuses_data_for_own_purposes") else []
-    return ["joint_controller"] if len(deciders) > 1 else ["controller"]
+    roles = facts.proposed_roles(
+        bool(party.get("determines_purposes")),
+        bool(party.get("reuses_data_for_own_purposes")),
+        deciders=sum(1 for p in parties if p and p.get("determines_purposes")),
+    )
+    return [role.value for role in roles]
 
 
 # The questions -------------------------------------------------------------------------

@@ -1,30 +1,36 @@
 """The legal reasoning: from the answers to the documents due, the roles and the findings.
 
-A pure function of the answers. Every rule lives here or, for research formalities, in
-research.py, once, with the article it applies and its message in both languages; the documents
-and the command line only report what it decides.
+A pure function of the answers, with no words in it: every rule lives here or, for research
+formalities, in research.py, once, with the articles it applies; findings are codes and values,
+worded by the clause library (clauses/messages.yaml). The documents and the command line only
+report what it decides. Sources: docs/legal/.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
 from ..answers.countries import in_eea
 from ..answers.model import (
     Answers,
-    Language,
     MeasureCategory,
-    Participation,
     Party,
     Role,
     Route,
     Safeguard,
     Transfer,
 )
-from .findings import Finding, Findings, Message, Severity
-from .research import MESSAGES as RESEARCH_MESSAGES
-from .research import assess_research, research_parties, research_roles
+from . import research
+from .findings import Finding, Findings, Rule, Severity
+from .research import (
+    METHODOLOGIES,
+    assess_research,
+    key_table_holders,
+    research_parties,
+    research_roles,
+)
 
 __all__ = ["Assessment", "DocumentDue", "DocumentKind", "Finding", "Severity", "assess"]
 
@@ -51,170 +57,111 @@ class DocumentDue:
 
 @dataclass(frozen=True)
 class Assessment:
+    """What the law makes of the answers. Clause conditions read these facts; they never
+    re-derive them."""
+
     documents: tuple[DocumentDue, ...]
     roles: dict[str, tuple[Role, ...]]
     findings: tuple[Finding, ...]
-    outside_eea_transfers: tuple[Transfer, ...] = field(default=())
-    research_route: str | None = None
+    outside_eea_transfers: tuple[OutsideTransfer, ...] = field(default=())
+    research_route: Route | None = None
+    joint_controllers: tuple[str, ...] = ()  # ids of the parties that are joint controllers
+    key_table_holders: tuple[str, ...] = ()  # ids of who keeps the research key table
 
     @property
     def blockers(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity is Severity.BLOCKER)
 
+    @property
+    def methodology(self) -> bool:
+        """The research follows a CNIL reference methodology (MR-001 to MR-004)."""
+        return self.research_route in METHODOLOGIES
+
     def parties_with(self, answers: Answers, *roles: Role) -> list[Party]:
-        return [p for p in answers.parties if set(roles) & set(self.roles[p.id])]
+        return _with(answers, self.roles, *roles)
 
-    def finding_lines(self) -> tuple[str, ...]:
-        """Each finding as the command line prints it: severity, code, message, articles."""
-        return tuple(
-            f"  [{f.severity.value}] {f.code}: {f.message} ({', '.join(f.articles)})"
-            for f in self.findings
-        )
-
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self, message: Callable[[Finding], str]) -> dict[str, object]:
+        """`clausier assess --json`; `message` words a finding (the library's words)."""
         return {
             "documents": list(dict.fromkeys(d.kind.value for d in self.documents)),
             "document_set": [d.as_dict() for d in self.documents],
             "roles": {pid: [r.value for r in roles] for pid, roles in self.roles.items()},
-            "research_route": self.research_route,
-            "findings": [f.as_dict() for f in self.findings],
+            "research_route": self.research_route.value if self.research_route else None,
+            "findings": [
+                {
+                    "severity": f.severity.value,
+                    "code": f.code,
+                    "message": message(f),
+                    "articles": list(f.articles),
+                }
+                for f in self.findings
+            ],
         }
 
 
-# Each finding's message, French and English side by side; {fields} are filled by the rule.
-_MESSAGES: dict[str, Message] = {
-    "DPA_ROLES": (
-        Severity.BLOCKER,
-        ("GDPR 28(3)",),
-        "Un accord de sous-traitance suppose un seul responsable du traitement et un seul "
-        "sous-traitant parmi les parties ; ici : {controllers} responsable(s), {processors} "
-        "sous-traitant(s).",
-        "A processing agreement needs exactly one controller and one processor among the "
-        "parties; here: {controllers} controller(s), {processors} processor(s).",
-    ),
-    "NO_PROCESSOR": (
-        Severity.INFO,
-        ("GDPR 28(3)",),
-        "Aucune partie n'agit comme sous-traitant : aucun accord de sous-traitance n'est dû.",
-        "No party acts as a processor: no processing agreement is due.",
-    ),
-    "HDS_NOT_CERTIFIED": (
-        Severity.BLOCKER,
-        ("CSP L.1111-8",),
-        "Des données de santé sont hébergées pour le compte du responsable du traitement par "
-        "{host}, qui n'est pas certifié hébergeur de données de santé (HDS).",
-        "Health data are hosted on the controller's behalf by {host}, which is not a certified "
-        "health-data host (HDS).",
-    ),
-    "HDS_OUTSIDE_EEA": (
+# Each finding this module can raise; its words are in clauses/messages.yaml. A country is
+# given by its ISO code, worded by the library.
+RULES: dict[str, Rule] = {
+    "DPA_ROLES": Rule(Severity.BLOCKER, ("GDPR 28(3)",), {"controllers": int, "processors": int}),
+    "NO_PROCESSOR": Rule(Severity.INFO, ("GDPR 28(3)",)),
+    "HDS_NOT_CERTIFIED": Rule(Severity.BLOCKER, ("CSP L.1111-8",), {"host": str}),
+    "HDS_OUTSIDE_EEA": Rule(
         Severity.BLOCKER,
         ("CSP L.1111-8", "CSP R.1111-9", "Loi 2024-449 art. 32"),
-        "Les données de santé hébergées par {host} sont stockées hors de l'Espace économique "
-        "européen ({country}), ce que le référentiel HDS exclut.",
-        "Health data hosted by {host} are stored in {country}, outside the European Economic "
-        "Area, which the HDS certification standard rules out.",
+        {"host": str, "country": str},
     ),
-    "TRANSFER_NO_SAFEGUARD": (
-        Severity.BLOCKER,
-        ("GDPR 44", "GDPR 46"),
-        "Le transfert vers {recipient} ({country}) n'a pas de fondement au titre du chapitre V "
-        "du RGPD (décision d'adéquation, clauses contractuelles types, BCR ou dérogation).",
-        "The transfer to {recipient} ({country}) has no ground under GDPR Chapter V (adequacy "
-        "decision, standard contractual clauses, binding corporate rules or a derogation).",
+    "TRANSFER_NO_SAFEGUARD": Rule(
+        Severity.BLOCKER, ("GDPR 44", "GDPR 46"), {"recipient": str, "country": str}
     ),
-    "SUBPROCESSOR_OUTSIDE_EEA": (
+    "SUBPROCESSOR_OUTSIDE_EEA": Rule(
         Severity.INFO,
         ("GDPR 28(4)", "GDPR 44"),
-        "Le sous-traitant ultérieur {recipient} traite les données hors de l'EEE ({country}) : "
-        "c'est un transfert, décrit à l'article sur les transferts ({safeguard}).",
-        "Sub-processor {recipient} processes the data outside the EEA ({country}): this is a "
-        "transfer, set out in the transfers clause ({safeguard}).",
+        {"recipient": str, "country": str, "safeguard": Safeguard | None},
     ),
-    "GOVERNING_LAW": (
-        Severity.BLOCKER,
-        ("GDPR 28(3)",),
-        "Le contrat de sous-traitance doit être régi par le droit de l'Union ou d'un État "
-        "membre ; le droit choisi ({country}) ne l'est pas.",
-        "A processing agreement must be governed by Union or Member State law; the law chosen "
-        "({country}) is not.",
+    "GOVERNING_LAW": Rule(Severity.BLOCKER, ("GDPR 28(3)",), {"country": str}),
+    "DEROGATION_TRANSFER": Rule(Severity.WARNING, ("GDPR 49",), {"recipient": str}),
+    "DPO_MISSING": Rule(Severity.WARNING, ("GDPR 37(1)", "GDPR 37(7)"), {"party": str}),
+    "PROCESSOR_DECIDES": Rule(
+        Severity.WARNING, ("GDPR 28(10)",), {"party": str, "facts": list[str]}
     ),
-    "DEROGATION_TRANSFER": (
-        Severity.WARNING,
-        ("GDPR 49",),
-        "Le transfert vers {recipient} repose sur une dérogation de l'article 49 : elle ne "
-        "couvre que des transferts occasionnels, pas un flux régulier de prestation.",
-        "The transfer to {recipient} relies on an Article 49 derogation, which covers only "
-        "occasional transfers, not the regular flows of a service.",
-    ),
-    "DPO_MISSING": (
-        Severity.WARNING,
-        ("GDPR 37(1)", "GDPR 37(7)"),
-        "Des données de santé sont traitées mais aucun délégué à la protection des données "
-        "n'est indiqué pour {party} ; sa désignation est en principe obligatoire.",
-        "Health data are processed but no data protection officer is given for {party}; one "
-        "must in principle be designated.",
-    ),
-    "PROCESSOR_DECIDES": (
-        Severity.WARNING,
-        ("GDPR 28(10)",),
-        "{party} est désigné sous-traitant mais {facts} : pour ce traitement, il serait "
-        "responsable du traitement.",
-        "{party} is named as processor but {facts}: for that processing it would be a controller.",
-    ),
-    "BREACH_DELAY_LONG": (
-        Severity.WARNING,
-        ("GDPR 33(1)", "GDPR 33(2)"),
-        "Un délai de notification de {hours} heures laisse peu de temps au responsable du "
-        "traitement pour notifier la CNIL dans les 72 heures.",
-        "A {hours}-hour notice period leaves the controller little time to notify the "
-        "supervisory authority within 72 hours.",
-    ),
-    "NO_ENCRYPTION": (
-        Severity.WARNING,
-        ("GDPR 32(1)(a)",),
-        "Des données de santé sont traitées et aucune mesure de chiffrement n'est décrite à "
-        "l'annexe III.",
-        "Health data are processed and no encryption measure is described in Annex III.",
-    ),
-    "NO_AUTHENTICATION": (
-        Severity.WARNING,
-        ("GDPR 32(1)(b)",),
-        "Des données de santé sont traitées et aucune mesure d'authentification n'est décrite "
-        "à l'annexe III.",
-        "Health data are processed and no authentication measure is described in Annex III.",
-    ),
-    "DPIA_DUE": (
-        Severity.INFO,
-        ("GDPR 35", "CNIL 2018-327"),
-        "Le traitement de données de santé par ou pour un établissement de santé figure sur la "
-        "liste de la CNIL des traitements soumis à analyse d'impact (AIPD).",
-        "Processing of health data by or for a health establishment is on the CNIL's list of "
-        "processing requiring a DPIA.",
-    ),
+    "BREACH_DELAY_LONG": Rule(Severity.WARNING, ("GDPR 33(1)", "GDPR 33(2)"), {"hours": int}),
+    "NO_ENCRYPTION": Rule(Severity.WARNING, ("GDPR 32(1)(a)",)),
+    "NO_AUTHENTICATION": Rule(Severity.WARNING, ("GDPR 32(1)(b)",)),
+    "DPIA_DUE": Rule(Severity.INFO, ("GDPR 35", "CNIL 2018-327")),
 }
+PHRASES: dict[str, dict[str, type]] = {
+    "decides_purposes": {},
+    "decides_means": {},
+    "reuses_data": {},
+}
+# Every finding code the legal layer can raise, and every phrase, with what they carry.
+ALL_RULES: dict[str, Rule] = {**RULES, **research.RULES}
+ALL_PHRASES: dict[str, dict[str, type]] = {**PHRASES, **research.PHRASES}
 
-_DECIDES = {
-    Language.FR: (
-        "décide des finalités",
-        "décide des moyens essentiels",
-        "réutilise les données pour son propre compte",
-    ),
-    Language.EN: (
-        "decides the purposes",
-        "decides the essential means",
-        "reuses the data for its own purposes",
-    ),
-}
-_HOSTING_PURPOSE = {Language.FR: "hébergement des données", Language.EN: "hosting of the data"}
-_NO_SAFEGUARD = {Language.FR: "sans fondement", Language.EN: "no ground given"}
+# A processor may notify a breach later than this and still leave the controller time to
+# notify the supervisory authority within Art. 33(1)'s 72 hours.
+BREACH_NOTICE_MAX_HOURS = 48
+
+
+class OutsideTransfer(Transfer):
+    """A flow of data out of the EEA, declared in the answers or derived from them. A derived
+    storage transfer has no purpose of its own: the clause words it (`hosting`)."""
+
+    purpose: str | None = None  # type: ignore[assignment]
+    hosting: bool = False
+    declared: bool = False
 
 
 def outside_eea_transfers(
-    answers: Answers, roles: dict[str, tuple[Role, ...]], language: Language
-) -> tuple[Transfer, ...]:
+    answers: Answers, roles: dict[str, tuple[Role, ...]]
+) -> tuple[OutsideTransfer, ...]:
     """Every flow of data out of the EEA: declared transfers, processors and sub-processors
     established outside it, storage outside it, research data flows to a third country."""
-    found = [t for t in answers.transfers if not in_eea(t.country)]
+    found = [
+        OutsideTransfer(**t.model_dump(), declared=True)
+        for t in answers.transfers
+        if not in_eea(t.country)
+    ]
 
     def undeclared(name: str, country: str) -> bool:
         return not in_eea(country) and not any(
@@ -223,12 +170,14 @@ def outside_eea_transfers(
 
     # A processor established outside the EEA receives the data itself: that is a transfer.
     found += [
-        Transfer(recipient=p.name, country=p.country, purpose=answers.processing.subject_matter)
+        OutsideTransfer(
+            recipient=p.name, country=p.country, purpose=answers.processing.subject_matter
+        )
         for p in answers.parties
         if Role.PROCESSOR in roles[p.id] and undeclared(p.name, p.country)
     ]
     found += [
-        Transfer(
+        OutsideTransfer(
             recipient=s.name, country=s.country, purpose=s.service, safeguard=s.transfer_safeguard
         )
         for s in answers.sub_processors
@@ -239,38 +188,27 @@ def outside_eea_transfers(
         for country in sorted({hosting.storage_country, hosting.backup_country} - {None}):
             if undeclared(hosting.provider, country):
                 found.append(
-                    Transfer(
-                        recipient=hosting.provider,
-                        country=country,
-                        purpose=_HOSTING_PURPOSE[language],
-                    )
+                    OutsideTransfer(recipient=hosting.provider, country=country, hosting=True)
                 )
     if answers.research:
         for flow in answers.research.data_flows:
             recipient = answers.party(flow.recipient).name
             if undeclared(recipient, flow.country):
-                found.append(Transfer(recipient=recipient, country=flow.country, purpose=flow.data))
+                found.append(
+                    OutsideTransfer(recipient=recipient, country=flow.country, purpose=flow.data)
+                )
     return tuple(found)
 
 
-def assess(answers: Answers, language: Language | None = None) -> Assessment:
-    from ..library.load import default_labels
-
-    language = language or answers.language
-    out = Findings(language, {**_MESSAGES, **RESEARCH_MESSAGES})
+def assess(answers: Answers) -> Assessment:
+    out = Findings(ALL_RULES, ALL_PHRASES)
     roles = research_roles(answers)
-    controllers = [p for p in answers.parties if Role.CONTROLLER in roles[p.id]]
-    processors = [p for p in answers.parties if Role.PROCESSOR in roles[p.id]]
+    controllers = _with(answers, roles, Role.CONTROLLER)
+    processors = _with(answers, roles, Role.PROCESSOR)
 
     route = None
     if answers.research:
-        labels = default_labels()
-
-        def words(enum: Enum) -> str:
-            return labels[type(enum).__name__][enum.value][language.value]
-
-        participation = {p: words(p) for p in Participation}
-        route = assess_research(answers, participation, words(answers.research.lawful_basis), out)
+        route = assess_research(answers, out)
         documents = _research_documents(answers, roles, route)
     else:
         documents = _partnership_documents(controllers, processors, out)
@@ -278,12 +216,15 @@ def assess(answers: Answers, language: Language | None = None) -> Assessment:
     _processor_decisions(processors, out)
     if answers.processing.health_data:
         _health_hosting(answers, out)
-        _health_governance(answers, controllers, out)
-    transfers = outside_eea_transfers(answers, roles, language)
+        # Every controller of health data, joint ones included, must in principle have a DPO.
+        _health_governance(
+            answers, _with(answers, roles, Role.CONTROLLER, Role.JOINT_CONTROLLER), out
+        )
+    transfers = outside_eea_transfers(answers, roles)
     _transfers(answers, transfers, out)
     if not in_eea(answers.options.governing_law):
-        out.add("GOVERNING_LAW", country=out.country(answers.options.governing_law))
-    if answers.options.breach_notice_hours > 48:
+        out.add("GOVERNING_LAW", country=answers.options.governing_law)
+    if answers.options.breach_notice_hours > BREACH_NOTICE_MAX_HOURS:
         out.add("BREACH_DELAY_LONG", hours=answers.options.breach_notice_hours)
 
     return Assessment(
@@ -291,8 +232,16 @@ def assess(answers: Answers, language: Language | None = None) -> Assessment:
         roles=roles,
         findings=out.sorted(),
         outside_eea_transfers=transfers,
-        research_route=route.value if route else None,
+        research_route=route,
+        joint_controllers=tuple(
+            p.id for p in answers.parties if Role.JOINT_CONTROLLER in roles[p.id]
+        ),
+        key_table_holders=key_table_holders(answers.research) if answers.research else (),
     )
+
+
+def _with(answers: Answers, roles: dict[str, tuple[Role, ...]], *wanted: Role) -> list[Party]:
+    return [p for p in answers.parties if set(wanted) & set(roles[p.id])]
 
 
 def _partnership_documents(
@@ -328,15 +277,16 @@ def _research_documents(
 
 
 def _processor_decisions(processors: list[Party], out: Findings) -> None:
+    """GDPR 28(10): a "processor" that decides purposes or essential means is a controller."""
     for party in processors:
-        flags = (
-            party.determines_purposes,
-            party.determines_essential_means,
-            party.reuses_data_for_own_purposes,
+        facts = (
+            (party.determines_purposes, "decides_purposes"),
+            (party.determines_essential_means, "decides_means"),
+            (party.reuses_data_for_own_purposes, "reuses_data"),
         )
-        facts = [text for flag, text in zip(flags, _DECIDES[out.language]) if flag]
-        if facts:
-            out.add("PROCESSOR_DECIDES", party=party.name, facts=", ".join(facts))
+        found = [out.phrase(code) for present, code in facts if present]
+        if found:
+            out.add("PROCESSOR_DECIDES", party=party.name, facts=found)
 
 
 def _health_hosting(answers: Answers, out: Findings) -> None:
@@ -354,7 +304,7 @@ def _health_hosting(answers: Answers, out: Findings) -> None:
         if not certified:
             out.add("HDS_NOT_CERTIFIED", host=name)
         for country in sorted(c for c in countries if not in_eea(c)):
-            out.add("HDS_OUTSIDE_EEA", host=name, country=out.country(country))
+            out.add("HDS_OUTSIDE_EEA", host=name, country=country)
 
 
 def _health_governance(answers: Answers, controllers: list[Party], out: Findings) -> None:
@@ -370,19 +320,17 @@ def _health_governance(answers: Answers, controllers: list[Party], out: Findings
         out.add("DPIA_DUE")
 
 
-def _transfers(answers: Answers, transfers: tuple[Transfer, ...], out: Findings) -> None:
+def _transfers(answers: Answers, transfers: tuple[OutsideTransfer, ...], out: Findings) -> None:
     sub_processors = {s.name for s in answers.sub_processors}
     for t in transfers:
-        country = out.country(t.country)
         if t.safeguard is None:
-            out.add("TRANSFER_NO_SAFEGUARD", recipient=t.recipient, country=country)
+            out.add("TRANSFER_NO_SAFEGUARD", recipient=t.recipient, country=t.country)
         elif t.safeguard is Safeguard.DEROGATION:
             out.add("DEROGATION_TRANSFER", recipient=t.recipient)
         if t.recipient in sub_processors:
-            safeguard = out.label(t.safeguard) if t.safeguard else _NO_SAFEGUARD[out.language]
             out.add(
                 "SUBPROCESSOR_OUTSIDE_EEA",
                 recipient=t.recipient,
-                country=country,
-                safeguard=safeguard,
+                country=t.country,
+                safeguard=t.safeguard,
             )

@@ -1,13 +1,17 @@
-"""Findings: what the assessment tells the user, each with its severity, code and articles."""
+"""Findings: what the assessment tells the user, as codes and values — never words.
+
+Each rule declares its code once (severity, articles, and the values its message needs, with
+their types); the words, in French and English, are the clause library's (clauses/messages.yaml,
+checked by `clausier check` against these declarations). A reason or fact the rule chooses
+inside a message is a Phrase, worded by the library too.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
-
-from ..answers.countries import country_name
-from ..answers.model import Language
+from typing import Any
 
 
 class Severity(str, Enum):
@@ -17,50 +21,53 @@ class Severity(str, Enum):
 
 
 @dataclass(frozen=True)
+class Phrase:
+    """A piece of a message the rule chose (a reason, a fact), by its code and values."""
+
+    code: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a finding code is: its severity, the articles it applies, and the names and types
+    of the values its message may use (a list of Phrase is worded as a list of strings)."""
+
+    severity: Severity
+    articles: tuple[str, ...]
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Finding:
     severity: Severity
     code: str
-    message: str
     articles: tuple[str, ...]
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "severity": self.severity.value,
-            "code": self.code,
-            "message": self.message,
-            "articles": list(self.articles),
-        }
-
-
-# A rule's message: severity, articles, French text, English text; {fields} filled by the rule.
-Message = tuple[Severity, tuple[str, ...], str, str]
+    values: Mapping[str, Any] = field(default_factory=dict)
 
 
 class Findings:
-    """Collects findings, writing each message in the document language."""
+    """Collects the findings of one assessment, each checked against its declared rule."""
 
-    def __init__(self, language: Language, messages: Mapping[str, Message]):
-        self.language = language
-        self.messages = messages
+    def __init__(self, rules: Mapping[str, Rule], phrases: Mapping[str, Mapping[str, Any]]):
+        self.rules, self.phrases = rules, phrases
         self.items: list[Finding] = []
 
-    def add(self, code: str, **fields: object) -> None:
-        severity, articles, fr, en = self.messages[code]
-        text = fr if self.language is Language.FR else en
-        self.items.append(Finding(severity, code, text.format(**fields), articles))
+    def add(self, code: str, **values: Any) -> None:
+        rule = self.rules[code]
+        _same_names(code, rule.values, values)
+        self.items.append(Finding(rule.severity, code, rule.articles, values))
 
-    def pick(self, fr: str, en: str) -> str:
-        return fr if self.language is Language.FR else en
-
-    def label(self, value: Enum) -> str:
-        """The words of clauses/labels.yaml for a fixed choice of the answers."""
-        from ..library.load import default_labels
-
-        return default_labels()[type(value).__name__][value.value][self.language.value]
-
-    def country(self, code: str) -> str:
-        return country_name(code, self.language.value)
+    def phrase(self, code: str, **values: Any) -> Phrase:
+        _same_names(code, self.phrases[code], values)
+        return Phrase(code, values)
 
     def sorted(self) -> tuple[Finding, ...]:
         order = list(Severity)
         return tuple(sorted(self.items, key=lambda f: order.index(f.severity)))
+
+
+def _same_names(code: str, declared: Mapping[str, Any], given: Mapping[str, Any]) -> None:
+    """A rule that passes other values than it declares is a bug, caught by any test."""
+    if set(declared) != set(given):
+        raise TypeError(f"{code}: values {sorted(given)}, declared {sorted(declared)}")

@@ -8,8 +8,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from ..answers.countries import EEA
-from ..answers.model import Answers, DataFlow, Party, Research, Role, Transfer
-from ..legal.assessment import Assessment, DocumentDue, DocumentKind
+from ..answers.model import Answers, DataFlow, Party, Research, Role, Route
+from ..legal.assessment import Assessment, DocumentDue, DocumentKind, OutsideTransfer
 from ..legal.research import research_parties
 
 
@@ -30,13 +30,18 @@ class FlowView(_View):
 
 _COMMON: dict[str, Any] = {
     **{name: field.annotation for name, field in Answers.model_fields.items()},
-    "outside_eea_transfers": list[Transfer],
+    "outside_eea_transfers": list[OutsideTransfer],
     "eea": frozenset[str],
     "research": Research | None,
-    "route": str | None,
+    # Facts the assessment decided (generator/legal): clause text reads them, never
+    # re-derives them from the answers.
+    "route": Route | None,
+    "methodology": bool,  # the route is a CNIL reference methodology (MR-001 to MR-004)
+    "joint_controllers": list[Party],  # the parties that are joint controllers (Art. 26)
     "sponsor": Party,
     "centres": list[Party],
     "cro_parties": list[Party],
+    "processor_centres": list[Party],  # the centres acting as the sponsor's processors
     "research_roles": list[PartyRoles],
     "flows": list[FlowView],
     "key_table_holders": list[Party],
@@ -44,7 +49,7 @@ _COMMON: dict[str, Any] = {
 }
 _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
     DocumentKind.DPA: {"controller": Party, "processor": Party},
-    DocumentKind.JOINT_CONTROLLERS: {"joint_controllers": list[Party]},
+    DocumentKind.JOINT_CONTROLLERS: {},
     DocumentKind.PROTOCOL_ANNEX: {},
 }
 
@@ -63,6 +68,8 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
         outside_eea_transfers=list(assessment.outside_eea_transfers),
         eea=EEA,
         route=assessment.research_route,
+        methodology=assessment.methodology,
+        joint_controllers=[answers.party(pid) for pid in assessment.joint_controllers],
         **_research(answers, assessment),
     )
     parties = [answers.party(pid) for pid in due.parties]
@@ -70,8 +77,6 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
         controller, processor = parties
         context.update(controller=controller, processor=processor)
         context.update(_processor_view(answers, assessment, processor))
-    elif due.kind is DocumentKind.JOINT_CONTROLLERS:
-        context["joint_controllers"] = parties
     return context
 
 
@@ -83,14 +88,20 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
             sponsor=None,
             centres=empty,
             cro_parties=empty,
+            processor_centres=empty,
             research_roles=empty,
             flows=empty,
             key_table_holders=empty,
         )
     return dict(
         sponsor=answers.party(r.sponsor),
-        centres=[answers.party(c) for c in r.centres],
+        centres=[answers.party(c) for c in dict.fromkeys(r.centres)],  # each centre once
         cro_parties=[answers.party(c.party) for c in r.cros],
+        processor_centres=[
+            answers.party(c)
+            for c in dict.fromkeys(r.centres)
+            if Role.PROCESSOR in assessment.roles[c]
+        ],
         research_roles=[
             PartyRoles(party=answers.party(pid), roles=list(assessment.roles[pid]))
             for pid in research_parties(answers)
@@ -99,9 +110,7 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
             FlowView(source=answers.party(f.source), recipient=answers.party(f.recipient), flow=f)
             for f in r.data_flows
         ],
-        key_table_holders=[answers.party(r.key_table_holder)]
-        if r.key_table_holder
-        else [answers.party(c) for c in r.centres],
+        key_table_holders=[answers.party(pid) for pid in assessment.key_table_holders],
     )
 
 
@@ -117,9 +126,7 @@ def _processor_view(answers: Answers, assessment: Assessment, processor: Party) 
     measures = [m for m in answers.security_measures if not m.parties or processor.id in m.parties]
     recipients = {processor.name, *(s.name for s in subs), *([hosting.provider] if hosting else [])}
     transfers = [
-        t
-        for t in assessment.outside_eea_transfers
-        if t.recipient in recipients or t in answers.transfers
+        t for t in assessment.outside_eea_transfers if t.recipient in recipients or t.declared
     ]
     return dict(
         hosting=hosting,

@@ -124,6 +124,29 @@ class DocumentTexts(_Spec):
     annexes: dict[str, Annex] = Field(default_factory=dict)
 
 
+class MessageTexts(_Spec):
+    """clauses/messages.yaml: the words of each finding code and phrase of the legal layer."""
+
+    findings: dict[str, Bilingual]
+    phrases: dict[str, Bilingual] = Field(default_factory=dict)
+
+
+class UnitWords(_Spec):
+    singular: NonEmpty
+    plural: NonEmpty
+    feminine: bool = False  # « vingt et une heures »
+
+
+class Unit(_Spec):
+    """clauses/units.yaml: a unit a delay or quantity is counted in, in each language."""
+
+    fr: UnitWords
+    en: UnitWords
+
+    def in_(self, language: Language) -> UnitWords:
+        return self.fr if language is Language.FR else self.en
+
+
 @dataclass(frozen=True)
 class LoadedClause:
     spec: Clause
@@ -144,6 +167,9 @@ class Library:
     root: Path
     labels: dict[str, dict[str, dict[str, str]]]
     documents: dict[str, DocumentLibrary]
+    messages: MessageTexts
+    units: dict[str, Unit]
+    messages_file: Path  # where the messages come from, for errors: a firm's, or Clausier's
 
 
 def _load(file: Path, model: type[_Spec]) -> tuple[_Spec, bytes]:
@@ -170,6 +196,21 @@ def load_labels(file: Path) -> dict[str, dict[str, dict[str, str]]]:
     return data or {}
 
 
+def load_messages(file: Path) -> MessageTexts:
+    return _load(file, MessageTexts)[0]  # type: ignore[return-value]
+
+
+def load_units(file: Path) -> dict[str, Unit]:
+    located = read_yaml(file)
+    units = {}
+    for name, words in (located.data or {}).items():
+        try:
+            units[str(name)] = Unit.model_validate(words)
+        except ValidationError as exc:
+            raise validation_error(located, exc, (name,)) from None
+    return units
+
+
 def load_document(folder: Path) -> DocumentLibrary:
     texts, _ = _load(folder / "_document.yaml", DocumentTexts)
     clauses = []
@@ -186,7 +227,14 @@ def load_library(root: Path) -> Library:
         for folder in sorted(root.iterdir())
         if folder.is_dir() and (folder / "_document.yaml").exists()
     }
-    return Library(root, load_labels(root / "labels.yaml"), documents)
+    return Library(
+        root,
+        load_labels(root / "labels.yaml"),
+        documents,
+        load_messages(root / "messages.yaml"),
+        load_units(root / "units.yaml"),
+        root / "messages.yaml",
+    )
 
 
 def with_firm_clauses(base: Library, firm: Path) -> Library:
@@ -199,6 +247,17 @@ def with_firm_clauses(base: Library, firm: Path) -> Library:
     if (firm / "labels.yaml").exists():
         for enum, values in load_labels(firm / "labels.yaml").items():
             labels.setdefault(enum, {}).update(values)
+    messages, messages_file = base.messages, base.messages_file
+    if (firm / "messages.yaml").exists():
+        messages_file = firm / "messages.yaml"
+        own = load_messages(firm / "messages.yaml")
+        messages = MessageTexts(
+            findings={**messages.findings, **own.findings},
+            phrases={**messages.phrases, **own.phrases},
+        )
+    units = base.units
+    if (firm / "units.yaml").exists():
+        units = {**units, **load_units(firm / "units.yaml")}
     documents = dict(base.documents)
     for folder in sorted(p for p in firm.iterdir() if p.is_dir()):
         current = documents.get(folder.name)
@@ -216,7 +275,7 @@ def with_firm_clauses(base: Library, firm: Path) -> Library:
         ordered = tuple(sorted(clauses.values(), key=lambda c: c.spec.order))
         own = folder if (folder / "_document.yaml").exists() else current.folder
         documents[folder.name] = DocumentLibrary(folder.name, own, texts, ordered)  # type: ignore[arg-type]
-    return Library(firm, labels, documents)
+    return Library(firm, labels, documents, messages, units, messages_file)
 
 
 @cache

@@ -18,11 +18,11 @@ from typing import Any
 from jinja2 import TemplateError
 
 from ..answers.model import Answers, Language, Measure, MeasureCategory, Party, Role
-from ..errors import InputError
+from ..errors import LibraryError
 from ..legal.assessment import Assessment, DocumentDue, DocumentKind
 from .context import document_context
-from .load import Annex, Bilingual, ContractTexts, DocumentLibrary, Library, Paragraph
-from .wording import Wording
+from .load import Annex, Bilingual, DocumentLibrary, Library, Paragraph
+from .wording import Wording, wording_for
 
 
 @dataclass(frozen=True)
@@ -50,17 +50,6 @@ class DocumentPlan:
     clauses: tuple[PlannedClause, ...]
     template_context: dict[str, Any]
     bilingual: bool = False  # the French and English side-by-side edition
-
-
-_WORDINGS: dict[tuple[int, Language], Wording] = {}
-
-
-def wording_for(library: Library, language: Language) -> Wording:
-    """One Wording per library and language per process, so compiled text is reused."""
-    key = (id(library), language)
-    if key not in _WORDINGS:
-        _WORDINGS[key] = Wording(library.labels, language)
-    return _WORDINGS[key]
 
 
 def expand(
@@ -122,6 +111,9 @@ def plan_document(
     )
 
 
+# What library text can raise when filled in: Jinja's errors, and those of an expression
+# applied to the wrong kind of value (`{{ hours + 'h' }}`, a unit `words` does not know).
+_TEXT_ERRORS = (TemplateError, TypeError, ValueError, KeyError, AttributeError, IndexError)
 TEXT_SECONDS = 10.0  # far beyond any real clause; only a runaway loop takes this long
 
 
@@ -132,11 +124,12 @@ def _guarded(file: Path, work: Callable[[], Any]) -> Any:
     try:
         with _deadline(TEXT_SECONDS):
             return work()
-    except TemplateError as exc:
-        raise InputError(file, None, None, f"the clause text cannot be filled in: {exc}") from None
+    except _TEXT_ERRORS as exc:
+        message = f"the clause text cannot be filled in: {exc}"
+        raise LibraryError(file, None, None, message) from None
     except TimeoutError:
         message = f"filling in the clause text took over {TEXT_SECONDS:g} s (a runaway loop?)"
-        raise InputError(file, None, None, message) from None
+        raise LibraryError(file, None, None, message) from None
 
 
 @contextmanager
@@ -176,6 +169,43 @@ def _subject(due: DocumentDue, answers: Answers) -> str:
     return slug(name) or "document"
 
 
+# The names a Word template may use: the keys of _template_context (the bilingual edition
+# pairs the same keys), and of the two mappings a template reaches into by name, `contract.X`
+# (_contract) and `annexes.KEY.X` (_annex). `clausier check` and every build hold each template
+# to them (word/templates.py); tests/test_templates.py proves they are the keys a plan holds.
+# Those holding one value per language, which the bilingual edition sets side by side as they
+# are (word/bilingual.py); the others are paired clause by clause, annex by annex.
+PAIRED_NAMES = (
+    "title",
+    "subtitle",
+    "reference",
+    "reference_label",
+    "status",
+    "contents_label",
+    "parties_line",
+    "version",
+    "page_label",
+    "of_label",
+    "measure_groups",
+)
+TEMPLATE_NAMES = frozenset({*PAIRED_NAMES, "intro", "contract", "clauses", "annexes"})
+CONTRACT_NAMES = frozenset(
+    {
+        "between",
+        "and",
+        "parties",
+        "together",
+        "recitals_heading",
+        "recitals",
+        "agreed",
+        "closing",
+        "signature",
+        "signatories",
+    }
+)
+ANNEX_NAMES = frozenset({"title", "paragraphs", "rows", "headers", "table", "empty"})
+
+
 def _template_context(
     doc: DocumentLibrary,
     due: DocumentDue,
@@ -204,7 +234,7 @@ def _template_context(
         "page_label": say(texts.page["page"]),
         "of_label": say(texts.page["of"]),
         "intro": [p.text for p in expand(texts.intro, wording, context)],
-        "contract": _contract(texts.contract, due, answers, roles, wording, context, say)
+        "contract": _contract(doc, due, answers, roles, wording, context, say)
         if texts.contract
         else None,
         "clauses": [
@@ -220,7 +250,7 @@ def _template_context(
 
 
 def _contract(
-    texts: ContractTexts,
+    doc: DocumentLibrary,
     due: DocumentDue,
     answers: Answers,
     roles: Mapping[str, tuple[Role, ...]],
@@ -229,6 +259,8 @@ def _contract(
     say: Callable[[Bilingual], str],
 ) -> dict[str, Any]:
     """Preamble, recitals, closing formula and signature block of a contract."""
+    texts = doc.texts.contract
+    assert texts is not None
 
     signatories = [answers.party(pid) for pid in due.parties]
 
@@ -237,7 +269,13 @@ def _contract(
         for role, words in texts.designations.items():
             if Role(role) in roles[party.id]:
                 return say(words)
-        raise ValueError(f"{party.id}: no designation in the library for its roles")
+        roles_named = ", ".join(r.value for r in roles[party.id])
+        raise LibraryError(
+            doc.folder / "_document.yaml",
+            None,
+            "contract.designations",
+            f"no designation for {party.id}'s roles ({roles_named})",
+        )
 
     recitals = expand(texts.recitals, wording, context)
     return {

@@ -22,7 +22,7 @@ from ..answers.countries import country_name
 from ..answers.model import Language
 
 if TYPE_CHECKING:
-    from .load import Bilingual
+    from .load import Bilingual, Library, UnitWords
 
 Labels = Mapping[str, Mapping[str, Mapping[str, str]]]
 
@@ -39,24 +39,7 @@ def format_date(value: dt.date, language: Language) -> str:
     return babel_format(value, "d MMMM y", locale="en_GB")
 
 
-# Units a quantity may be counted in: (singular, plural, feminine) per language.
-UNITS: dict[str, dict[Language, tuple[str, str, bool]]] = {
-    "hour": {Language.FR: ("heure", "heures", True), Language.EN: ("hour", "hours", False)},
-    "day": {Language.FR: ("jour", "jours", False), Language.EN: ("day", "days", False)},
-    "working_day": {
-        Language.FR: ("jour ouvré", "jours ouvrés", False),
-        Language.EN: ("working day", "working days", False),
-    },
-    "month": {Language.FR: ("mois", "mois", False), Language.EN: ("month", "months", False)},
-    "audit": {Language.FR: ("audit", "audits", False), Language.EN: ("audit", "audits", False)},
-    "original": {
-        Language.FR: ("exemplaire original", "exemplaires originaux", False),
-        Language.EN: ("original", "originals", False),
-    },
-}
-
-
-def number_in_words(value: int, language: Language, unit: str | None = None) -> str:
+def number_in_words(value: int, language: Language, unit: UnitWords | None = None) -> str:
     """Words and figures, as contracts state delays: « vingt et une (21) heures »,
     "twenty-four (24) hours", "one (1) day" — with the unit agreed in number and gender."""
     from num2words import num2words
@@ -64,10 +47,9 @@ def number_in_words(value: int, language: Language, unit: str | None = None) -> 
     words = num2words(value, lang=language.value)
     if unit is None:
         return f"{words} ({value})"
-    singular, plural, feminine = UNITS[unit][language]
-    if feminine and words.endswith("un"):
+    if unit.feminine and words.endswith("un"):
         words += "e"  # « vingt et une heures », « une heure »
-    return f"{words} ({value}) {singular if value == 1 else plural}"
+    return f"{words} ({value}) {unit.singular if value == 1 else unit.plural}"
 
 
 def make_label(labels: Labels, language: Language) -> Callable[[object], str]:
@@ -97,15 +79,19 @@ REF_START, REF_END = "\ue002", "\ue003"
 class Wording:
     """Renders library text in one language, compiling each distinct text once."""
 
-    def __init__(self, labels: Labels, language: Language):
+    def __init__(self, library: Library, language: Language):
         self.language = language
+        labels, units = library.labels, library.units
+        self.units = units
         env = ImmutableSandboxedEnvironment(
             undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
         )
         label = make_label(labels, language)
         env.filters.update(
             date=lambda d: format_date(d, language),
-            words=lambda n, unit=None: number_in_words(n, language, unit),
+            words=lambda n, unit=None: number_in_words(
+                n, language, units[unit].in_(language) if unit else None
+            ),
             country=lambda c: country_name(c, language.value),
             label=label,
             enumerate=lambda xs: enumerate_words((label(x) for x in xs), language),
@@ -114,12 +100,19 @@ class Wording:
         self._template: Callable[[str], Template] = lru_cache(maxsize=None)(
             lambda source: env.from_string(_tidy(source, language))
         )
+        self._message: Callable[[str], Template] = lru_cache(maxsize=None)(
+            lambda source: env.from_string(_spaces(source))
+        )
         self._expression: Callable[[str], Callable[..., object]] = lru_cache(maxsize=None)(
             partial(env.compile_expression, undefined_to_none=False)
         )
 
     def render(self, source: str, context: Mapping[str, object]) -> str:
         return self._template(source).render(context).strip()
+
+    def message(self, text: Bilingual, values: Mapping[str, object]) -> str:
+        """A message for the terminal: filled in, without the document's typography."""
+        return self._message(text.in_(self.language)).render(values).strip()
 
     def text(self, text: Bilingual, context: Mapping[str, object]) -> str:
         """A library text, in this Wording's language, filled in."""
@@ -139,7 +132,7 @@ def _tidy(source: str, language: Language) -> str:
     inside « » and before : ; ? ! — lawyers may type ordinary spaces, the library sets them.
     A defined term is marked **like this**; [[clause.id]] stands for that clause's number.
     """
-    text = re.sub(r" {2,}", " ", source).strip()
+    text = _spaces(source)
     # **term**: a term defined here, set in bold by the renderer (see render.embolden).
     text = re.sub(r"\*\*(.+?)\*\*", f"{BOLD_START}\\1{BOLD_END}", text)
     # [[clause.id]]: that clause's number as a Word cross-reference (render.cross_reference).
@@ -148,3 +141,19 @@ def _tidy(source: str, language: Language) -> str:
         text = re.sub(r" ([:;?!»])", "\u00a0\\1", text)
         text = text.replace("« ", "«\u00a0")
     return text
+
+
+def _spaces(source: str) -> str:
+    """Folded YAML leaves double spaces around tags."""
+    return re.sub(r" {2,}", " ", source).strip()
+
+
+_WORDINGS: dict[tuple[int, Language], Wording] = {}
+
+
+def wording_for(library: Library, language: Language) -> Wording:
+    """One Wording per library and language per process, so compiled text is reused."""
+    key = (id(library), language)
+    if key not in _WORDINGS:
+        _WORDINGS[key] = Wording(library, language)
+    return _WORDINGS[key]

@@ -13,7 +13,13 @@ from typing import Any
 from ..answers.model import Answers, Language
 from ..legal.assessment import Assessment, DocumentDue
 from ..library.load import Library
-from ..library.plan import DocumentPlan, PlannedClause, document_filename, plan_document
+from ..library.plan import (
+    PAIRED_NAMES,
+    DocumentPlan,
+    PlannedClause,
+    document_filename,
+    plan_document,
+)
 
 
 def plan_bilingual(
@@ -85,22 +91,7 @@ def _pair(
     fr_clauses: tuple[PlannedClause, ...],
     en_clauses: tuple[PlannedClause, ...],
 ) -> dict[str, Any]:
-    flat = {
-        key: _flat(fr[key], en[key])
-        for key in (
-            "title",
-            "subtitle",
-            "reference",
-            "reference_label",
-            "status",
-            "contents_label",
-            "parties_line",
-            "version",
-            "page_label",
-            "of_label",
-            "measure_groups",
-        )
-    }
+    flat = {key: _flat(fr[key], en[key]) for key in PAIRED_NAMES}
     clauses = [
         {
             "title": {"fr": fc["title"], "en": b.title},

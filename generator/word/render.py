@@ -23,25 +23,21 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .. import __version__
 from ..answers.model import Answers, Language
+from ..errors import LibraryError
 from ..library.plan import DocumentPlan
 from ..library.wording import BOLD_END, BOLD_START, REF_END, REF_START
-from ..resources import data_dir
 from .provenance import embed, package_bytes, provenance_xml
+from .templates import check_template, patched, template_bytes, template_name, templates_dir
 
 _LANG_TAG = {Language.FR: "fr-FR", Language.EN: "en-GB"}
 # Same answers and same version give the same file: no wall-clock time in the document.
 _FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
 
-@cache
-def _template_bytes(kind: str) -> bytes:
-    return (data_dir("templates") / f"{kind}.docx").read_bytes()
-
-
 def warm_up() -> None:
     """Read every template once: a batch calls this before forking its workers."""
-    for template in data_dir("templates").glob("*.docx"):
-        _template_bytes(template.stem)
+    for template in templates_dir().glob("*.docx"):
+        template_bytes(template.stem)
     _jinja_env()
 
 
@@ -50,17 +46,12 @@ class _Template(DocxTemplate):
     a template's XML never changes, so each process does it once per part."""
 
     def patch_xml(self, src_xml: str) -> str:
-        return _patched(src_xml)
+        return patched(src_xml)
 
     def resolve_listing(self, xml: str) -> str:
         """Tabs and line breaks are keep_breaks's job, on the tree: docxtpl's pass, regular
         expressions over every run of the rendered XML, took a sixth of the render."""
         return xml
-
-
-@cache
-def _patched(src_xml: str) -> str:
-    return DocxTemplate.patch_xml(None, src_xml)  # type: ignore[arg-type]  # uses no state
 
 
 class _CompileOnce(SandboxedEnvironment):
@@ -87,17 +78,25 @@ def _jinja_env() -> SandboxedEnvironment:
 
 def render(plan: DocumentPlan, answers: Answers) -> bytes:
     """The .docx of a plan, as bytes, with its provenance; equal inputs give equal bytes."""
-    name = f"{plan.kind.value}-bilingual" if plan.bilingual else plan.kind.value
-    template = _Template(BytesIO(_template_bytes(name)))
-    template.render(plan.template_context, _jinja_env())
+    context = plan.template_context
+    # A stale or mistyped template is the library's fault, told in one line, not a crash.
+    check_template(
+        plan.kind.value, plan.bilingual, tuple(context["annexes"]), context["contract"] is not None
+    )
+    template = _Template(BytesIO(template_bytes(template_name(plan.kind.value, plan.bilingual))))
+    template.render(context, _jinja_env())
     document = template.docx
     _set_language(document, _LANG_TAG[plan.language])
     _set_heading_number(document, plan.heading_number, plan.heading_suffix)
     _set_properties(document, plan)
     embolden(document.element.body)
-    annexes = [f"annex.{key}" for key in plan.template_context["annexes"]]
+    annexes = [f"annex.{key}" for key in context["annexes"]]
     cross_reference(
-        document.element.body, [c.id for c in plan.clauses], annexes, plan.heading_number
+        document.element.body,
+        plan.kind.value,
+        [c.id for c in plan.clauses],
+        annexes,
+        plan.heading_number,
     )
     for story in _stories(document):
         keep_breaks(story)
@@ -231,7 +230,9 @@ def _run_like(run, text: str, bold: bool):
     return new
 
 
-def cross_reference(body, clause_ids: list[str], annex_ids: list[str], number_format: str) -> None:
+def cross_reference(
+    body, kind: str, clause_ids: list[str], annex_ids: list[str], number_format: str
+) -> None:
     """Bookmark each clause heading and each annex's label ("Annexe III"), and turn each
     [[clause.id]] or [[annex.key]] mark into a REF field: the clause's number, the annex's
     label. References then follow when a lawyer inserts a clause or an annex in Word."""
@@ -258,7 +259,13 @@ def cross_reference(body, clause_ids: list[str], annex_ids: list[str], number_fo
                     run.addprevious(_run_like(run, part, bold=False))
                 continue
             if part not in targets:
-                raise ValueError(f"a reference to {part}, which this document does not hold")
+                raise LibraryError(
+                    f"clauses/{kind}",
+                    None,
+                    None,
+                    f"the text refers to [[{part}]], which this document does not hold "
+                    "(that clause's condition left it out)",
+                )
             for field_run in _ref_field(*targets[part]):
                 run.addprevious(field_run)
         run.getparent().remove(run)
