@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= out
 
-.PHONY: demo run pages test fuzz bench locales clean
+.PHONY: demo run pages test fuzz mutate bench locales clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,19 +29,35 @@ pages: $(STAMP)
 	cd $(OUT)/pages && for f in *.pdf; do pdftoppm -r 70 -png "$$f" "$${f%.pdf}"; done
 	@echo "page images in $(OUT)/pages"
 
-## make test: lint, check the clause library, run the test suite
+## make test: lint, check the clause library, run the test suite on every core (pytest-xdist).
+## Each test file runs whole on one worker (loadfile), so a module's costly fixture (one
+## LibreOffice run for every demo document, in test_pdf.py) runs once, not once per worker;
+## the slowest files first (tests/conftest.py: SLOWEST_FIRST).
 test: $(STAMP)
 	$(BIN)/ruff check generator tests tools bench
 	$(BIN)/clausier check
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 ## make fuzz: the property-based tests with a large budget (fifty times `make test`'s), with
 ## hypothesis's statistics: how many cases ran, how many were refused by the answers model
 fuzz: $(STAMP)
 	CLAUSIER_FUZZ=1 $(BIN)/pytest -q tests/test_properties.py --hypothesis-show-statistics
 
-## make bench: speed and memory against the budgets of DESIGN.md, as a table of medians and
-## ratios (about a minute; run it on a quiet machine)
+## make mutate: mutation testing of the legal layer (generator/legal/) with mutmut: each
+## mutant is run against tests/test_findings.py in a copy of the code in mutants/ (a few
+## minutes); lists the survivors at the end (`.venv/bin/mutmut show NAME` shows one)
+MUTATE_STAMP := $(VENV)/.mutate-stamp
+$(MUTATE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,mutate]'
+	touch $(MUTATE_STAMP)
+
+mutate: $(MUTATE_STAMP)
+	rm -rf mutants
+	$(BIN)/mutmut run
+	$(BIN)/mutmut results
+
+## make bench: speed and memory against the budgets of docs/design.md, as a table of medians
+## and ratios (about a minute; run it on a quiet machine)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
@@ -64,4 +80,4 @@ locales: $(STAMP)
 	$(BIN)/pybabel compile -D clausier -d locales --statistics
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache mutants

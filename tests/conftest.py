@@ -1,11 +1,13 @@
-"""Shared fixtures: the examples, built once per test session, and ways to read a .docx back."""
+"""Shared fixtures: the examples, built once per test session, and ways to read a .docx back;
+the answers files tests share (tests/answers/); the CI switches that turn skips into failures."""
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 import pytest
 import yaml
@@ -21,6 +23,9 @@ from generator.library.plan import document_filename
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+ANSWERS = Path(__file__).resolve().parent / "answers"
+# The smallest complete answers file; tests change one line of it at a time (line numbers count).
+MINIMAL = (ANSWERS / "minimal.yaml").read_text("utf-8")
 _TEXT_PARTS = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
 
 
@@ -46,7 +51,7 @@ def expected_documents(example: Path) -> list[Case]:
             document_filename(due, answers, library.documents[due.kind.value], language),
         )
         for language in Language
-        for due in assess(answers, language).documents
+        for due in assess(answers).documents
     ]
 
 
@@ -95,3 +100,62 @@ def answers_with(text: str, **changes: Any) -> Answers:
 def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# CI switches: set to a true value, a test that would skip for want of a tool fails instead.
+REQUIRE_LIBREOFFICE = "CLAUSIER_REQUIRE_LIBREOFFICE"
+REQUIRE_TERMINAL = "CLAUSIER_REQUIRE_TERMINAL"
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
+
+
+def switch_on(value: str | None) -> bool:
+    """1, true, yes, on (any case, spaces around) are on; unset, empty, 0, false, no, off are
+    off; anything else is a mistake worth stopping for, not a silent skip."""
+    word = (value or "").strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise pytest.UsageError(f"not a yes/no value: {value!r} (use 1, true, yes or on)")
+
+
+def required(variable: str) -> bool:
+    """Whether the CI switch `variable` is on: a missing tool fails the test, not skips it."""
+    return switch_on(os.environ.get(variable))
+
+
+def missing_tool(variable: str, message: str) -> NoReturn:
+    """A test cannot run for want of a tool: skip it, or fail it when CI requires the tool."""
+    if required(variable):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+# The slowest test files, slowest first (--durations). `make test` runs each file whole on one
+# worker, in collection order (pytest -n auto --dist loadfile --no-loadscope-reorder): the long
+# files start first and the many short ones fill in at the end, rather than a long one last.
+SLOWEST_FIRST = (
+    "test_pdf.py",
+    "test_properties.py",
+    "test_build.py",
+    "test_interview.py",
+    "test_bench.py",
+    "test_check.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {name: place for place, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: others keep order
+
+
+def normalise_switches() -> None:
+    """Set each CI switch to "1" or "0" (an unknown value stops the run): test_pdf.py compares
+    its switch with "1", and must see any true value as on until it calls required() itself."""
+    for variable in (REQUIRE_LIBREOFFICE, REQUIRE_TERMINAL):
+        if variable in os.environ:
+            os.environ[variable] = "1" if required(variable) else "0"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    normalise_switches()

@@ -6,51 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, run_cli, write
+from conftest import EXAMPLES, MINIMAL, run_cli, write
 
 from generator.answers.load import load_answers
 from generator.errors import InputError
-
-MINIMAL = """\
-format_version: 1
-language: fr
-parties:
-  - id: chu
-    name: Centre hospitalier de Test
-    legal_form: établissement public de santé
-    address: 1 rue de la Santé, 75014 Paris
-    signatory:
-      name: Marie Durand
-      title: Directrice générale
-    dpo: {name: Jean Petit, email: dpo@chu-test.fr}
-    roles: [controller]
-  - id: vendor
-    name: Santé Cloud
-    legal_form: SAS
-    address: 2 rue de Lyon, 69001 Lyon
-    signatory: {name: Paul Martin, title: Président}
-    roles: [processor]
-processing:
-  subject_matter: gestion des rendez-vous en ligne
-  purposes: [prise de rendez-vous]
-  operations: [collection, storage]
-  data_subjects: [patients]
-  data_categories: [identification, health]
-  duration: pendant la durée du contrat
-  retention: pendant la durée du contrat
-hosting:
-  provider: Santé Cloud
-  hds_certified: true
-  storage_country: FR
-security_measures:
-  - {category: encryption, description: Chiffrement AES-256 au repos}
-  - {category: authentication, description: Authentification à deux facteurs}
-options:
-  courts: tribunal administratif de Paris
-signature:
-  place: Paris
-  date: 2027-03-01
-"""
 
 
 def test_minimal_answers_load(tmp_path: Path) -> None:

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import ALL_DOCUMENTS, EXAMPLES, Case, docx_paragraphs, docx_text, run_cli, write
+import yaml
+from conftest import (
+    ALL_DOCUMENTS,
+    EXAMPLES,
+    MINIMAL,
+    ROOT,
+    Case,
+    docx_paragraphs,
+    docx_text,
+    run_cli,
+    write,
+)
 from docx_check import check_docx, leftover_template_tags
-from test_answers import MINIMAL
 
 from generator.answers.load import load_answers
 from generator.answers.model import Language
@@ -76,17 +89,90 @@ def test_every_document_is_clean(demo_dir: Path, case: Case) -> None:
     assert "\ue000" not in text and "\ue001" not in text and "**" not in text
 
 
-def test_defined_terms_are_bold_where_defined(demo_dir: Path) -> None:
+def _library_texts(node: Any, language: str) -> Iterator[str]:
+    """Every text of a clause file in one language (the `fr:` or `en:` strings)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == language and isinstance(value, str):
+                yield value
+            else:
+                yield from _library_texts(value, language)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _library_texts(value, language)
+
+
+@functools.cache
+def _defined_terms(kind: str, language: str) -> frozenset[str]:
+    """The terms the library marks **like this** for one kind of document, as they print
+    (French no-break spaces inside « »); those holding an answer ({{ }}) left out."""
+    terms = set()
+    for file in sorted((ROOT / "clauses" / kind).glob("*.yaml")):
+        for text in _library_texts(yaml.safe_load(file.read_text("utf-8")), language):
+            for term in re.findall(r"\*\*(.+?)\*\*", re.sub(r"[ \t\n]+", " ", text)):
+                if "{" in term:
+                    continue
+                if language == "fr":
+                    term = re.sub(r" ([:;?!»])", "\u00a0\\1", term).replace("« ", "«\u00a0")
+                terms.add(term)
+    return frozenset(terms)
+
+
+def _bold_spans(document: Path) -> list[str]:
+    """The text of each stretch of bold runs (w:b set) in the document's body."""
     import zipfile
 
-    xml = (
-        zipfile.ZipFile(demo_dir / "accord-sous-traitance-agendo-sante-fr.docx")
-        .read("word/document.xml")
-        .decode()
-    )
-    for term in ("Responsable du traitement", "RGPD", "Données"):
-        quoted = f"«\u00a0{term}\u00a0»"  # French quotes hold no-break spaces
-        assert f'<w:b/></w:rPr><w:t xml:space="preserve">{quoted}</w:t>' in xml, term
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(document) as package:
+        root = etree.fromstring(package.read("word/document.xml"))
+    spans = []
+    for paragraph in root.iter(f"{w}p"):
+        span = ""
+        for run in paragraph.iter(f"{w}r"):
+            bold = run.find(f"{w}rPr/{w}b")
+            if bold is not None and bold.get(f"{w}val") not in ("0", "false"):
+                span += "".join(t.text or "" for t in run.iter(f"{w}t"))
+            elif span:
+                spans.append(span)
+                span = ""
+        if span:
+            spans.append(span)
+    return spans
+
+
+def _assert_terms_bold(document: Path, languages: tuple[str, ...], kind: str) -> None:
+    text = docx_text(document)
+    defined = {t for language in languages for t in _defined_terms(kind, language) if t in text}
+    assert len(defined) >= 5, f"{document.name}: only {sorted(defined)} of the library's terms"
+    spans = _bold_spans(document)
+    not_bold = sorted(t for t in defined if t not in spans)
+    assert not not_bold, f"{document.name}: not set in bold: {not_bold}"
+
+
+@pytest.mark.parametrize("case", ALL_DOCUMENTS, ids=_id)
+def test_defined_terms_are_bold_where_defined(demo_dir: Path, case: Case) -> None:
+    """Every term the library marks **like this** that a document defines is a run of its own
+    in bold: every kind of document, in French and in English."""
+    _assert_terms_bold(demo_dir / case.name, (case.language.value,), case.due.kind.value)
+
+
+BILINGUAL = {  # an example for each kind of document, for the side-by-side edition
+    kind: next(c.example for c in ALL_DOCUMENTS if c.due.kind is kind) for kind in DocumentKind
+}
+
+
+@pytest.mark.parametrize("kind", BILINGUAL, ids=lambda k: k.value)
+def test_defined_terms_are_bold_in_the_bilingual_edition(
+    tmp_path: Path, kind: DocumentKind
+) -> None:
+    assert run_cli("build", BILINGUAL[kind], "--out", tmp_path, "--lang", "bilingual") == 0
+    prefix = default_library().documents[kind.value].texts.filename.in_(Language.FR)
+    documents = sorted(tmp_path.glob(f"{prefix}-*-fr-en.docx"))
+    assert documents
+    for document in documents:
+        _assert_terms_bold(document, ("fr", "en"), kind.value)
 
 
 def test_dates_are_written_as_contracts_write_them() -> None:
@@ -208,20 +294,26 @@ def test_unwritable_output_folder_is_a_clear_error(
 def test_full_disk_leaves_the_old_file_and_no_temporary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Rebuilt over an existing document with different answers (--force) on a full disk: the
+    old document is left byte for byte, with no temporary beside it. The new document differs,
+    so a write that is not atomic (truncate, then write in place) cannot pass."""
     import errno
     import os
 
-    answers = write(tmp_path / "a.yaml", MINIMAL)
     out = tmp_path / "out"
-    assert run_cli("build", answers, "--out", out) == 0
+    assert run_cli("build", write(tmp_path / "a.yaml", MINIMAL), "--out", out) == 0
     (document,) = out.glob("*.docx")
     before = document.read_bytes()
+    changed = write(tmp_path / "b.yaml", MINIMAL.replace("place: Paris", "place: Lyon"))
+    assert run_cli("build", changed, "--out", tmp_path / "elsewhere") == 0
+    assert (tmp_path / "elsewhere" / document.name).read_bytes() != before
+    capsys.readouterr()
 
     def no_space(*_: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(os, "fsync", no_space)
-    assert run_cli("build", answers, "--out", out, "--force") == 2
+    assert run_cli("build", changed, "--out", out, "--force") == 2
     assert "No space left on device" in capsys.readouterr().err
     assert document.read_bytes() == before
     assert [p.name for p in out.iterdir()] == [document.name]

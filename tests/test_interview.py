@@ -1,54 +1,516 @@
-"""The interview, driven with prompt_toolkit pipe input: full runs, back, review, resume.
+"""The interview: its state machine driven directly, and two full runs at the keyboard.
 
-Keystrokes are computed from a target answers file by replaying the interview's own steps, so
-a full run types exactly what a user would type to produce that file.
+Most tests drive the interview's own loop (generator/interview/app.py: the steps, Ctrl+B, the
+review, the findings, the files, the state saved after each answer) with a `User` in place of
+the terminal's prompts: it answers each question with what prompt_toolkit would return for a
+target answers file. The prompt layer itself (keys, validation, defaults, Ctrl+B, Ctrl+C with
+a half-typed answer) is typed through prompt_toolkit pipe input by two full keyboard runs and a
+few single questions; tests/test_terminal.py runs it in a real terminal.
+
+The keystrokes of a keyboard run are computed from a target answers file by replaying the
+interview's own steps, so it types exactly what a user would type to produce that file. The
+pipe is closed once the keys are sent: keys that run out end the interview (EOFError, exit 2)
+instead of leaving it waiting for input.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import errno
+import functools
 import json
+import os
 import subprocess
 import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import pytest
+import questionary
 import yaml
-from conftest import ROOT
+from conftest import ROOT, docx_text
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from generator.answers.load import load_answers
+from generator.answers.model import Answers
+from generator.answers.yamlfile import read_yaml
 from generator.errors import OutputError
-from generator.interview.app import run_interview
+from generator.interview.app import Prompter, run_interview
+from generator.interview.i18n import translator
+from generator.interview.prompts import BACK, Interrupted, ask, parse
+from generator.interview.questions import SPECS
 from generator.interview.session import STATE_FILE, State, pending
-from generator.interview.walk import Step, get
+from generator.interview.walk import Step, get, meta_key
 
 DOWN, UP, CLEAR, ENTER, CTRL_B, CTRL_C = "\x1b[B", "\x1b[A", "\x15", "\r", "\x02", "\x03"
-# The example most tests type: a private clinic and a lab-results service (read, never changed).
+PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"  # a terminal's bracketed paste
+# The example most tests answer: a private clinic and a lab-results service (read, never changed).
 CLINIC = ROOT / "examples" / "clinic-lab-results.yaml"
 CLINIC_ANSWERS = yaml.safe_load(CLINIC.read_text("utf-8"))
+# The shortest interview (a study inside one hospital): the English keyboard run.
+INTERNAL = ROOT / "examples" / "research-internal-study.yaml"
 
 
-def _wanted(step: Step, target: dict[str, Any], state: State) -> Any:
+# What a user answers ---------------------------------------------------------------------
+
+
+def _wanted(step: Step, target: dict[str, Any], offered: Any) -> Any:
+    """The value `target` gives `step`, as the interview state records it."""
     if step.kind == "has":
         return get(target, step.path[:-1]) is not None
     if step.kind == "more":
         return step.path[-1] < len(get(target, step.path[:-2]) or [])
     value = get(target, step.path)
     if value is None and step.info is not None and not step.optional:
-        return state.value(step)  # absent from the file: the model's default
+        return offered  # absent from the file: the model's default, as the question offers it
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _keys(step: Step, current: Any, value: Any) -> str:
+def _returned(step: Step, value: Any, gettext: Callable[[str], str]) -> Any:
+    """What the step's prompt returns when the user answers `value`: typed text goes through
+    the prompt's own parsing and validation (a value the prompt would refuse fails the test)."""
+    if step.kind in ("text", "int", "date"):
+        return parse(step, "" if value is None else str(value), gettext)
+    if step.kind == "choice":
+        return None if value is None or value == "" else step.value_of(str(value))
+    if step.kind == "choices":
+        wanted = {str(v) for v in value or []}
+        return [c for c in step.choices if c in wanted]  # a checkbox gives the list's order
+    return bool(value)
+
+
+def _accepted(step: Step, offered: Any, gettext: Callable[[str], str]) -> Any:
+    """What the step's prompt returns when the user presses Enter on what it offers."""
+    if step.kind == "choice" and (offered is None or str(offered) not in step.choices):
+        return None if step.optional else step.value_of(step.choices[0])
+    return _returned(step, offered, gettext)
+
+
+Hook = Callable[[Step, Any], Any]  # (the step, what it offers) -> the prompt's result, or raise
+
+
+class User:
+    """Answers the interview's questions as a user at the keyboard would, without a terminal:
+    each step gets the value the target answers file gives it (target None: Enter on whatever
+    is offered); `at` replaces the answer to the n-th question asked (from 0) — another value,
+    BACK, or an exception (Interrupted for Ctrl+C, EOFError for a closed terminal). The review
+    screen gets the `review` picks (a question's wording, as shown), then "Confirm"."""
+
+    def __init__(
+        self,
+        target: dict[str, Any] | None,
+        at: dict[int, Hook] | None = None,
+        review: Sequence[str] = (),
+        findings: Sequence[str] = (),
+        replace: bool | None = None,
+    ):
+        self.target, self.at = target, dict(at or {})
+        self.review, self.findings, self.replace = list(review), list(findings), replace
+        self.asked: list[tuple[Step, Any, str]] = []  # each question: step, offered, instruction
+        self.confirmations: list[str] = []
+
+    def prompter(self) -> Prompter:
+        return Prompter(ask=self.ask, select=self.select, confirm=self.confirm)
+
+    def ask(
+        self,
+        step: Step,
+        message: str,
+        instruction: str,
+        offered: Any,
+        language: str,
+        gettext: Callable[[str], str],
+    ) -> Any:
+        number = len(self.asked)
+        self.asked.append((step, offered, instruction))
+        if number in self.at:
+            return self.at.pop(number)(step, offered)
+        if self.target is None:
+            return _accepted(step, offered, gettext)
+        return _returned(step, _wanted(step, self.target, offered), gettext)
+
+    def select(self, message: str, choices: Sequence[questionary.Choice]) -> Any:
+        options = [c for c in choices if not isinstance(c, questionary.Separator)]
+        values = [c.value for c in options]
+        if -1 in values:  # the review screen: "Confirm" is -1
+            if not self.review:
+                return -1
+            wording = self.review.pop(0)[:60]
+            return next(c.value for c in options if str(c.title).startswith(wording))
+        assert self.findings, f"unexpected menu: {message}"
+        pick = self.findings.pop(0)
+        assert pick in values, (pick, values)
+        return pick
+
+    def confirm(self, message: str, default: bool) -> bool:
+        self.confirmations.append(message)
+        assert self.replace is not None, f"unexpected question: {message}"
+        return self.replace
+
+    def count_until(self, key: str) -> int:
+        """How many questions come before the first one of `key` (e.g. "parties.*.name")."""
+        assert self.target is not None
+        state = State(language="fr")
+        count = 0
+        while (step := pending(state)[0]) is not None and step.key != key:
+            state.record(step, _wanted(step, self.target, state.offered(step)))
+            count += 1
+        assert step is not None, key
+        return count
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Iterator[Path]:
+    """The interview's output folder, on a RAM disk where there is one: the state is saved and
+    fsync'd after every answer, a few thousand times in this module (milliseconds each on a
+    disk). Saving itself is the same code either way."""
+    shm = Path("/dev/shm")
+    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+        yield tmp_path
+        return
+    with tempfile.TemporaryDirectory(dir=shm, prefix="clausier-interview-") as folder:
+        yield Path(folder)
+
+
+def interview(user: User, out: Path, language: str = "fr", **options: Any) -> int:
+    source, resume = options.get("source"), options.get("resume", False)
+    return run_interview(language, source, resume, out, user.prompter())
+
+
+def ctrl_c(typed: str = "") -> Hook:
+    """Ctrl+C at a question, with `typed` half typed (what the prompt raises)."""
+
+    def hook(step: Step, offered: Any) -> Any:
+        raise Interrupted(typed)
+
+    return hook
+
+
+def _saved(folder: Path) -> dict[str, Any]:
+    return json.loads((folder / STATE_FILE).read_text("utf-8"))
+
+
+def _same(written: Path, expected: Path | dict[str, Any]) -> None:
+    """Equal answers; a multiple choice comes back in the list's order, not the file's."""
+
+    def canonical(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: canonical(v) for k, v in value.items()}
+        if isinstance(value, list):
+            items = [canonical(v) for v in value]
+            return sorted(items) if all(isinstance(v, Enum) for v in value) else items
+        return value
+
+    def plain(answers: Answers) -> Any:
+        return canonical(answers.model_dump(exclude={"parties": {"__all__": {"role_reasoning"}}}))
+
+    wanted = (
+        load_answers(expected) if isinstance(expected, Path) else Answers.model_validate(expected)
+    )
+    assert plain(load_answers(written)) == plain(wanted)
+
+
+# The interview's state machine -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("example", "language"),
+    [
+        ("chu-teleconsultation.yaml", "fr"),
+        ("glucose-telemonitoring.yaml", "en"),
+        ("research-observational-cro.yaml", "fr"),
+    ],
+)
+def test_full_run_writes_the_example_and_its_documents(
+    out: Path, example: str, language: str
+) -> None:
+    source = ROOT / "examples" / example
+    target = yaml.safe_load(source.read_text("utf-8"))
+    assert interview(User(target), out, language) == 0
+    _same(out / "answers.yaml", source)
+    documents = sorted(p.name for p in out.glob("*.docx"))
+    assert documents and all(name.endswith(f"-{target['language']}.docx") for name in documents)
+    assert not (out / STATE_FILE).exists()
+    text = (out / "answers.yaml").read_text("utf-8")
+    assert text.startswith("#") and "clausier build" in text
+
+
+def test_roles_come_from_facts_with_their_reasoning(out: Path) -> None:
+    source = ROOT / "examples" / "chu-teleconsultation.yaml"
+    target = yaml.safe_load(source.read_text("utf-8"))
+    hospital = target["parties"][0]
+    hospital["determines_purposes"] = hospital["determines_essential_means"] = True
+    user = User(target)
+    assert interview(user, out, "en") == 0
+    written = load_answers(out / "answers.yaml")
+    assert written.parties[0].roles == ["controller"]
+    assert "controller (Art. 4(7))" in (written.parties[0].role_reasoning or "")
+    assert "processor" in (written.parties[1].role_reasoning or "")
+    # The roles question shows the reasoning, and offers the roles the facts give.
+    (roles_asked, *_) = [(o, i) for s, o, i in user.asked if s.path == ("parties", 0, "roles")]
+    assert roles_asked[0] == ["controller"] and "controller (Art. 4(7))" in roles_asked[1]
+
+
+def test_invalid_answer_is_refused_and_asked_again() -> None:
+    """An unknown country code typed at the prompt: Enter is refused, the prompt stays, and the
+    next answer is the one taken. (The keyboard run below types one too, mid-interview.)"""
+    state = State(language="fr")
+    while (step := pending(state)[0]) is not None and step.key != "parties.*.country":
+        state.record(step, _wanted(step, CLINIC_ANSWERS, state.offered(step)))
+    assert step is not None
+    _ = translator("fr")
+    with pytest.raises(ValueError, match="ISO 3166"):
+        parse(step, "XX", _)
+    keys = f"{CLEAR}XX{ENTER}{CLEAR}FR{ENTER}"
+    assert _typed(keys, step, state.offered(step)) == "FR"
+
+
+def test_ctrl_b_goes_back_with_the_previous_answer(out: Path) -> None:
+    name = CLINIC_ANSWERS["parties"][0]["name"]
+    at_name = User(CLINIC_ANSWERS).count_until("parties.*.name")
+
+    def again(step: Step, offered: Any) -> Any:
+        assert step.key == "parties.*.name" and offered == "Wrong name"
+        return name
+
+    hooks: dict[int, Hook] = {
+        at_name: lambda step, offered: "Wrong name",
+        at_name + 1: lambda step, offered: BACK,  # Ctrl+B at the next question
+        at_name + 2: again,
+    }
+    user = User(CLINIC_ANSWERS, at=hooks)
+    assert interview(user, out, "fr") == 0
+    assert not user.at  # every hook ran
+    _same(out / "answers.yaml", CLINIC)
+
+
+def test_review_screen_changes_an_answer(out: Path) -> None:
+    """Picked on the review screen, the language is asked again (French offered); English."""
+
+    def english(step: Step, offered: Any) -> Any:
+        assert (step.key, offered) == ("language", "fr")
+        return "en"
+
+    wording = translator("fr")(SPECS["language"].text)
+    after_the_last = len(_questions_of(CLINIC_ANSWERS))
+    user = User(CLINIC_ANSWERS, at={after_the_last: english}, review=[wording])
+    assert interview(user, out, "fr") == 0
+    assert not user.at and not user.review
+    written = load_answers(out / "answers.yaml")
+    assert written.language == "en"
+    assert list(out.glob("*-en.docx")) and not list(out.glob("*-fr.docx"))
+
+
+def test_ctrl_c_then_resume_loses_nothing(out: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert interview(User(CLINIC_ANSWERS, at={25: ctrl_c()}), out, "fr") == 130
+    assert "--resume" in capsys.readouterr().out
+    assert len(_saved(out)["history"]) == 25
+    user = User(CLINIC_ANSWERS)
+    assert interview(user, out, "fr", resume=True) == 0
+    assert meta_key(user.asked[0][0].path) == _questions_of(CLINIC_ANSWERS)[25]
+    _same(out / "answers.yaml", CLINIC)
+
+
+def test_from_an_answers_file_every_answer_is_the_default(out: Path) -> None:
+    source = ROOT / "examples" / "research-joint-reuse.yaml"
+    user = User(None)  # Enter at every question
+    assert interview(user, out, "fr", source=source) == 0
+    assert len(user.asked) > 150
+    _same(out / "answers.yaml", source)
+
+
+def test_existing_answers_are_not_replaced_without_asking(out: Path) -> None:
+    (out / "answers.yaml").write_text("signed", "utf-8")
+    user = User(None, replace=False)  # Enter through everything, then refuse to replace
+    assert interview(user, out, "fr", source=CLINIC) == 1
+    assert len(user.confirmations) == 1 and "answers.yaml" in user.confirmations[0]
+    assert (out / "answers.yaml").read_text("utf-8") == "signed"
+    assert (out / STATE_FILE).exists() and not list(out.glob("*.docx"))
+
+
+def test_not_a_terminal_points_to_build(out: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "interview", "--out", str(out)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 2
+    assert "clausier build" in result.stderr
+
+
+def test_closed_input_keeps_the_answers(out: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Input that ends mid-interview (a closed terminal, EOF) saves what was typed."""
+
+    def closed(step: Step, offered: Any) -> Any:
+        raise EOFError
+
+    assert interview(User(CLINIC_ANSWERS, at={6: closed}), out, "fr") == 2
+    assert "clausier build" in capsys.readouterr().err
+    assert len(_saved(out)["history"]) == 6
+
+
+def test_ctrl_c_at_every_question_loses_nothing(
+    out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Interrupted at each question in turn, resumed each time: the answers file at the end is
+    the one an uninterrupted run writes."""
+    questions = _questions_of(CLINIC_ANSWERS)
+    assert interview(User(CLINIC_ANSWERS, at={0: ctrl_c()}), out, "fr") == 130
+    for answered in range(1, len(questions) + 1):
+        user = User(CLINIC_ANSWERS, at={1: ctrl_c()})  # answer one question, Ctrl+C at the next
+        code = interview(user, out, "fr", resume=True)
+        assert meta_key(user.asked[0][0].path) == questions[answered - 1]
+        if answered < len(questions):
+            assert code == 130, f"question {answered + 1}"
+            assert _saved(out)["history"] == questions[:answered]
+        else:
+            assert code == 0  # the last answer, then the review screen and the files
+    capsys.readouterr()
+    _same(out / "answers.yaml", CLINIC)
+
+
+class Crash(BaseException):
+    """The process dying between two questions: no handler of the interview runs."""
+
+
+def test_every_answer_is_on_disk_before_the_next_question(out: Path) -> None:
+    """At each question, the state file holds every answer given before it (what a crash, a
+    closed terminal or SIGKILL leaves); a crash there, then --resume, loses nothing."""
+    answered: list[tuple[Step, Any]] = []
+    user = User(CLINIC_ANSWERS)
+
+    def asking(step: Step, *rest: Any) -> Any:
+        if answered:
+            saved = State(**_saved(out))
+            assert saved.history == [meta_key(s.path) for s, _ in answered], step.key
+            for earlier, value in answered:
+                assert saved.value(earlier) == (earlier.default if value is None else value)
+        if len(answered) == 40:
+            raise Crash
+        value = user.ask(step, *rest)
+        answered.append((step, value))
+        return value
+
+    prompter = Prompter(ask=asking, select=user.select, confirm=user.confirm)
+    with pytest.raises(Crash):
+        run_interview("fr", None, False, out, prompter)
+    assert len(_saved(out)["history"]) == 40
+    resumed = User(CLINIC_ANSWERS)
+    assert interview(resumed, out, "fr", resume=True) == 0
+    assert meta_key(resumed.asked[0][0].path) == _questions_of(CLINIC_ANSWERS)[40]
+    _same(out / "answers.yaml", CLINIC)
+
+
+def test_full_disk_mid_interview_keeps_the_earlier_answers(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save that fails (disk full) is one clear error; the state on disk is the one of the
+    answer before, with no temporary file, and --resume goes on from there."""
+    real_fsync, calls = os.fsync, []
+
+    def fsync(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 4:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(OutputError) as caught:
+        interview(User(CLINIC_ANSWERS, at={6: ctrl_c()}), out, "fr")
+    assert "No space left on device" in str(caught.value) and "\n" not in str(caught.value)
+    assert len(_saved(out)["history"]) == 3
+    assert [p.name for p in out.iterdir()] == [STATE_FILE]
+
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    user = User(CLINIC_ANSWERS)
+    assert interview(user, out, "fr", resume=True) == 0
+    assert meta_key(user.asked[0][0].path) == _questions_of(CLINIC_ANSWERS)[3]
+    _same(out / "answers.yaml", CLINIC)
+
+
+def test_ctrl_c_mid_answer_keeps_what_was_typed(
+    out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Interrupted while typing a party's name: --resume offers the half-typed name."""
+    name = CLINIC_ANSWERS["parties"][0]["name"]
+    at_name = User(CLINIC_ANSWERS).count_until("parties.*.name")
+    assert interview(User(CLINIC_ANSWERS, at={at_name: ctrl_c(name[:5])}), out, "fr") == 130
+    assert _saved(out)["typed"] == {"parties/0/name": name[:5]}
+    # Resumed: the question offers the five letters; the answer completes the name.
+    user = User(CLINIC_ANSWERS)
+    assert interview(user, out, "fr", resume=True) == 0
+    step, offered, _ = user.asked[0]
+    assert (step.key, offered) == ("parties.*.name", name[:5])
+    _same(out / "answers.yaml", CLINIC)
+
+
+def test_findings_that_block_offer_a_draft_or_a_stop(
+    out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With a blocker, "stop" keeps the answers for --resume; "draft" builds DRAFT documents."""
+    target = yaml.safe_load(CLINIC.read_text("utf-8"))
+    target["hosting"]["hds_certified"] = False  # health data with an uncertified host
+    assert interview(User(target, findings=["stop"]), out, "fr") == 1
+    assert (out / STATE_FILE).exists() and not (out / "answers.yaml").exists()
+    assert interview(User(target, findings=["draft"]), out, "fr", resume=True) == 0
+    (document,) = out.glob("*.docx")
+    assert "PROJET – NE PAS SIGNER" in docx_text(document)
+    assert not (out / STATE_FILE).exists()
+
+
+# The prompt layer: prompt_toolkit pipe input ------------------------------------------------
+
+
+def _answer_keys(target: dict[str, Any], language: str, paste: bool = False) -> list[str]:
+    """What a user types at each question to answer the whole interview with `target`; with
+    `paste`, longer texts are pasted (one bracketed paste) rather than typed key by key."""
+    state = State(language=language)
+    keys = []
+    while True:
+        step, _ = pending(state)
+        if step is None:
+            return keys
+        value = _wanted(step, target, state.offered(step))
+        keys.append(_keys(step, state.value(step), value, paste))
+        state.record(step, value)
+
+
+def _questions_of(target: dict[str, Any]) -> list[str]:
+    """The keys of the questions a from-scratch interview asks for `target`, in order."""
+    if target is CLINIC_ANSWERS:
+        return list(_clinic_questions())
+    state, keys = State(language="fr"), []
+    while (step := pending(state)[0]) is not None:
+        keys.append(meta_key(step.path))
+        state.record(step, _wanted(step, target, state.offered(step)))
+    return keys
+
+
+@functools.cache
+def _clinic_questions() -> tuple[str, ...]:
+    return tuple(_questions_of(copy.deepcopy(CLINIC_ANSWERS)))
+
+
+def _text_keys(text: str, paste: bool = False) -> str:
+    """Clear the offered text, type (or paste, if long) another, Enter."""
+    if paste and len(text) > 20:
+        text = PASTE_START + text + PASTE_END
+    return CLEAR + text + ENTER
+
+
+def _keys(step: Step, current: Any, value: Any, paste: bool = False) -> str:
     if step.kind in ("has", "more", "bool"):
         return "y" if value else "n"
     if step.kind in ("text", "int", "date"):
-        return CLEAR + ("" if value is None else str(value)) + ENTER
+        return _text_keys("" if value is None else str(value), paste)
     if step.kind == "choice":
         options = ([""] if step.optional else []) + list(step.choices)
         at = options.index(str(current)) if current is not None and str(current) in options else 0
@@ -62,228 +524,81 @@ def _keys(step: Step, current: Any, value: Any) -> str:
     return keys + ENTER
 
 
-def answer_keys(target: dict[str, Any], language: str) -> list[str]:
-    """What a user types at each question to answer the whole interview with `target`."""
-    state = State(language=language)
-    keys = []
-    while True:
-        step, _ = pending(state)
-        if step is None:
-            return keys
-        value = _wanted(step, target, state)
-        keys.append(_keys(step, state.value(step), value))
-        state.record(step, value)
-
-
-def keystrokes(target: dict[str, Any], language: str, stop_after: int | None = None) -> str:
-    """What a user types to answer the whole interview with `target` and confirm it, or only
-    the first `stop_after` questions."""
-    keys = answer_keys(target, language)
-    if stop_after is None:
-        return "".join(keys) + ENTER  # the review screen: "Confirm" is first
-    return "".join(keys[:stop_after])
-
-
-def interview(keys: str, out: Path, language: str = "fr", **options: Any) -> int:
+def keyboard(keys: str, out: Path, language: str, **options: Any) -> int:
+    """The interview at the keyboard: every key sent up front, then the input closed."""
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
+        pipe.close()  # keys that run out end the interview rather than hang it
         with create_app_session(input=pipe, output=DummyOutput()):
-            return run_interview(language, options.get("source"), options.get("resume", False), out)
+            source, resume = options.get("source"), options.get("resume", False)
+            return run_interview(language, source, resume, out)
 
 
-def _same(written: Path, example: Path) -> None:
-    """Equal answers; a multiple choice comes back in the list's order, not the file's."""
-
-    def canonical(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: canonical(v) for k, v in value.items()}
-        if isinstance(value, list):
-            items = [canonical(v) for v in value]
-            return sorted(items) if all(isinstance(v, Enum) for v in value) else items
-        return value
-
-    def plain(path: Path) -> Any:
-        answers = load_answers(path)
-        return canonical(answers.model_dump(exclude={"parties": {"__all__": {"role_reasoning"}}}))
-
-    assert plain(written) == plain(example)
-
-
-@pytest.mark.parametrize(
-    ("example", "language"),
-    [
-        ("chu-teleconsultation.yaml", "fr"),
-        ("glucose-telemonitoring.yaml", "en"),
-        ("research-observational-cro.yaml", "fr"),
-    ],
-)
-def test_full_run_writes_the_example_and_its_documents(
-    tmp_path: Path, example: str, language: str
-) -> None:
-    source = ROOT / "examples" / example
-    target = yaml.safe_load(source.read_text("utf-8"))
-    assert interview(keystrokes(target, language), tmp_path, language) == 0
-    _same(tmp_path / "answers.yaml", source)
-    documents = sorted(p.name for p in tmp_path.glob("*.docx"))
-    assert documents and all(name.endswith(f"-{target['language']}.docx") for name in documents)
-    assert not (tmp_path / STATE_FILE).exists()
-    text = (tmp_path / "answers.yaml").read_text("utf-8")
-    assert text.startswith("#") and "clausier build" in text
-
-
-def test_roles_come_from_facts_with_their_reasoning(tmp_path: Path) -> None:
-    source = ROOT / "examples" / "chu-teleconsultation.yaml"
-    target = yaml.safe_load(source.read_text("utf-8"))
-    hospital = target["parties"][0]
-    hospital["determines_purposes"] = hospital["determines_essential_means"] = True
-    keys = keystrokes(target, "en")
-    assert interview(keys, tmp_path, "en") == 0
-    written = load_answers(tmp_path / "answers.yaml")
-    assert written.parties[0].roles == ["controller"]
-    assert "controller (Art. 4(7))" in (written.parties[0].role_reasoning or "")
-    assert "processor" in (written.parties[1].role_reasoning or "")
-
-
-def test_invalid_answer_is_refused_and_asked_again(tmp_path: Path) -> None:
-    keys = keystrokes(CLINIC_ANSWERS, "fr")
-    # The first party's country: type an unknown code first; Enter is refused, the prompt stays.
-    country = f"{CLEAR}FR{ENTER}"
-    assert country in keys
-    keys = keys.replace(country, f"{CLEAR}XX{ENTER}{CLEAR}FR{ENTER}", 1)
-    assert interview(keys, tmp_path, "fr") == 0
-    _same(tmp_path / "answers.yaml", CLINIC)
-
-
-def test_ctrl_b_goes_back_with_the_previous_answer(tmp_path: Path) -> None:
-    keys = keystrokes(CLINIC_ANSWERS, "fr")
-    name = CLINIC_ANSWERS["parties"][0]["name"]
-    typed = f"{CLEAR}{name}{ENTER}"
-    # Type a wrong name, go back from the next question, retype it.
-    wrong = f"{CLEAR}Wrong name{ENTER}{CTRL_B}{CLEAR}{name}{ENTER}"
-    keys = keys.replace(typed, wrong, 1)
-    assert interview(keys, tmp_path, "fr") == 0
-    _same(tmp_path / "answers.yaml", CLINIC)
-
-
-def test_review_screen_changes_an_answer(tmp_path: Path) -> None:
-    keys = keystrokes(CLINIC_ANSWERS, "fr")[: -len(ENTER)]  # stop at the review screen
-    # The first entry after "Confirm" is the language: switch it to English, then confirm.
-    keys += DOWN + ENTER + DOWN + ENTER + ENTER
-    assert interview(keys, tmp_path, "fr") == 0
-    written = load_answers(tmp_path / "answers.yaml")
-    assert written.language == "en"
-    assert list(tmp_path.glob("*-en.docx"))
-
-
-def test_ctrl_c_then_resume_loses_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    everything = keystrokes(CLINIC_ANSWERS, "fr")
-    first = keystrokes(CLINIC_ANSWERS, "fr", stop_after=25)
-    assert interview(first + CTRL_C, tmp_path, "fr") == 130
-    assert "--resume" in capsys.readouterr().out
-    saved = json.loads((tmp_path / STATE_FILE).read_text("utf-8"))
-    assert len(saved["history"]) == 25
-    assert interview(everything[len(first) :], tmp_path, "fr", resume=True) == 0
-    _same(tmp_path / "answers.yaml", CLINIC)
-
-
-def test_from_an_answers_file_every_answer_is_the_default(tmp_path: Path) -> None:
-    source = ROOT / "examples" / "research-joint-reuse.yaml"
-    assert interview(ENTER * 600, tmp_path, "fr", source=source) == 0
-    _same(tmp_path / "answers.yaml", source)
-
-
-def test_existing_answers_are_not_replaced_without_asking(tmp_path: Path) -> None:
-    (tmp_path / "answers.yaml").write_text("signed", "utf-8")
-    # Enter through everything, then refuse to replace ("n").
-    assert interview(ENTER * 400 + "n", tmp_path, "fr", source=CLINIC) == 1
-    assert (tmp_path / "answers.yaml").read_text("utf-8") == "signed"
-    assert (tmp_path / STATE_FILE).exists()
-
-
-def test_not_a_terminal_points_to_build(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "interview", "--out", str(tmp_path)],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert result.returncode == 2
-    assert "clausier build" in result.stderr
-
-
-def test_closed_input_keeps_the_answers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Input that ends mid-interview (a closed terminal, EOF) saves what was typed."""
+def _typed(keys: str, step: Step, offered: Any, language: str = "fr") -> Any:
+    """One question at the keyboard: what its prompt returns for `keys`."""
     with create_pipe_input() as pipe:
-        pipe.send_text(keystrokes(CLINIC_ANSWERS, "fr", stop_after=6))
+        pipe.send_text(keys)
         pipe.close()
         with create_app_session(input=pipe, output=DummyOutput()):
-            assert run_interview("fr", None, False, tmp_path) == 2
-    assert "clausier build" in capsys.readouterr().err
-    saved = json.loads((tmp_path / STATE_FILE).read_text("utf-8"))
-    assert len(saved["history"]) == 6
+            return ask(step, "?", "", offered, language, translator(language))
 
 
-def test_ctrl_c_at_every_question_loses_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """Interrupted at each question in turn, resumed each time: the answers file at the end is
-    the one an uninterrupted run writes."""
-    assert interview(CTRL_C, tmp_path, "fr") == 130
-    for answered, key in enumerate(answer_keys(CLINIC_ANSWERS, "fr"), 1):
-        assert interview(key + CTRL_C, tmp_path, "fr", resume=True) == 130
-        saved = json.loads((tmp_path / STATE_FILE).read_text("utf-8"))
-        assert len(saved["history"]) == answered, f"question {answered + 1}"
-    capsys.readouterr()
-    assert interview(ENTER, tmp_path, "fr", resume=True) == 0
-    _same(tmp_path / "answers.yaml", CLINIC)
+def test_keyboard_run_with_a_refused_answer_a_step_back_and_a_review(out: Path) -> None:
+    """The whole interview typed in French, longer texts pasted: an unknown country code
+    refused then corrected, a wrong name undone with Ctrl+B, the language changed on the review
+    screen."""
+    keys = "".join(_answer_keys(CLINIC_ANSWERS, "fr", paste=True))
+    country = _text_keys("FR")
+    assert country in keys
+    keys = keys.replace(country, _text_keys("XX") + country, 1)
+    name = _text_keys(CLINIC_ANSWERS["parties"][0]["name"], paste=True)
+    assert name in keys
+    keys = keys.replace(name, _text_keys("Wrong name") + CTRL_B + name, 1)
+    # Review: the first entry after "Confirm" is the language; switch it to English, confirm.
+    keys += DOWN + ENTER + DOWN + ENTER + ENTER
+    assert keyboard(keys, out, "fr") == 0
+    _same(out / "answers.yaml", {**CLINIC_ANSWERS, "language": "en"})
+    assert list(out.glob("*-en.docx")) and not (out / STATE_FILE).exists()
 
 
-def test_full_disk_mid_interview_keeps_the_earlier_answers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A save that fails (disk full) is one clear error; the state on disk is the one of the
-    answer before, with no temporary file, and --resume goes on from there."""
-    import errno
-    import os
-
-    keys = answer_keys(CLINIC_ANSWERS, "fr")
-    real_fsync, calls = os.fsync, []
-
-    def fsync(fd: int) -> None:
-        calls.append(fd)
-        if len(calls) == 4:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
-    with pytest.raises(OutputError) as caught:
-        interview("".join(keys[:6]), tmp_path, "fr")
-    assert "No space left on device" in str(caught.value) and "\n" not in str(caught.value)
-    assert len(json.loads((tmp_path / STATE_FILE).read_text("utf-8"))["history"]) == 3
-    assert [p.name for p in tmp_path.iterdir()] == [STATE_FILE]
-
-    monkeypatch.setattr(os, "fsync", real_fsync)
-    assert interview("".join(keys[3:]) + ENTER, tmp_path, "fr", resume=True) == 0
-    _same(tmp_path / "answers.yaml", CLINIC)
-
-
-def test_ctrl_c_mid_answer_keeps_what_was_typed(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """Interrupted while typing a party's name: --resume offers the half-typed name."""
-    keys = answer_keys(CLINIC_ANSWERS, "fr")
-    name = CLINIC_ANSWERS["parties"][0]["name"]
-    state, count = State(language="fr"), 0  # count: the questions before the first name
-    while (step := pending(state)[0]) is not None and step.key != "parties.*.name":
-        state.record(step, _wanted(step, CLINIC_ANSWERS, state))
-        count += 1
-    assert interview("".join(keys[:count]) + name[:5] + CTRL_C, tmp_path, "fr") == 130
-    saved = json.loads((tmp_path / STATE_FILE).read_text("utf-8"))
+def test_keyboard_ctrl_c_mid_answer_then_resume(out: Path) -> None:
+    """The whole interview typed in English (longer texts pasted), interrupted while typing
+    the first party's name: --resume shows the half-typed name, typing the rest completes it."""
+    target = yaml.safe_load(INTERNAL.read_text("utf-8"))
+    keys = _answer_keys(target, "en", paste=True)
+    count = User(target).count_until("parties.*.name")
+    name = target["parties"][0]["name"]
+    assert keyboard("".join(keys[:count]) + name[:5] + CTRL_C, out, "en") == 130
+    saved = _saved(out)
+    assert len(saved["history"]) == count
     assert saved["typed"] == {"parties/0/name": name[:5]}
-    # Resumed: the five letters are there; typing the rest completes the name.
-    rest = "".join(keys[count + 1 :]) + ENTER
-    assert interview(name[5:] + ENTER + rest, tmp_path, "fr", resume=True) == 0
-    _same(tmp_path / "answers.yaml", CLINIC)
+    rest = "".join(keys[count + 1 :]) + ENTER  # Enter: "Confirm" on the review screen
+    assert keyboard(name[5:] + ENTER + rest, out, "en", resume=True) == 0
+    _same(out / "answers.yaml", INTERNAL)
+
+
+def test_enter_keeps_what_each_kind_of_question_offers() -> None:
+    """Enter at a question gives back what it offers: yes/no, one choice, several, a number, a
+    date, text (what amending an answers file, every answer a default, relies on)."""
+    data = read_yaml(ROOT / "examples" / "research-joint-reuse.yaml").data
+    state = State(language="fr", data=data)  # as `clausier interview --from` starts
+    _, steps = pending(state)
+    seen: set[str] = set()
+    for step in steps:
+        offered = state.offered(step)
+        if step.kind in seen or step.kind == "derived" or offered in (None, "", []):
+            continue
+        if step.kind == "choice" and str(offered) not in step.choices:
+            continue
+        seen.add(step.kind)
+        assert _typed(ENTER, step, offered) == _accepted(step, offered, translator("fr")), step
+    assert seen == {"has", "more", "bool", "choice", "choices", "int", "date", "text"}
+
+
+def test_closed_input_at_a_question_is_the_end_of_input() -> None:
+    """A terminal closed at a question ends the prompt with EOFError (the interview saves and
+    exits 2), rather than waiting for keys that will never come."""
+    step = pending(State(language="fr"))[0]
+    assert step is not None
+    with pytest.raises(EOFError):
+        _typed("", step, None)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from conftest import EXAMPLES, docx_text
+from conftest import EXAMPLES, docx_text, switch_on
 from docx_check import check_docx, leftover_template_tags
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -32,7 +32,7 @@ from generator.word.bilingual import plan_bilingual
 from generator.word.provenance import read_answers
 from generator.word.render import render
 
-FUZZ = os.environ.get("CLAUSIER_FUZZ") == "1"
+FUZZ = switch_on(os.environ.get("CLAUSIER_FUZZ"))  # 1, true, yes or on
 
 
 def budget(small: int) -> Any:
@@ -185,7 +185,7 @@ def _assert_documents_hold(
     template syntax may appear only inside the texts and the `typed` words."""
     library = default_library()
     language = answers.language if edition == "bilingual" else Language(edition)
-    assessment = assess(answers, language)
+    assessment = assess(answers)
     assert assessment.documents and not assessment.blockers
     with tempfile.TemporaryDirectory() as folder:
         for due in assessment.documents:

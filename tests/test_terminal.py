@@ -1,7 +1,9 @@
 """The interview in a real terminal (tmux): Ctrl+C, a resize, a crash; each leaves a state that
 --resume continues with nothing lost.
 
-Skips without tmux, unless CLAUSIER_REQUIRE_TERMINAL=1 (set by .ci/run) turns that into a failure.
+Skips without tmux, unless CLAUSIER_REQUIRE_TERMINAL (set by .ci/run to 1; true, yes or on do too)
+turns that into a failure. Each terminal has its own tmux server (-L), so tests running in
+parallel (pytest -n) never share or shut down each other's server.
 """
 
 from __future__ import annotations
@@ -16,41 +18,48 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import (
+    REQUIRE_LIBREOFFICE,
+    REQUIRE_TERMINAL,
+    ROOT,
+    missing_tool,
+    normalise_switches,
+    required,
+    switch_on,
+)
 
 from generator.interview.session import STATE_FILE
 
 
 def _tmux() -> str:
     tmux = shutil.which("tmux")
-    if tmux:
-        return tmux
-    if os.environ.get("CLAUSIER_REQUIRE_TERMINAL") == "1":
-        pytest.fail("tmux is needed: apt-get install tmux")
-    pytest.skip("tmux is not installed")
+    if not tmux:
+        missing_tool(REQUIRE_TERMINAL, "tmux is needed: apt-get install tmux")
+    return tmux
 
 
 class Terminal:
     def __init__(self, tmux: str, name: str):
-        self.tmux, self.name, self.started = tmux, name, False
+        self.name, self.started = name, False
+        self.tmux = [tmux, "-L", name]  # a server of its own (its socket named after the test)
 
     def run(self, command: str) -> None:
         """Run `command` in the terminal; a second run reuses the pane, so the tmux server
         never shuts down between two runs (a new session racing a server on its way out
         fails with "server exited unexpectedly")."""
         if self.started:
-            subprocess.run([self.tmux, "respawn-pane", "-k", "-t", self.name, command], check=True)
+            subprocess.run([*self.tmux, "respawn-pane", "-k", "-t", self.name, command], check=True)
             return
         subprocess.run(
-            [self.tmux, "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", command],
+            [*self.tmux, "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", command],
             check=True,
         )
-        subprocess.run([self.tmux, "set-option", "-t", self.name, "remain-on-exit", "on"])
+        subprocess.run([*self.tmux, "set-option", "-t", self.name, "remain-on-exit", "on"])
         self.started = True
 
     def screen(self) -> str:
         result = subprocess.run(
-            [self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+            [*self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
         )
         return result.stdout
 
@@ -64,17 +73,17 @@ class Terminal:
         raise AssertionError(f"{text!r} never appeared:\n{self.screen()}")
 
     def keys(self, *keys: str) -> None:
-        subprocess.run([self.tmux, "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, *keys], check=True)
 
     def resize(self, columns: int, lines: int) -> None:
         subprocess.run(
-            [self.tmux, "resize-window", "-t", self.name, "-x", str(columns), "-y", str(lines)],
+            [*self.tmux, "resize-window", "-t", self.name, "-x", str(columns), "-y", str(lines)],
             check=True,
         )
 
     def pid(self) -> int:
         result = subprocess.run(
-            [self.tmux, "list-panes", "-t", self.name, "-F", "#{pane_pid}"],
+            [*self.tmux, "list-panes", "-t", self.name, "-F", "#{pane_pid}"],
             capture_output=True,
             text=True,
             check=True,
@@ -82,7 +91,12 @@ class Terminal:
         return int(result.stdout.split()[0])
 
     def close(self) -> None:
-        subprocess.run([self.tmux, "kill-session", "-t", self.name], capture_output=True)
+        """Stop this terminal's server and remove its socket (tmux leaves it behind)."""
+        where = [*self.tmux, "display-message", "-p", "-t", self.name, "#{socket_path}"]
+        socket = subprocess.run(where, capture_output=True, text=True).stdout.strip()
+        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
+        if socket:
+            Path(socket).unlink(missing_ok=True)
 
 
 def _interview(tmp_path: Path, *options: str) -> str:
@@ -166,3 +180,43 @@ def test_crash_between_two_answers_loses_nothing(tmp_path: Path) -> None:
         assert "Name of the party" not in screen
     finally:
         terminal.close()
+
+
+@pytest.mark.parametrize("value", ["1", "true", "True", "YES", "yes", "on", "On", " 1 "])
+def test_ci_switch_accepts_any_true_value(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    """CLAUSIER_REQUIRE_TERMINAL / _LIBREOFFICE: any true value turns a missing tool's skip
+    into a failure."""
+    for variable in (REQUIRE_TERMINAL, REQUIRE_LIBREOFFICE):
+        monkeypatch.setenv(variable, value)
+        assert required(variable)
+        with pytest.raises(pytest.fail.Exception, match="apt-get"):
+            missing_tool(variable, "apt-get install it")
+
+
+@pytest.mark.parametrize("value", [None, "", "0", "false", "No", "OFF"])
+def test_ci_switch_off_skips(monkeypatch: pytest.MonkeyPatch, value: str | None) -> None:
+    if value is None:
+        monkeypatch.delenv(REQUIRE_TERMINAL, raising=False)
+    else:
+        monkeypatch.setenv(REQUIRE_TERMINAL, value)
+    assert not required(REQUIRE_TERMINAL)
+    with pytest.raises(pytest.skip.Exception):
+        missing_tool(REQUIRE_TERMINAL, "apt-get install it")
+
+
+def test_ci_switch_with_another_value_is_a_mistake() -> None:
+    """A value that is neither yes nor no ("required", "2") stops the run rather than skip."""
+    assert switch_on("Yes") and not switch_on(None)
+    for value in ("required", "2", "y e s"):
+        with pytest.raises(pytest.UsageError, match="not a yes/no value"):
+            switch_on(value)
+
+
+@pytest.mark.parametrize(("value", "seen"), [("TRUE", "1"), ("on", "1"), ("no", "0"), ("1", "1")])
+def test_ci_switches_reach_tests_that_compare_with_1(
+    monkeypatch: pytest.MonkeyPatch, value: str, seen: str
+) -> None:
+    """A test reading the switch as `== "1"` (test_pdf.py) sees any true value as "1"."""
+    monkeypatch.setenv(REQUIRE_LIBREOFFICE, value)
+    normalise_switches()
+    assert os.environ[REQUIRE_LIBREOFFICE] == seen

@@ -1,0 +1,1868 @@
+"""Every finding code of the legal layer, as a table: cases that raise it, near cases that do
+not, the edges of each threshold, and its severity and articles.
+
+Each case is an example of examples/ with a few fields changed. The tests read only what the
+assessment decides — codes, severities, articles, the values of each finding (names, numbers,
+countries, enums, and the phrases it chose, as Phrase(code, values)), roles, documents, route,
+the transfers out of the EEA — never the words of a message (clauses/messages.yaml words them).
+`make mutate` runs this module against mutants of generator/legal/.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import functools
+import importlib
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+from pydantic import ValidationError
+
+import generator.legal
+from generator.answers.load import load_answers
+from generator.answers.model import Answers, LawfulBasis, Participation, Role, Route, Safeguard
+from generator.legal import facts
+from generator.legal.assessment import ALL_RULES, Assessment, DocumentKind, assess
+from generator.legal.findings import Findings, Phrase, Rule, Severity
+
+ROOT = Path(__file__).resolve().parent.parent
+LEGAL = Path(generator.legal.__file__).resolve().parent
+
+# The examples cases start from.
+TELE = "chu-teleconsultation"  # hospital (0) and vendor (1); subs: host (0), SMS (1), video (2)
+OBS = "research-observational-cro"  # sponsor-centre (0), three centres (1-3), CRO (4): MR-003
+DRUG = "research-drug-trial"  # category 1 drug trial with genetic testing: MR-001
+IVD = "research-ivd-performance"  # in-vitro diagnostic performance study: MR-002
+REUSE = "research-joint-reuse"  # three hospitals reusing their data, joint protocol: MR-004
+SNDS = "research-snds-authorisation"  # SNDS linkage with the NIR: authorisation (CESREES)
+INTERNAL = "research-internal-study"  # one hospital's internal study
+
+
+@functools.cache
+def _example(name: str) -> dict[str, Any]:
+    """An example's answers as plain data, read and validated once per test session.
+
+    Only the answers are cached, never an assessment: under `make mutate` each mutant must
+    assess afresh."""
+    return load_answers(ROOT / "examples" / f"{name}.yaml").model_dump(mode="json")
+
+
+def answers(example: str, changes: Mapping[str, Any] | None = None) -> Answers:
+    """The example with some fields changed. A key is a dotted path ("parties.1.dpo",
+    "research.riph_category"); a value replaces the field, a callable gets the old value and
+    returns the new one."""
+    data = copy.deepcopy(_example(example))
+    for path, value in (changes or {}).items():
+        *parents, last = path.split(".")
+        target = data
+        for key in parents:
+            target = target[int(key)] if key.isdigit() else target[key]
+        index: Any = int(last) if last.isdigit() else last
+        target[index] = value(target[index]) if callable(value) else value
+    return Answers.model_validate(data)
+
+
+# Building blocks for changes.
+def plus(*items: Any) -> Callable[[list[Any]], list[Any]]:
+    return lambda old: [*old, *items]
+
+
+def without(category: str) -> Callable[[list[dict[str, Any]]], list[dict[str, Any]]]:
+    return lambda measures: [m for m in measures if m["category"] != category]
+
+
+def party(party_id: str, *roles: str) -> dict[str, Any]:
+    return {
+        "id": party_id,
+        "name": f"Party {party_id}",
+        "legal_form": "SAS",
+        "address": "1 rue de l'Essai, 75001 Paris",
+        "signatory": {"name": "A. Test"},
+        "roles": list(roles),
+    }
+
+
+def transfer(country: str, safeguard: str | None = None, recipient: str = "Support Inc.") -> dict:
+    data = {"recipient": recipient, "country": country, "purpose": "support"}
+    return data if safeguard is None else {**data, "safeguard": safeguard}
+
+
+def flow(source: str, recipient: str, *, hds: bool = True, country: str = "FR") -> dict:
+    return {
+        "source": source,
+        "recipient": recipient,
+        "data": "données codées",
+        "pseudonymised": True,
+        "means": "secure_transfer",
+        "storage": "serveur",
+        "hds": hds,
+        "country": country,
+    }
+
+
+def cro(party_id: str = "cro-x") -> dict[str, Any]:
+    """Changes that add a CRO to a research example."""
+    return {
+        "parties": plus(party(party_id, "cro")),
+        "research.cros": plus({"party": party_id, "tasks": ["gestion des données"]}),
+    }
+
+
+NO_HEALTH = {"processing.data_categories": ["identification", "contact"]}
+
+# Names the findings carry (the parties', hosts' and recipients' names of the examples).
+CHU_VDL = "Centre hospitalier universitaire de Val-de-Loire"  # TELE's controller, OBS's sponsor
+AGENDO = "Agendo Santé"  # TELE's processor
+NUVEA = "Nuvéa Cloud Santé"  # TELE's host, also its health-data sub-processor (0)
+STREAMWAVE = "Streamwave B.V."  # TELE's video sub-processor (2)
+CLINIQA = "Cliniqa Recherche"  # OBS's CRO
+WRITTEN, EXPRESS = Participation.WRITTEN_CONSENT, Participation.EXPRESS_CONSENT
+NON_OPPOSITION = Participation.NON_OPPOSITION
+PUBLIC, LEGITIMATE = LawfulBasis.PUBLIC_INTEREST, LawfulBasis.LEGITIMATE_INTEREST
+SCC = Safeguard.SCC
+
+
+def P(code: str, **values: Any) -> Phrase:
+    """The phrase a finding is expected to carry."""
+    return Phrase(code, values)
+
+
+def mismatch(intended: str, derived: str, reason: Phrase | None) -> dict[str, Any]:
+    """The values of ROUTE_MISMATCH."""
+    return {"intended": Route(intended), "derived": Route(derived), "reason": reason}
+
+
+class Case(NamedTuple):
+    name: str
+    example: str
+    changes: Mapping[str, Any] = {}
+    count: int | None = None  # how many findings of the code, when it matters
+    route: str | None = None  # the research route the case must reach, when it matters
+    # The values of the findings of the code: one mapping (each finding carries it), or a
+    # tuple of mappings (the findings, in order). Required when the code's rule has values.
+    values: Mapping[str, Any] | tuple[Mapping[str, Any], ...] | None = None
+
+
+class Row(NamedTuple):
+    code: str
+    severity: Severity
+    articles: tuple[str, ...]
+    raises: tuple[Case, ...]
+    spares: tuple[Case, ...]  # near cases that must not raise it
+
+
+def C(
+    name: str,
+    example: str,
+    changes: Mapping[str, Any] | None = None,
+    *,
+    count: int | None = None,
+    route: str | None = None,
+    values: Mapping[str, Any] | tuple[Mapping[str, Any], ...] | None = None,
+    **fields: Any,
+) -> Case:
+    """A case: changes as a mapping of dotted paths, or as keywords with __ for the dots
+    (research__riph_category=2), or both."""
+    merged = {**(changes or {}), **{k.replace("__", "."): v for k, v in fields.items()}}
+    return Case(name, example, merged, count, route, values)
+
+
+TABLE: tuple[Row, ...] = (
+    # --- Partnerships: the DPA and its parties -------------------------------------------------
+    Row(
+        "DPA_ROLES",
+        Severity.BLOCKER,
+        ("GDPR 28(3)",),
+        raises=(
+            C(
+                "no-controller",
+                TELE,
+                {"parties.0.roles": ["joint_controller"]},
+                values={"controllers": 0, "processors": 1},
+            ),
+            C(
+                "two-controllers",
+                TELE,
+                {"parties": plus(party("chu-2", "controller"))},
+                values={"controllers": 2, "processors": 1},
+            ),
+            C(
+                "two-processors",
+                TELE,
+                {"parties": plus(party("vendor-2", "processor"))},
+                values={"controllers": 1, "processors": 2},
+            ),
+        ),
+        spares=(
+            C("one-controller-one-processor", TELE),
+            C("no-processor", TELE, {"parties.1.roles": ["controller"]}),
+            C("research-with-many-processors", OBS, {}),
+        ),
+    ),
+    Row(
+        "NO_PROCESSOR",
+        Severity.INFO,
+        ("GDPR 28(3)",),
+        raises=(
+            C("two-controllers", TELE, {"parties.1.roles": ["controller"]}),
+            C("sub-processor-only", TELE, {"parties.1.roles": ["sub_processor"]}),
+        ),
+        spares=(
+            C("one-processor", TELE),
+            C("no-controller", TELE, {"parties.0.roles": ["joint_controller"]}),
+            C("research-without-processor", INTERNAL),
+        ),
+    ),
+    Row(
+        "PROCESSOR_DECIDES",
+        Severity.WARNING,
+        ("GDPR 28(10)",),
+        raises=(
+            C(
+                "decides-purposes",
+                TELE,
+                {"parties.1.determines_purposes": True},
+                values={"party": AGENDO, "facts": [P("decides_purposes")]},
+            ),
+            C(
+                "decides-means",
+                TELE,
+                {"parties.1.determines_essential_means": True},
+                values={"party": AGENDO, "facts": [P("decides_means")]},
+            ),
+            C(
+                "reuses-data",
+                TELE,
+                {"parties.1.reuses_data_for_own_purposes": True},
+                values={"party": AGENDO, "facts": [P("reuses_data")]},
+            ),
+            C(
+                "all-three",
+                TELE,
+                {
+                    "parties.1.determines_purposes": True,
+                    "parties.1.determines_essential_means": True,
+                    "parties.1.reuses_data_for_own_purposes": True,
+                },
+                count=1,
+                values={
+                    "party": AGENDO,
+                    "facts": [P("decides_purposes"), P("decides_means"), P("reuses_data")],
+                },
+            ),
+            C(
+                "research-cro-reuses",
+                OBS,
+                {"parties.4.reuses_data_for_own_purposes": True},
+                values={"party": CLINIQA, "facts": [P("reuses_data")]},
+            ),
+        ),
+        spares=(
+            C("controller-decides", TELE),  # the hospital decides purposes and means
+            C(
+                "controller-reuses",
+                TELE,
+                {"parties.0.reuses_data_for_own_purposes": True},
+            ),
+        ),
+    ),
+    # --- Health data hosting (CSP L.1111-8) ---------------------------------------------------
+    Row(
+        "HDS_NOT_CERTIFIED",
+        Severity.BLOCKER,
+        ("CSP L.1111-8",),
+        raises=(
+            C(
+                "uncertified-host",
+                TELE,
+                count=1,
+                values={"host": NUVEA},
+                hosting__hds_certified=False,
+            ),
+            C(
+                "uncertified-health-sub",
+                TELE,
+                {"sub_processors.0.hds_certified": False, "sub_processors.0.name": "Nuvéa Bis"},
+                count=1,
+                values={"host": "Nuvéa Bis"},
+            ),
+            C(
+                "both",
+                TELE,
+                {
+                    "hosting.hds_certified": False,
+                    "sub_processors.0.hds_certified": False,
+                    "sub_processors.0.name": "Nuvéa Bis",
+                },
+                count=2,
+                values=({"host": NUVEA}, {"host": "Nuvéa Bis"}),
+            ),
+            C("research-host", OBS, values={"host": "Clinfolio"}, hosting__hds_certified=False),
+        ),
+        spares=(
+            C("certified", TELE),
+            C(
+                "no-health-data",
+                TELE,
+                {
+                    **NO_HEALTH,
+                    "hosting.hds_certified": False,
+                    "sub_processors.0.hds_certified": False,
+                },
+            ),
+            C(
+                "sub-storing-other-data",
+                TELE,
+                {"sub_processors.1.hosts_data": True, "sub_processors.1.hds_certified": False},
+            ),
+            C("sub-storing-nothing", TELE, {"sub_processors.1.hds_certified": False}),
+            C("no-hosting", TELE, hosting=None),
+        ),
+    ),
+    Row(
+        "HDS_OUTSIDE_EEA",
+        Severity.BLOCKER,
+        ("CSP L.1111-8", "CSP R.1111-9", "Loi 2024-449 art. 32"),
+        raises=(
+            C(
+                "storage",
+                TELE,
+                count=1,
+                values={"host": NUVEA, "country": "US"},
+                hosting__storage_country="US",
+            ),
+            C(
+                "backup",
+                TELE,
+                count=1,
+                values={"host": NUVEA, "country": "CH"},
+                hosting__backup_country="CH",
+            ),
+            C(
+                "both-same",
+                TELE,
+                count=1,
+                values={"host": NUVEA, "country": "US"},
+                hosting__storage_country="US",
+                hosting__backup_country="US",
+            ),
+            C(
+                "both-apart",
+                TELE,
+                count=2,
+                values=({"host": NUVEA, "country": "CH"}, {"host": NUVEA, "country": "US"}),
+                hosting__storage_country="US",
+                hosting__backup_country="CH",
+            ),
+            C(
+                "health-sub",
+                TELE,
+                {"sub_processors.0.country": "US", "sub_processors.0.name": "Nuvéa Bis"},
+                count=1,
+                values={"host": "Nuvéa Bis", "country": "US"},
+            ),
+        ),
+        spares=(
+            C("france", TELE),
+            C("eea", TELE, hosting__storage_country="DE", hosting__backup_country="NO"),
+            C("no-backup", TELE, hosting__backup_country=None),
+            C("no-health-data", TELE, {**NO_HEALTH, "hosting.storage_country": "US"}),
+            C(
+                "sub-without-health-data",
+                TELE,
+                {
+                    "sub_processors.1.country": "US",
+                    "sub_processors.1.transfer_safeguard": "scc_2021_914",
+                },
+            ),
+        ),
+    ),
+    # --- Transfers outside the EEA (GDPR Chapter V) -------------------------------------------
+    Row(
+        "TRANSFER_NO_SAFEGUARD",
+        Severity.BLOCKER,
+        ("GDPR 44", "GDPR 46"),
+        raises=(
+            C(
+                "declared",
+                TELE,
+                count=1,
+                values={"recipient": "Support Inc.", "country": "IN"},
+                transfers=[transfer("IN")],
+            ),
+            C(
+                "sub-processor",
+                TELE,
+                {"sub_processors.2.country": "US"},
+                count=1,
+                values={"recipient": STREAMWAVE, "country": "US"},
+            ),
+            C(
+                "processor-outside",
+                TELE,
+                {"parties.1.country": "CH", "hosting": None},
+                count=1,
+                values={"recipient": AGENDO, "country": "CH"},
+            ),
+            C(
+                "processor-declared-elsewhere",
+                TELE,
+                {
+                    "parties.1.country": "CH",
+                    "hosting": None,
+                    # The same recipient in another country, another recipient in the same one:
+                    # neither covers the processor's own transfer to Switzerland.
+                    "transfers": [
+                        transfer("US", "scc_2021_914", recipient="Agendo Santé"),
+                        transfer("CH", "adequacy"),
+                    ],
+                },
+                count=1,
+                values={"recipient": AGENDO, "country": "CH"},
+            ),
+            C(
+                "storage",
+                TELE,
+                count=1,
+                values={"recipient": NUVEA, "country": "US"},
+                hosting__storage_country="US",
+            ),
+            C(
+                "storage-and-backup",
+                TELE,
+                count=2,
+                values=(
+                    {"recipient": NUVEA, "country": "IN"},
+                    {"recipient": NUVEA, "country": "US"},
+                ),
+                hosting__storage_country="US",
+                hosting__backup_country="IN",
+            ),
+            C(
+                "research-flow",
+                OBS,
+                {"research.data_flows.4.country": "US"},
+                count=1,
+                values={"recipient": CHU_VDL, "country": "US"},
+            ),
+            C(
+                "two-declared",
+                TELE,
+                {"transfers": [transfer("IN"), transfer("US", recipient="Other Inc.")]},
+                count=2,
+                values=(
+                    {"recipient": "Support Inc.", "country": "IN"},
+                    {"recipient": "Other Inc.", "country": "US"},
+                ),
+            ),
+        ),
+        spares=(
+            C("none", TELE),
+            C("declared-with-ground", TELE, transfers=[transfer("IN", "scc_2021_914")]),
+            C("declared-by-derogation", TELE, transfers=[transfer("IN", "derogation")]),
+            C("declared-inside-eea", TELE, transfers=[transfer("DE")]),
+            C(
+                "sub-with-ground",
+                TELE,
+                {"sub_processors.2.country": "US", "sub_processors.2.transfer_safeguard": "bcr"},
+            ),
+            C(
+                "processor-declared",
+                TELE,
+                {
+                    "parties.1.country": "CH",
+                    "hosting": None,
+                    "transfers": [transfer("CH", "adequacy", recipient="Agendo Santé")],
+                },
+            ),
+            C(
+                "sub-declared",
+                TELE,
+                {
+                    "sub_processors.2.country": "US",
+                    "transfers": [transfer("US", "scc_2021_914", recipient="Streamwave B.V.")],
+                },
+            ),
+            C(
+                "storage-declared",
+                TELE,
+                {
+                    "hosting.storage_country": "US",
+                    "hosting.backup_country": "US",
+                    "transfers": [transfer("US", "scc_2021_914", recipient="Nuvéa Cloud Santé")],
+                },
+            ),
+            C(
+                "research-flow-declared",
+                OBS,
+                {
+                    "research.data_flows.4.country": "US",
+                    "transfers": [
+                        transfer(
+                            "US",
+                            "scc_2021_914",
+                            recipient=CHU_VDL,
+                        )
+                    ],
+                },
+            ),
+        ),
+    ),
+    Row(
+        "SUBPROCESSOR_OUTSIDE_EEA",
+        Severity.INFO,
+        ("GDPR 28(4)", "GDPR 44"),
+        raises=(
+            C(
+                "with-ground",
+                TELE,
+                {
+                    "sub_processors.2.country": "US",
+                    "sub_processors.2.transfer_safeguard": "scc_2021_914",
+                },
+                count=1,
+                values={"recipient": STREAMWAVE, "country": "US", "safeguard": SCC},
+            ),
+            C(
+                "without-ground",
+                TELE,
+                {"sub_processors.2.country": "US"},
+                count=1,
+                values={"recipient": STREAMWAVE, "country": "US", "safeguard": None},
+            ),
+            C(
+                "example",
+                "glucose-telemonitoring",
+                count=1,
+                values={
+                    "recipient": "Atlas Contact Services SARL",
+                    "country": "MA",
+                    "safeguard": SCC,
+                },
+            ),
+        ),
+        spares=(
+            C("inside-eea", TELE),
+            C("declared-transfer", TELE, transfers=[transfer("US", "scc_2021_914")]),
+            C("processor-outside", TELE, {"parties.1.country": "CH", "hosting": None}),
+        ),
+    ),
+    Row(
+        "DEROGATION_TRANSFER",
+        Severity.WARNING,
+        ("GDPR 49",),
+        raises=(
+            C(
+                "declared",
+                TELE,
+                count=1,
+                values={"recipient": "Support Inc."},
+                transfers=[transfer("IN", "derogation")],
+            ),
+            C(
+                "sub-processor",
+                TELE,
+                {
+                    "sub_processors.2.country": "US",
+                    "sub_processors.2.transfer_safeguard": "derogation",
+                },
+                count=1,
+                values={"recipient": STREAMWAVE},
+            ),
+        ),
+        spares=(
+            C("scc", TELE, transfers=[transfer("IN", "scc_2021_914")]),
+            C("adequacy", TELE, transfers=[transfer("CH", "adequacy")]),
+            C("no-ground", TELE, transfers=[transfer("IN")]),
+            C("inside-eea", TELE, transfers=[transfer("DE", "derogation")]),
+        ),
+    ),
+    Row(
+        "GOVERNING_LAW",
+        Severity.BLOCKER,
+        ("GDPR 28(3)",),
+        raises=(
+            C("united-states", TELE, values={"country": "US"}, options__governing_law="US"),
+            C("switzerland", TELE, values={"country": "CH"}, options__governing_law="CH"),
+            C("research", OBS, values={"country": "GB"}, options__governing_law="GB"),
+        ),
+        spares=(C("france", TELE), C("germany", TELE, options__governing_law="DE")),
+    ),
+    # --- Governance and security of health data -----------------------------------------------
+    Row(
+        "DPO_MISSING",
+        Severity.WARNING,
+        ("GDPR 37(1)", "GDPR 37(7)"),
+        raises=(
+            C("controller", TELE, count=1, values={"party": CHU_VDL}, parties__0__dpo=None),
+            C("research-sponsor", OBS, {"parties.0.dpo": None}, count=1, values={"party": CHU_VDL}),
+            C(
+                "research-joint-controller",
+                REUSE,
+                {"parties.1.dpo": None},
+                count=1,
+                values={"party": "Centre hospitalier Ardennes-Nord"},
+            ),
+            C(
+                "controller-and-joint-controller-once",
+                INTERNAL,
+                {
+                    "parties.0.roles": ["sponsor", "investigating_centre", "joint_controller"],
+                    "parties.0.dpo": None,
+                },
+                count=1,
+                values={"party": "Centre hospitalier Rhône-Vivarais"},
+            ),
+        ),
+        spares=(
+            C("given", TELE),
+            C("processor-without", TELE, {"parties.1.dpo": None}),
+            C("no-health-data", TELE, {**NO_HEALTH, "parties.0.dpo": None}),
+            # The centres are the sponsor's processors: none needs a DPO for it.
+            C("research-centres-without", OBS, {f"parties.{i}.dpo": None for i in (1, 2, 3)}),
+            C("research-joint-controllers-with", REUSE),
+        ),
+    ),
+    Row(
+        "BREACH_DELAY_LONG",
+        Severity.WARNING,
+        ("GDPR 33(1)", "GDPR 33(2)"),
+        raises=(
+            C("49-hours", TELE, values={"hours": 49}, options__breach_notice_hours=49),
+            C("72-hours-the-maximum", TELE, values={"hours": 72}, options__breach_notice_hours=72),
+            C("research", OBS, values={"hours": 60}, options__breach_notice_hours=60),
+        ),
+        spares=(
+            C("48-hours", TELE, options__breach_notice_hours=48),
+            C("36-hours", TELE, options__breach_notice_hours=36),
+            C("24-hours", TELE, options__breach_notice_hours=24),
+            C("1-hour", TELE, options__breach_notice_hours=1),
+        ),
+    ),
+    Row(
+        "NO_ENCRYPTION",
+        Severity.WARNING,
+        ("GDPR 32(1)(a)",),
+        raises=(
+            C("none", TELE, count=1, security_measures=without("encryption")),
+            C("research", OBS, security_measures=without("encryption")),
+        ),
+        spares=(
+            C("encryption", TELE),
+            C("encryption-only", TELE, security_measures=without("authentication")),
+            C("no-health-data", TELE, {**NO_HEALTH, "security_measures": without("encryption")}),
+        ),
+    ),
+    Row(
+        "NO_AUTHENTICATION",
+        Severity.WARNING,
+        ("GDPR 32(1)(b)",),
+        raises=(
+            C("none", TELE, count=1, security_measures=without("authentication")),
+            C("research", OBS, security_measures=without("authentication")),
+        ),
+        spares=(
+            C("authentication", TELE),
+            C("authentication-only", TELE, security_measures=without("encryption")),
+            C(
+                "no-health-data",
+                TELE,
+                {**NO_HEALTH, "security_measures": without("authentication")},
+            ),
+        ),
+    ),
+    Row(
+        "DPIA_DUE",
+        Severity.INFO,
+        ("GDPR 35", "CNIL 2018-327"),
+        raises=(
+            C("health-data", TELE, count=1),
+            C("no-processor", TELE, parties__1__roles=["controller"]),
+        ),
+        spares=(
+            C("no-health-data", TELE, NO_HEALTH),
+            C("research", OBS),  # research has its own DPIA reasoning
+            C("internal-study", INTERNAL),
+        ),
+    ),
+    # --- Research: internal study ------------------------------------------------------------
+    Row(
+        "INTERNAL_STUDY",
+        Severity.INFO,
+        ("Loi 78-17 art. 65", "GDPR 30", "GDPR 13", "GDPR 14"),
+        raises=(
+            C("internal", INTERNAL, route="internal"),
+            C(
+                "flow-within-the-team",
+                INTERNAL,
+                {"research.data_flows": [flow("ch-rhone-vivarais", "ch-rhone-vivarais")]},
+                route="internal",
+            ),
+        ),
+        spares=(
+            C("not-care-data", INTERNAL, research__internal__care_data=False, route="MR-004"),
+            C("not-own-team", INTERNAL, research__internal__own_team=False, route="MR-004"),
+            C("not-exclusive", INTERNAL, research__internal__exclusive_use=False, route="MR-004"),
+            C("with-a-cro", INTERNAL, cro(), route="MR-004"),
+            C("not-claimed", OBS),
+        ),
+    ),
+    Row(
+        "INTERNAL_DPIA_ADVISED",
+        Severity.INFO,
+        ("GDPR 35",),
+        raises=(C("internal", INTERNAL, count=1),),
+        spares=(
+            C("dpia-done", INTERNAL, research__dpia_reference="AIPD-2027-01", route="internal"),
+            C("not-own-team", INTERNAL, research__internal__own_team=False),
+            C("with-a-cro", INTERNAL, cro()),
+            C("formal-route", OBS),
+        ),
+    ),
+    Row(
+        "NOT_INTERNAL",
+        Severity.BLOCKER,
+        ("Loi 78-17 art. 65",),
+        raises=(
+            C(
+                "cro",
+                INTERNAL,
+                cro(),
+                count=1,
+                route="MR-004",
+                values={"reasons": [P("cro_takes_part", names=["Party cro-x"])]},
+            ),
+            C(
+                "other-centre",
+                INTERNAL,
+                {
+                    "parties": plus(party("ch-2", "investigating_centre")),
+                    "research.centres": plus("ch-2"),
+                },
+                route="MR-004",
+                values={"reasons": [P("other_establishments", names=["Party ch-2"])]},
+            ),
+            C(
+                "data-sent-out",
+                INTERNAL,
+                {
+                    "parties": plus(party("lab", "processor")),
+                    "research.data_flows": [flow("ch-rhone-vivarais", "lab")],
+                },
+                route="MR-004",
+                values={"reasons": [P("data_sent_to", names=["Party lab"])]},
+            ),
+            C(
+                "all-three",
+                INTERNAL,
+                {
+                    **cro(),
+                    "parties": plus(party("cro-x", "cro"), party("ch-2", "investigating_centre")),
+                    "research.centres": plus("ch-2"),
+                    "research.data_flows": [flow("ch-rhone-vivarais", "cro-x")],
+                },
+                count=1,
+                values={
+                    "reasons": [
+                        P("cro_takes_part", names=["Party cro-x"]),
+                        P("other_establishments", names=["Party ch-2"]),
+                        P("data_sent_to", names=["Party cro-x"]),
+                    ]
+                },
+            ),
+            C(
+                "joint-reuse",
+                REUSE,
+                {
+                    "research.internal.own_team": True,
+                    "research.internal.exclusive_use": True,
+                },
+                route="MR-004",
+                values={
+                    "reasons": [
+                        P(
+                            "other_establishments",
+                            names=[
+                                "Centre hospitalier Ardennes-Nord",
+                                "Groupement hospitalier Aube-Seine",
+                            ],
+                        ),
+                        P("data_sent_to", names=["Centre hospitalier universitaire de Champagne"]),
+                    ]
+                },
+            ),
+        ),
+        spares=(
+            C("internal", INTERNAL),
+            C("not-claimed", OBS),
+            C("cro-not-claimed", INTERNAL, {**cro(), "research.internal.own_team": False}),
+        ),
+    ),
+    # --- Research: the reference methodologies and the authorisation route -------------------
+    Row(
+        "RIPH_CPP",
+        Severity.INFO,
+        ("CSP L.1121-1",),
+        raises=(
+            C("category-3", OBS, count=1, values={"category": 3}),
+            C("category-1", DRUG, values={"category": 1}),
+            C(
+                "category-2",
+                OBS,
+                values={"category": 2},
+                research__riph_category=2,
+                research__participation="express_consent",
+            ),
+            C("authorisation", OBS, values={"category": 3}, research__snds_linkage=True),
+        ),
+        spares=(C("reuse", REUSE), C("ivd", IVD), C("snds", SNDS), C("internal", INTERNAL)),
+    ),
+    Row(
+        "PARTICIPATION",
+        Severity.INFO,
+        ("CSP L.1122-1-1", "GDPR 6"),
+        raises=(
+            C(
+                "non-opposition",
+                OBS,
+                count=1,
+                values={"participation": NON_OPPOSITION, "basis": PUBLIC},
+            ),
+            C("written", DRUG, values={"participation": WRITTEN, "basis": LEGITIMATE}),
+            C(
+                "mismatched",
+                OBS,
+                values={"participation": NON_OPPOSITION, "basis": PUBLIC},
+                research__riph_category=1,
+            ),
+            C(
+                "internal-with-participation",
+                INTERNAL,
+                values={"participation": NON_OPPOSITION, "basis": PUBLIC},
+                research__participation="non_opposition",
+            ),
+        ),
+        spares=(C("none", REUSE), C("internal", INTERNAL), C("snds", SNDS)),
+    ),
+    Row(
+        "PARTICIPATION_MISMATCH",
+        Severity.BLOCKER,
+        ("CSP L.1122-1-1",),
+        # Category 2 without consent is left out: it may be lawful (collective information
+        # approved by the CPP), a known discrepancy with the code (docs/legal/research.md).
+        raises=(
+            C(
+                "cat-1-express",
+                OBS,
+                count=1,
+                values={"category": 1, "expected": WRITTEN, "given": EXPRESS},
+                research__riph_category=1,
+                research__participation="express_consent",
+            ),
+            C(
+                "cat-1-non-opposition",
+                OBS,
+                values={"category": 1, "expected": WRITTEN, "given": NON_OPPOSITION},
+                research__riph_category=1,
+            ),
+            C(
+                "cat-1-nothing",
+                OBS,
+                values={"category": 1, "expected": WRITTEN, "given": None},
+                research__riph_category=1,
+                research__participation=None,
+            ),
+            C(
+                "cat-3-nothing",
+                OBS,
+                values={"category": 3, "expected": NON_OPPOSITION, "given": None},
+                research__participation=None,
+            ),
+            C(
+                "drug-trial-express",
+                DRUG,
+                values={"category": 1, "expected": WRITTEN, "given": EXPRESS},
+                research__participation="express_consent",
+            ),
+        ),
+        spares=(
+            C(
+                "cat-1-written",
+                OBS,
+                research__riph_category=1,
+                research__participation="written_consent",
+            ),
+            C(
+                "cat-2-written",
+                OBS,
+                research__riph_category=2,
+                research__participation="written_consent",
+            ),
+            C(
+                "cat-2-express",
+                OBS,
+                research__riph_category=2,
+                research__participation="express_consent",
+            ),
+            C("cat-3-non-opposition", OBS),
+            C("cat-3-express", OBS, research__participation="express_consent"),
+            C("cat-3-written", OBS, research__participation="written_consent"),
+            C("not-human-person", REUSE),
+            C("internal-not-human-person", INTERNAL),
+        ),
+    ),
+    Row(
+        "METHODOLOGY",
+        Severity.INFO,
+        ("Loi 78-17 art. 73",),
+        raises=(
+            C(
+                "mr-003",
+                OBS,
+                count=1,
+                route="MR-003",
+                values={"route": Route.MR_003, "why": P("category_3_research")},
+            ),
+            C(
+                "mr-001-drug-trial",
+                DRUG,
+                route="MR-001",
+                values={
+                    "route": Route.MR_001,
+                    "why": P("consent_research", category=1, genetic=True),
+                },
+            ),
+            C(
+                "mr-001-category-1",
+                OBS,
+                research__riph_category=1,
+                research__participation="written_consent",
+                route="MR-001",
+                values={
+                    "route": Route.MR_001,
+                    "why": P("consent_research", category=1, genetic=False),
+                },
+            ),
+            C(
+                "mr-001-category-2",
+                OBS,
+                research__riph_category=2,
+                research__participation="express_consent",
+                route="MR-001",
+                values={
+                    "route": Route.MR_001,
+                    "why": P("consent_research", category=2, genetic=False),
+                },
+            ),
+            C(
+                "mr-001-genetic-with-consent",
+                OBS,
+                research__genetic_testing=True,
+                research__participation="express_consent",
+                route="MR-001",
+                values={
+                    "route": Route.MR_001,
+                    "why": P("consent_research", category=3, genetic=True),
+                },
+            ),
+            C(
+                "mr-002",
+                IVD,
+                route="MR-002",
+                values={"route": Route.MR_002, "why": P("ivd_performance_study")},
+            ),
+            C(
+                "mr-004",
+                REUSE,
+                route="MR-004",
+                values={"route": Route.MR_004, "why": P("existing_data_reuse")},
+            ),
+            C(
+                "mr-002-before-reuse",
+                IVD,
+                research__reuses_existing_data_only=True,
+                route="MR-002",
+                values={"route": Route.MR_002, "why": P("ivd_performance_study")},
+            ),
+        ),
+        spares=(
+            C("snds", SNDS, route="authorisation"),
+            C("internal", INTERNAL, route="internal"),
+            C("nir", OBS, research__nir_used=True, route="authorisation"),
+        ),
+    ),
+    Row(
+        "MR003_CATEGORY_2",
+        Severity.INFO,
+        ("CNIL MR-003",),
+        raises=(
+            C(
+                "express",
+                OBS,
+                count=1,
+                research__riph_category=2,
+                research__participation="express_consent",
+            ),
+            C(
+                "written-genetic",
+                OBS,
+                research__riph_category=2,
+                research__participation="written_consent",
+                research__genetic_testing=True,
+            ),
+        ),
+        spares=(
+            C("category-3", OBS),
+            C(
+                "category-1",
+                OBS,
+                research__riph_category=1,
+                research__participation="written_consent",
+            ),
+            C(
+                "category-3-genetic",
+                OBS,
+                research__genetic_testing=True,
+                research__participation="express_consent",
+            ),
+            C("not-human-person", REUSE),
+        ),
+    ),
+    Row(
+        "BEYOND_METHODOLOGY",
+        Severity.INFO,
+        ("Loi 78-17 art. 66", "Loi 78-17 art. 73"),
+        raises=(
+            C(
+                "snds",
+                SNDS,
+                count=1,
+                route="authorisation",
+                values={"reasons": [P("snds_linkage"), P("nir_used"), P("identifying_data_leave")]},
+            ),
+            C(
+                "snds-linkage",
+                OBS,
+                research__snds_linkage=True,
+                route="authorisation",
+                values={"reasons": [P("snds_linkage")]},
+            ),
+            C(
+                "nir",
+                OBS,
+                research__nir_used=True,
+                route="authorisation",
+                values={"reasons": [P("nir_used")]},
+            ),
+            C(
+                "identifying-data-leave",
+                OBS,
+                research__identifying_data_leave_centres=True,
+                route="authorisation",
+                values={"reasons": [P("identifying_data_leave")]},
+            ),
+            C(
+                "genetic-without-consent",
+                OBS,
+                research__genetic_testing=True,
+                route="authorisation",
+                values={"reasons": [P("genetic_without_consent")]},
+            ),
+            C(
+                "genetic-without-consent-and-nir",
+                OBS,
+                research__genetic_testing=True,
+                research__nir_used=True,
+                route="authorisation",
+                values={"reasons": [P("nir_used"), P("genetic_without_consent")]},
+            ),
+            C(
+                "no-methodology-fits",
+                REUSE,
+                research__reuses_existing_data_only=False,
+                route="authorisation",
+                values={"reasons": [P("no_methodology_fits")]},
+            ),
+            C(
+                "no-methodology-fits-and-nir",
+                REUSE,
+                research__reuses_existing_data_only=False,
+                research__nir_used=True,
+                route="authorisation",
+                values={"reasons": [P("nir_used"), P("no_methodology_fits")]},
+            ),
+            C(
+                "internal-claim-refused",
+                INTERNAL,
+                research__internal__care_data=False,
+                research__nir_used=True,
+                route="authorisation",
+                values={"reasons": [P("nir_used")]},
+            ),
+        ),
+        spares=(
+            C("mr-003", OBS),
+            C(
+                "genetic-with-consent",
+                OBS,
+                research__genetic_testing=True,
+                research__participation="written_consent",
+            ),
+            C("drug-trial", DRUG),
+            C("internal-with-nir", INTERNAL, research__nir_used=True, route="internal"),
+        ),
+    ),
+    Row(
+        "AUTHORISATION_RIPH",
+        Severity.INFO,
+        ("Loi 78-17 art. 66",),
+        raises=(
+            C("snds-linkage", OBS, count=1, research__snds_linkage=True),
+            C("nir", DRUG, research__nir_used=True, route="authorisation"),
+        ),
+        spares=(
+            C("snds", SNDS),
+            C("mr-003", OBS),
+            C("ivd-identifying", IVD, research__identifying_data_leave_centres=True),
+        ),
+    ),
+    Row(
+        "AUTHORISATION_CESREES",
+        Severity.INFO,
+        ("Loi 78-17 art. 66", "Loi 78-17 art. 76"),
+        raises=(
+            C("snds", SNDS, count=1),
+            C("reuse-with-nir", REUSE, research__nir_used=True, route="authorisation"),
+            C(
+                "ivd-identifying",
+                IVD,
+                research__identifying_data_leave_centres=True,
+                route="authorisation",
+            ),
+        ),
+        spares=(
+            C("riph", OBS, research__snds_linkage=True),
+            C("mr-004", REUSE),
+            C("internal", INTERNAL),
+        ),
+    ),
+    Row(
+        "HDH_DIRECTORY",
+        Severity.INFO,
+        ("CNIL 2018-155",),
+        raises=(
+            C("mr-004", REUSE, count=1),
+            C(
+                "internal-claim-dropped",
+                INTERNAL,
+                research__internal__own_team=False,
+                route="MR-004",
+            ),
+        ),
+        spares=(
+            C("mr-002", IVD),
+            C("mr-003", OBS),
+            C("reuse-by-authorisation", SNDS),
+            C("internal", INTERNAL),
+        ),
+    ),
+    Row(
+        "DPIA_REQUIRED",
+        Severity.WARNING,
+        ("GDPR 35",),
+        raises=(
+            C("methodology", OBS, count=1, research__dpia_reference=None),
+            C("authorisation", SNDS, research__dpia_reference=None),
+            C("not-internal", INTERNAL, research__internal__exclusive_use=False),
+        ),
+        spares=(C("given", OBS), C("internal", INTERNAL), C("given-authorisation", SNDS)),
+    ),
+    Row(
+        "ROUTE_MISMATCH",
+        Severity.BLOCKER,
+        ("Loi 78-17 art. 66", "Loi 78-17 art. 73"),
+        raises=(
+            # Each reason research._intended gives, and none when no reason fits.
+            C(
+                "mr-001-without-consent",
+                OBS,
+                count=1,
+                values=mismatch("MR-001", "MR-003", P("mr001_needs_consent")),
+                research__intended_route="MR-001",
+            ),
+            C(
+                "mr-003-category-1",
+                DRUG,
+                values=mismatch("MR-003", "MR-001", P("mr003_not_category_1")),
+                research__intended_route="MR-003",
+            ),
+            C(
+                "mr-001-with-consent-beyond",
+                DRUG,
+                values=mismatch("MR-001", "authorisation", P("methodology_exclusions")),
+                research__nir_used=True,
+            ),
+            C(
+                "internal",
+                OBS,
+                values=mismatch("internal", "MR-003", P("internal_conditions")),
+                research__intended_route="internal",
+            ),
+            C(
+                "methodology-beyond",  # intends MR-003
+                OBS,
+                values=mismatch("MR-003", "authorisation", P("methodology_exclusions")),
+                research__snds_linkage=True,
+            ),
+            C(
+                "mr-004-for-snds",
+                SNDS,
+                values=mismatch("MR-004", "authorisation", P("methodology_exclusions")),
+                research__intended_route="MR-004",
+            ),
+            C(
+                "other-methodology",
+                IVD,
+                values=mismatch("MR-004", "MR-002", None),
+                research__intended_route="MR-004",
+            ),
+            C(
+                "other-methodology-category-1",
+                DRUG,
+                values=mismatch("MR-004", "MR-001", None),
+                research__intended_route="MR-004",
+            ),
+            C(
+                "authorisation-for-mr-004",
+                REUSE,
+                values=mismatch("authorisation", "MR-004", None),
+                research__intended_route="authorisation",
+            ),
+            C(
+                "internal-refused",  # intends internal
+                INTERNAL,
+                values=mismatch("internal", "MR-004", P("internal_conditions")),
+                research__internal__own_team=False,
+            ),
+        ),
+        spares=(
+            C("as-intended-mr-003", OBS),
+            C("none-intended", OBS, research__intended_route=None),
+            C("as-intended-authorisation", SNDS),
+            C("as-intended-internal", INTERNAL),
+            C("as-intended-mr-001", DRUG),
+        ),
+    ),
+    Row(
+        "LEGITIMATE_INTEREST_PUBLIC",
+        Severity.INFO,
+        ("GDPR 6(1)",),
+        raises=(
+            C("drug-trial", DRUG, count=1),
+            C("observational", OBS, research__lawful_basis="legitimate_interest"),
+            C("internal", INTERNAL, research__lawful_basis="legitimate_interest"),
+        ),
+        spares=(
+            C("public-interest", OBS),
+            C("consent", OBS, research__lawful_basis="consent"),
+            C("partnership", TELE),
+        ),
+    ),
+    Row(
+        "FLOW_NOT_HDS",
+        Severity.WARNING,
+        ("CSP L.1111-8",),
+        raises=(
+            C(
+                "to-the-cro",
+                OBS,
+                {"research.data_flows.0.hds": False},
+                count=1,
+                values={"recipient": CLINIQA},
+            ),
+            C(
+                "four-to-the-cro",
+                OBS,
+                {f"research.data_flows.{i}.hds": False for i in range(4)},
+                count=4,
+                values={"recipient": CLINIQA},
+            ),
+            C(
+                "to-a-centre-processing-for-the-sponsor",
+                OBS,
+                {
+                    "research.data_flows": plus(
+                        flow("chu-val-de-loire", "ch-blois-sologne", hds=False)
+                    )
+                },
+                count=1,
+                values={"recipient": "Centre hospitalier de Blois-Sologne"},
+            ),
+            C(
+                "to-the-cro-of-a-joint-study",
+                OBS,
+                {
+                    "research.protocol_drafted_by": "sponsor_and_centres",
+                    "research.data_flows.0.hds": False,
+                },
+                count=1,
+                values={"recipient": CLINIQA},
+            ),
+        ),
+        spares=(
+            C("certified", OBS),
+            C("to-the-sponsor", OBS, {"research.data_flows.4.hds": False}),
+            C(
+                "to-a-joint-controller",
+                OBS,
+                {
+                    "research.protocol_drafted_by": "sponsor_and_centres",
+                    "research.data_flows": plus(
+                        flow("chu-val-de-loire", "ch-blois-sologne", hds=False)
+                    ),
+                },
+            ),
+            C(
+                "no-health-data",
+                OBS,
+                {
+                    "processing.data_categories": ["personal_life", "professional"],
+                    "research.data_flows.0.hds": False,
+                },
+            ),
+            C(
+                "to-joint-controllers",
+                REUSE,
+                {"research.data_flows.0.hds": False, "research.data_flows.1.hds": False},
+            ),
+        ),
+    ),
+)
+
+ROWS = {row.code: row for row in TABLE}
+
+
+def _assess(case: Case) -> Assessment:
+    return assess(answers(case.example, case.changes))
+
+
+def _codes(example: str, changes: Mapping[str, Any]) -> set[str]:
+    return {f.code for f in assess(answers(example, changes)).findings}
+
+
+def _params(kind: str) -> list[Any]:
+    return [
+        pytest.param(row, case, id=f"{row.code}-{case.name}")
+        for row in TABLE
+        for case in getattr(row, kind)
+    ]
+
+
+@pytest.mark.parametrize(("row", "case"), _params("raises"))
+def test_raises(row: Row, case: Case) -> None:
+    result = _assess(case)
+    found = [f for f in result.findings if f.code == row.code]
+    assert found, f"{row.code} not raised; raised: {[f.code for f in result.findings]}"
+    for finding in found:
+        assert finding.severity is row.severity
+        assert tuple(finding.articles) == row.articles
+    if case.count is not None:
+        assert len(found) == case.count
+    if case.route is not None:
+        assert result.research_route == case.route
+    values = [dict(f.values) for f in found]
+    if not ALL_RULES[row.code].values:
+        assert values == [{}] * len(found)
+    elif isinstance(case.values, tuple):
+        assert values == [dict(v) for v in case.values]
+    else:
+        assert case.values is not None, f"{row.code}: the case gives no values"
+        assert values == [dict(case.values)] * len(found)
+
+
+@pytest.mark.parametrize(("row", "case"), _params("spares"))
+def test_spares(row: Row, case: Case) -> None:
+    result = _assess(case)
+    assert row.code not in {f.code for f in result.findings}
+    if case.route is not None:
+        assert result.research_route == case.route
+
+
+def test_table_codes_are_unique_and_their_cases_named_once() -> None:
+    assert len(ROWS) == len(TABLE)
+    for row in TABLE:
+        names = [c.name for c in (*row.raises, *row.spares)]
+        assert len(names) == len(set(names)), row.code
+        assert row.raises and row.spares, row.code
+        for case in row.raises:
+            # A code that carries values names them in every case that raises it.
+            assert (case.values is not None) is bool(ALL_RULES[row.code].values), case.name
+        assert all(case.values is None for case in row.spares), row.code
+
+
+# --- Every code the legal layer can raise has a row -------------------------------------------
+
+
+def _added_codes() -> set[str]:
+    """The codes in the first argument of every `.add(...)` call of generator/legal/*.py
+    (a conditional code `add("A" if x else "B")` gives both)."""
+    codes: set[str] = set()
+    for source in LEGAL.glob("*.py"):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "add"
+                and node.args
+            ):
+                codes |= {
+                    n.value
+                    for n in ast.walk(node.args[0])
+                    if isinstance(n, ast.Constant)
+                    and re.fullmatch(r"[A-Z][A-Z0-9_]+", str(n.value))
+                }
+    return codes
+
+
+def _declared_codes() -> set[str]:
+    """The codes of the rules' registries: the module-level mappings of generator/legal whose
+    values are rules (each with its severity)."""
+
+    def is_rule(value: object) -> bool:
+        return isinstance(getattr(value, "severity", None), Severity)
+
+    codes: set[str] = set()
+    for source in LEGAL.glob("*.py"):
+        module = importlib.import_module(f"generator.legal.{source.stem}")
+        for value in vars(module).values():
+            if isinstance(value, Mapping) and value and all(map(is_rule, value.values())):
+                codes |= set(value)
+    return codes
+
+
+def test_every_code_has_a_row() -> None:
+    if any("__mutmut_" in f.read_text(encoding="utf-8") for f in LEGAL.glob("*.py")):
+        pytest.skip("under make mutate the source holds every mutant's copy of the codes")
+    added, declared = _added_codes(), _declared_codes()
+    assert added and declared, "the scan of generator/legal/ found no code"
+    missing = (added | declared) - set(ROWS)
+    assert not missing, f"codes without a row in tests/test_findings.py: {sorted(missing)}"
+    assert added <= declared, f"codes raised but declared nowhere: {sorted(added - declared)}"
+    never = declared - added
+    assert not never, f'codes declared that no `.add("CODE")` raises: {sorted(never)}'
+    stale = set(ROWS) - declared
+    assert not stale, f"rows for codes the legal layer no longer has: {sorted(stale)}"
+
+
+# --- Edges the table does not show -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("hours", [0, 73])
+def test_breach_notice_hours_outside_1_to_72_are_refused(hours: int) -> None:
+    with pytest.raises(ValidationError):
+        answers(TELE, {"options.breach_notice_hours": hours})
+
+
+def test_a_clean_partnership_gets_its_dpa_and_nothing_blocks() -> None:
+    result = _assess(Case("clean", TELE))
+    assert [(d.kind, d.parties) for d in result.documents] == [
+        (DocumentKind.DPA, ("chu-val-de-loire", "agendo-sante"))
+    ]
+    assert result.roles == {"chu-val-de-loire": ("controller",), "agendo-sante": ("processor",)}
+    assert [f.code for f in result.findings] == ["DPIA_DUE"]
+    assert result.research_route is None
+
+
+@pytest.mark.parametrize("code", ["DPA_ROLES", "NO_PROCESSOR"])
+def test_without_one_controller_and_one_processor_no_dpa_is_due(code: str) -> None:
+    for case in ROWS[code].raises:
+        assert _assess(case).documents == (), case.name
+
+
+def test_findings_come_blockers_first_then_warnings_then_information() -> None:
+    case = Case(
+        "mixed",
+        TELE,
+        {"options.breach_notice_hours": 60, "hosting.hds_certified": False},
+    )
+    severities = [f.severity for f in _assess(case).findings]
+    assert severities == [Severity.BLOCKER, Severity.WARNING, Severity.INFO]
+
+
+# --- Roles and documents of research projects ---------------------------------------------------
+
+JOINT = {"research.protocol_drafted_by": "sponsor_and_centres"}
+CENTRES_OBS = ("ch-blois-sologne", "ch-chartres-beauce", "gh-berry-cher")
+CENTRES_DRUG = ("chu-picardie", "ghsa-lille", "chu-adour")
+
+
+@pytest.mark.parametrize(
+    ("example", "changes", "roles", "documents"),
+    [
+        pytest.param(
+            OBS,
+            {},
+            {
+                "chu-val-de-loire": ("sponsor", "investigating_centre", "controller"),
+                **{c: ("investigating_centre", "processor") for c in CENTRES_OBS},
+                "cliniqa": ("cro", "processor"),
+            },
+            [
+                ("protocol-annex", ("chu-val-de-loire",)),
+                *(("dpa", ("chu-val-de-loire", p)) for p in ("cliniqa", *CENTRES_OBS)),
+            ],
+            id="sponsor-wrote-the-protocol",
+        ),
+        pytest.param(
+            OBS,
+            JOINT,
+            {
+                "chu-val-de-loire": ("sponsor", "investigating_centre", "joint_controller"),
+                **{c: ("investigating_centre", "joint_controller") for c in CENTRES_OBS},
+                "cliniqa": ("cro", "processor"),
+            },
+            [
+                ("protocol-annex", ("chu-val-de-loire",)),
+                ("joint-controllers", ("chu-val-de-loire", *CENTRES_OBS)),
+                ("dpa", ("chu-val-de-loire", "cliniqa")),
+            ],
+            id="sponsor-and-centres-wrote-it",
+        ),
+        pytest.param(
+            DRUG,
+            JOINT,
+            {
+                "orvenia": ("sponsor", "joint_controller"),
+                "medrion": ("cro", "processor"),
+                **{c: ("investigating_centre", "joint_controller") for c in CENTRES_DRUG},
+            },
+            [
+                ("protocol-annex", ("orvenia",)),
+                ("joint-controllers", ("orvenia", *CENTRES_DRUG)),
+                ("dpa", ("orvenia", "medrion")),
+            ],
+            id="sponsor-outside-the-centres-writes-it-with-them",
+        ),
+        pytest.param(
+            REUSE,
+            {"research.centres": ["chu-champagne", "ch-ardennes-nord"]},
+            {
+                "chu-champagne": ("sponsor", "investigating_centre", "joint_controller"),
+                "ch-ardennes-nord": ("investigating_centre", "joint_controller"),
+                "gh-aube-seine": ("investigating_centre",),
+            },
+            [
+                ("protocol-annex", ("chu-champagne",)),
+                ("joint-controllers", ("chu-champagne", "ch-ardennes-nord")),
+            ],
+            id="two-joint-controllers",
+        ),
+        pytest.param(
+            INTERNAL,
+            JOINT,
+            {"ch-rhone-vivarais": ("sponsor", "investigating_centre", "controller")},
+            [("protocol-annex", ("ch-rhone-vivarais",))],
+            id="no-other-centre-to-share-the-protocol-with",
+        ),
+        pytest.param(
+            INTERNAL,
+            {"parties.0.roles": ["sponsor", "investigating_centre", "processor"]},
+            {"ch-rhone-vivarais": ("sponsor", "investigating_centre", "processor", "controller")},
+            [("protocol-annex", ("ch-rhone-vivarais",))],
+            id="an-internal-study-has-no-dpa-even-with-a-hospital-named-processor",
+        ),
+        pytest.param(
+            INTERNAL,
+            {"parties.0.roles": ["sponsor", "investigating_centre", "joint_controller"]},
+            {
+                "ch-rhone-vivarais": (
+                    "sponsor",
+                    "investigating_centre",
+                    "joint_controller",
+                    "controller",
+                )
+            },
+            [("protocol-annex", ("ch-rhone-vivarais",))],
+            id="a-lone-joint-controller-has-no-arrangement",
+        ),
+    ],
+)
+def test_research_roles_and_documents(
+    example: str,
+    changes: dict[str, Any],
+    roles: dict[str, tuple[str, ...]],
+    documents: list[tuple[str, tuple[str, ...]]],
+) -> None:
+    given = answers(example, changes)
+    result = assess(given)
+    assert {pid: tuple(r.value for r in rs) for pid, rs in result.roles.items()} == roles
+    assert [(d.kind.value, d.parties) for d in result.documents] == documents
+    processors = [pid for pid, rs in roles.items() if "processor" in rs]
+    assert [p.id for p in result.parties_with(given, Role.PROCESSOR)] == processors
+
+
+@pytest.mark.parametrize(
+    ("example", "changes", "joint", "holders"),
+    [
+        pytest.param(TELE, {}, (), (), id="partnership"),
+        pytest.param(OBS, {}, (), ("chu-val-de-loire", *CENTRES_OBS), id="the-centres-keep-it"),
+        pytest.param(
+            OBS,
+            {"research.centres": plus("ch-blois-sologne", "chu-val-de-loire")},
+            (),
+            ("chu-val-de-loire", *CENTRES_OBS),
+            id="each-centre-once",
+        ),
+        pytest.param(
+            OBS,
+            {**JOINT, "research.key_table_holder": "cliniqa"},
+            ("chu-val-de-loire", *CENTRES_OBS),
+            ("cliniqa",),
+            id="a-named-holder-instead-of-the-centres",
+        ),
+        pytest.param(DRUG, {}, (), CENTRES_DRUG, id="a-sponsor-outside-the-centres"),
+        pytest.param(
+            REUSE,
+            {},
+            ("chu-champagne", "ch-ardennes-nord", "gh-aube-seine"),
+            ("chu-champagne", "ch-ardennes-nord", "gh-aube-seine"),
+            id="joint-reuse",
+        ),
+        pytest.param(
+            REUSE,
+            {"research.key_table_holder": "ch-ardennes-nord"},
+            ("chu-champagne", "ch-ardennes-nord", "gh-aube-seine"),
+            ("ch-ardennes-nord",),
+            id="joint-reuse-named-holder",
+        ),
+        pytest.param(SNDS, {}, (), ("chu-garonne",), id="named-holder-also-the-centre"),
+    ],
+)
+def test_joint_controllers_and_key_table_holders(
+    example: str, changes: dict[str, Any], joint: tuple[str, ...], holders: tuple[str, ...]
+) -> None:
+    result = assess(answers(example, changes))
+    assert result.joint_controllers == joint
+    assert result.key_table_holders == holders
+
+
+# --- Transfers out of the EEA, declared or derived ------------------------------------------------
+
+
+def _transfer(
+    recipient: str,
+    country: str,
+    purpose: str | None,
+    *,
+    safeguard: Safeguard | None = None,
+    hosting: bool = False,
+    declared: bool = False,
+) -> dict[str, Any]:
+    return {
+        "recipient": recipient,
+        "country": country,
+        "purpose": purpose,
+        "safeguard": safeguard,
+        "details": None,
+        "hosting": hosting,
+        "declared": declared,
+    }
+
+
+@pytest.mark.parametrize(
+    ("example", "changes", "expected"),
+    [
+        pytest.param(TELE, {}, lambda a: [], id="none"),
+        pytest.param(
+            TELE,
+            {"transfers": [transfer("IN"), transfer("DE")]},
+            lambda a: [_transfer("Support Inc.", "IN", "support", declared=True)],
+            id="declared-outside-not-inside",
+        ),
+        pytest.param(
+            TELE,
+            {"transfers": [transfer("US", "scc_2021_914", recipient=AGENDO)]},
+            lambda a: [_transfer(AGENDO, "US", "support", safeguard=SCC, declared=True)],
+            id="declared-with-its-safeguard",
+        ),
+        pytest.param(
+            TELE,
+            {"parties.1.country": "CH", "hosting": None},
+            lambda a: [_transfer(AGENDO, "CH", a.processing.subject_matter)],
+            id="processor-outside",
+        ),
+        pytest.param(
+            TELE,
+            {"sub_processors.2.country": "US", "sub_processors.2.transfer_safeguard": "bcr"},
+            lambda a: [
+                _transfer(STREAMWAVE, "US", a.sub_processors[2].service, safeguard=Safeguard.BCR)
+            ],
+            id="sub-processor-outside",
+        ),
+        pytest.param(
+            TELE,
+            {"hosting.storage_country": "US", "hosting.backup_country": "IN"},
+            lambda a: [
+                _transfer(NUVEA, "IN", None, hosting=True),
+                _transfer(NUVEA, "US", None, hosting=True),
+            ],
+            id="storage-and-backup-outside",
+        ),
+        pytest.param(
+            TELE,
+            {
+                "hosting.storage_country": "US",
+                "transfers": [transfer("US", "scc_2021_914", recipient=NUVEA)],
+            },
+            lambda a: [_transfer(NUVEA, "US", "support", safeguard=SCC, declared=True)],
+            id="storage-declared",
+        ),
+        pytest.param(
+            OBS,
+            {"research.data_flows.4.country": "US"},
+            lambda a: [_transfer(CHU_VDL, "US", a.research.data_flows[4].data)],
+            id="research-flow-outside",
+        ),
+        pytest.param(
+            DRUG,
+            {},
+            lambda a: [
+                _transfer(
+                    "Bayard Biostatistics LLC", "US", a.sub_processors[1].service, safeguard=SCC
+                )
+            ],
+            id="drug-trial-example",
+        ),
+    ],
+)
+def test_outside_eea_transfers(
+    example: str, changes: dict[str, Any], expected: Callable[[Answers], list[dict[str, Any]]]
+) -> None:
+    given = answers(example, changes)
+    found = assess(given).outside_eea_transfers
+    assert [t.model_dump() for t in found] == expected(given)
+
+
+# --- A rule passes exactly the values it declares ----------------------------------------------
+
+
+def test_values_other_than_declared_are_a_bug_named_by_code_and_names() -> None:
+    out = Findings(
+        {"A_CODE": Rule(Severity.INFO, ("GDPR 5",), {"party": str})}, {"a_phrase": {"names": list}}
+    )
+    out.add("A_CODE", party="X")
+    assert out.phrase("a_phrase", names=["Y"]) == Phrase("a_phrase", {"names": ["Y"]})
+    with pytest.raises(TypeError, match=r"A_CODE.*\['host'\].*\['party'\]"):
+        out.add("A_CODE", host="X")
+    with pytest.raises(TypeError, match=r"a_phrase.*\[\].*\['names'\]"):
+        out.phrase("a_phrase")
+    assert [(f.code, dict(f.values)) for f in out.sorted()] == [("A_CODE", {"party": "X"})]
+
+
+# --- What the interview asks the legal layer agrees with the assessment -----------------------
+
+RESEARCH_CASES = [
+    pytest.param(case, id=f"{row.code}-{case.name}")
+    for row in TABLE
+    for case in (*row.raises, *row.spares)
+    if case.example != TELE and case.example != "glucose-telemonitoring"
+]
+
+
+@pytest.mark.parametrize("case", RESEARCH_CASES)
+def test_the_interview_route_is_the_assessment_route(case: Case) -> None:
+    given = answers(case.example, case.changes)
+    assert given.research is not None
+    assert facts.research_route(given.research) == assess(given).research_route
+
+
+@pytest.mark.parametrize(
+    "categories",
+    [["health"], ["identification", "health"], ["identification", "contact"], ["genetic"]],
+)
+def test_health_data_for_the_interview_is_health_data_for_the_rules(categories: list) -> None:
+    codes = _codes(TELE, {"processing.data_categories": categories})
+    assert facts.health_data(categories) is ("DPIA_DUE" in codes)
+
+
+def test_health_data_ignores_what_is_not_yet_a_category() -> None:
+    assert facts.health_data(["helth", "health"]) is True
+    assert facts.health_data(["helth"]) is False
+
+
+@pytest.mark.parametrize("country", ["FR", "fr", "DE", "NO", "CH", "US", "us"])
+def test_outside_the_eea_for_the_interview_is_outside_for_the_rules(country: str) -> None:
+    codes = _codes(TELE, {"options.governing_law": country})
+    assert facts.outside_eea(country) is ("GOVERNING_LAW" in codes)
+
+
+@pytest.mark.parametrize(
+    ("stores", "health"), [(s, h) for s in (True, False) for h in (True, False)]
+)
+def test_certified_host_for_the_interview_is_the_rules_certified_host(
+    stores: bool, health: bool
+) -> None:
+    changes = {
+        "sub_processors.1.hosts_data": stores,
+        "sub_processors.1.hosts_health_data": stores,
+        "sub_processors.1.hds_certified": False,
+        **({} if health else NO_HEALTH),
+    }
+    codes = _codes(TELE, changes)
+    assert facts.needs_certified_host(stores, health) is ("HDS_NOT_CERTIFIED" in codes)
+
+
+@pytest.mark.parametrize(
+    ("decides", "reuses", "deciders", "proposed"),
+    [
+        (True, False, 1, ("controller",)),
+        (True, True, 1, ("controller",)),
+        (True, False, 2, ("joint_controller",)),
+        (False, False, 1, ("processor",)),
+        (False, False, 2, ("processor",)),
+        (False, True, 1, ()),
+        (False, False, 0, ()),
+    ],
+)
+def test_proposed_roles_follow_the_facts(
+    decides: bool, reuses: bool, deciders: int, proposed: tuple[str, ...]
+) -> None:
+    assert tuple(r.value for r in facts.proposed_roles(decides, reuses, deciders)) == proposed
+    # Named processor with those facts, the party draws PROCESSOR_DECIDES exactly when the
+    # interview would not have proposed it as processor.
+    changes = {
+        "parties.1.determines_purposes": decides,
+        "parties.1.reuses_data_for_own_purposes": reuses,
+    }
+    codes = _codes(TELE, changes)
+    if deciders:
+        assert ("PROCESSOR_DECIDES" in codes) is ("processor" not in proposed)
+
+
+# --- The assessment as `clausier assess --json` gives it ----------------------------------------
+
+
+def test_as_dict_gives_the_decisions_and_lets_the_library_word_the_findings() -> None:
+    result = _assess(Case("no-dpia", OBS, {"research.dpia_reference": None}))
+    data = result.as_dict(lambda f: f"<{f.code}>")
+    sponsor = "chu-val-de-loire"
+    assert data["documents"] == ["protocol-annex", "dpa"]
+    assert data["document_set"] == [
+        {"kind": "protocol-annex", "parties": [sponsor]},
+        *({"kind": "dpa", "parties": [sponsor, p]} for p in ("cliniqa", *CENTRES_OBS)),
+    ]
+    assert data["roles"]["cliniqa"] == ["cro", "processor"]
+    assert data["research_route"] == "MR-003"
+    assert data["findings"][0] == {
+        "severity": "warning",
+        "code": "DPIA_REQUIRED",
+        "message": "<DPIA_REQUIRED>",
+        "articles": ["GDPR 35"],
+    }
+    assert [f["code"] for f in data["findings"]] == [f.code for f in result.findings]
+    assert _assess(Case("clean", TELE)).as_dict(str)["research_route"] is None
