@@ -147,8 +147,9 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     from .library.messages import Messages
 
     answers = load_answers(args.answers)
-    assessment = assess(answers)
-    messages = Messages(default_library(), _language(args.lang) or answers.language)
+    language = _language(args.lang) or answers.language
+    assessment = assess(answers, language.value)
+    messages = Messages(default_library(), language)
     if args.json:
         print(json.dumps(assessment.as_dict(messages.text), ensure_ascii=False, indent=2))
     else:
@@ -218,18 +219,27 @@ def _cmd_interview(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from .answers.model import Language
     from .batch import Job
     from .pipeline import Settings
     from .resources import data_dir
 
-    examples = sorted(data_dir("examples").glob("*.yaml"))
     jobs = [
-        Job(str(path), path=path, edition=language.value)
-        for path in examples
-        for language in Language
+        Job(str(path), path=path, edition=edition)
+        for path in sorted(data_dir("examples").glob("*.yaml"))
+        for edition in demo_editions(path)
     ]
     return _run(jobs, Settings(args.out, force=args.force), args.jobs, args.pdf)
+
+
+def demo_editions(example: Path) -> tuple[str, ...]:
+    """French, and English — or, where a party must contract in French, the two side by side
+    (an English-only contract with it is a blocker)."""
+    from .answers.load import load_answers
+    from .legal.assessment import assess
+
+    english = assess(load_answers(example), "en")
+    french_required = any(f.code == "FRENCH_REQUIRED" for f in english.findings)
+    return ("fr", "bilingual") if french_required else ("fr", "en")
 
 
 def _finish(documents: list[Path], pdf: bool, status: int, workers: int) -> int:

@@ -59,7 +59,7 @@ def build(
     edition = edition or settings.edition
     bilingual = edition == "bilingual"
     language = Language(edition) if edition in ("fr", "en") else answers.language
-    assessment = assess(answers)
+    assessment = assess(answers, edition or answers.language.value)
     library = default_library(settings.clauses)
     findings = tuple(Messages(library, language).line(f) for f in assessment.findings)
     if assessment.blockers and not settings.draft:
@@ -81,7 +81,9 @@ def build(
         write_new(target, data, force=settings.force)
     if not plans:
         return Outcome(source, EXIT_OK, messages=(f"{source}: no document due", *findings))
-    return Outcome(source, EXIT_OK, tuple(targets))
+    # What `assess` says, a line each, so a warning is not seen only by those who ask.
+    heading = (f"{source}: built; the assessment found:",) if findings else ()
+    return Outcome(source, EXIT_OK, tuple(targets), (*heading, *findings))
 
 
 def report(outcomes: list[Outcome], stream: Any = None) -> int:

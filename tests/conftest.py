@@ -16,7 +16,7 @@ from lxml import etree
 
 from generator.answers.load import load_answers
 from generator.answers.model import Answers, Language
-from generator.cli import main
+from generator.cli import demo_editions, main
 from generator.legal.assessment import DocumentDue, assess
 from generator.library.load import default_library
 from generator.library.plan import document_filename
@@ -40,22 +40,40 @@ class Case(NamedTuple):
 
 
 def expected_documents(example: Path) -> list[Case]:
+    """The single-language documents `clausier demo` builds of an example: French, and
+    English where no party must contract in French."""
     answers = load_answers(example)
     library = default_library()
     return [
         Case(
             example,
             answers,
-            language,
+            Language(edition),
             due,
-            document_filename(due, answers, library.documents[due.kind.value], language),
+            document_filename(due, answers, library.documents[due.kind.value], Language(edition)),
         )
-        for language in Language
+        for edition in demo_editions(example)
+        if edition != "bilingual"
+        for due in assess(answers).documents
+    ]
+
+
+def bilingual_documents(example: Path) -> list[str]:
+    """The side-by-side documents the demo builds instead of English ones, where a party must
+    contract in French."""
+    if "bilingual" not in demo_editions(example):
+        return []
+    answers = load_answers(example)
+    return [
+        document_filename(due, answers, default_library().documents[due.kind.value], Language.FR)
+        .removesuffix("-fr.docx")
+        + "-fr-en.docx"
         for due in assess(answers).documents
     ]
 
 
 ALL_DOCUMENTS = [case for example in EXAMPLES for case in expected_documents(example)]
+BILINGUAL_DOCUMENTS = [name for example in EXAMPLES for name in bilingual_documents(example)]
 
 
 def docx_paragraphs(path: Path) -> list[str]:

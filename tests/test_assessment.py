@@ -200,8 +200,9 @@ def test_processor_outside_the_eea_is_a_transfer() -> None:
 def test_french_and_english_findings_come_from_the_same_codes(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """The assessment has no language: each edition only words the same findings."""
-    example = ROOT / "examples" / "glucose-telemonitoring.yaml"
+    """The assessment has no language: French and English word the same findings (parties
+    not bound to French, so both editions may be built)."""
+    example = ROOT / "examples" / "clinic-lab-results.yaml"
     outputs = {}
     for language in ("fr", "en"):
         run_cli("assess", example, "--json", "--lang", language)

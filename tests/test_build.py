@@ -13,6 +13,7 @@ import pytest
 import yaml
 from conftest import (
     ALL_DOCUMENTS,
+    BILINGUAL_DOCUMENTS,
     EXAMPLES,
     MINIMAL,
     ROOT,
@@ -26,6 +27,7 @@ from docx_check import check_docx, leftover_template_tags
 
 from generator.answers.load import load_answers
 from generator.answers.model import Language
+from generator.cli import demo_editions
 from generator.legal.assessment import DocumentKind
 from generator.library.checks import ART28_ELEMENTS
 from generator.library.load import default_library
@@ -41,7 +43,7 @@ def _id(case: Case) -> str:
 def test_demo_builds_every_document_of_every_example(demo_dir: Path) -> None:
     assert len(EXAMPLES) >= 9
     built = sorted(p.name for p in demo_dir.glob("*.docx"))
-    assert built == sorted(d.name for d in ALL_DOCUMENTS)
+    assert built == sorted([*(d.name for d in ALL_DOCUMENTS), *BILINGUAL_DOCUMENTS])
 
 
 @pytest.mark.parametrize("case", DPAS, ids=_id)
@@ -87,6 +89,23 @@ def test_every_document_is_clean(demo_dir: Path, case: Case) -> None:
     assert not re.search(r"\bNone\b(?! of\b)", text)
     assert "{{" not in text and "{%" not in text and "%}" not in text
     assert "\ue000" not in text and "\ue001" not in text and "**" not in text
+
+
+@pytest.mark.parametrize("name", BILINGUAL_DOCUMENTS)
+def test_every_side_by_side_demo_document_is_clean(demo_dir: Path, name: str) -> None:
+    """Where a party must contract in French, the demo builds French and English side by side
+    instead of an English deed; between French parties only the French text is authentic."""
+    document = demo_dir / name
+    assert check_docx(document) == []
+    text = docx_text(document)
+    assert not re.search(r"\bNone\b(?! of\b)", text)
+    assert "{{" not in text and "{%" not in text and "\ue000" not in text and "**" not in text
+    if "Seule la version française fait foi" in text:
+        assert "Only the French version is authentic" in text
+        assert "la version française prévaut" not in text
+    # The public hospital's DPA with a French company: French alone is authentic.
+    if name == "accord-sous-traitance-agendo-sante-fr-en.docx":
+        assert "Seule la version française fait foi" in text
 
 
 def _library_texts(node: Any, language: str) -> Iterator[str]:
@@ -238,7 +257,10 @@ def test_answers_come_back_out_of_every_document(
         assert run_cli("answers", demo_dir / case.name) == 0
         answers = write(tmp_path / "back.yaml", capsys.readouterr().out)
         assert load_answers(answers) == original
-    assert run_cli("build", answers, "--out", tmp_path / "again", "--lang", original.language) == 0
+    # The answers' own language, unless the law wants French: then the side-by-side edition.
+    editions = demo_editions(example)
+    edition = original.language.value if original.language.value in editions else "bilingual"
+    assert run_cli("build", answers, "--out", tmp_path / "again", "--lang", edition) == 0
     for rebuilt in (tmp_path / "again").iterdir():
         assert rebuilt.read_bytes() == (demo_dir / rebuilt.name).read_bytes(), rebuilt.name
 

@@ -145,6 +145,7 @@ class Case(NamedTuple):
     # The values of the findings of the code: one mapping (each finding carries it), or a
     # tuple of mappings (the findings, in order). Required when the code's rule has values.
     values: Mapping[str, Any] | tuple[Mapping[str, Any], ...] | None = None
+    edition: str | None = None  # the edition assessed ("fr", "en", "bilingual"), if not the default
 
 
 class Row(NamedTuple):
@@ -163,12 +164,13 @@ def C(
     count: int | None = None,
     route: str | None = None,
     values: Mapping[str, Any] | tuple[Mapping[str, Any], ...] | None = None,
+    edition: str | None = None,
     **fields: Any,
 ) -> Case:
     """A case: changes as a mapping of dotted paths, or as keywords with __ for the dots
     (research__riph_category=2), or both."""
     merged = {**(changes or {}), **{k.replace("__", "."): v for k, v in fields.items()}}
-    return Case(name, example, merged, count, route, values)
+    return Case(name, example, merged, count, route, values, edition)
 
 
 TABLE: tuple[Row, ...] = (
@@ -598,12 +600,25 @@ TABLE: tuple[Row, ...] = (
         Severity.WARNING,
         ("GDPR 37(1)", "GDPR 37(7)"),
         raises=(
-            C("controller", TELE, count=1, values={"party": CHU_VDL}, parties__0__dpo=None),
-            C("research-sponsor", OBS, {"parties.0.dpo": None}, count=1, values={"party": CHU_VDL}),
+            C(
+                "controller",
+                TELE,
+                count=1,
+                values={"party": CHU_VDL},
+                parties__0__dpo=None,
+                parties__0__public_body=False,
+            ),
+            C(
+                "research-sponsor",
+                OBS,
+                {"parties.0.dpo": None, "parties.0.public_body": False},
+                count=1,
+                values={"party": CHU_VDL},
+            ),
             C(
                 "research-joint-controller",
                 REUSE,
-                {"parties.1.dpo": None},
+                {"parties.1.dpo": None, "parties.1.public_body": False},
                 count=1,
                 values={"party": "Centre hospitalier Ardennes-Nord"},
             ),
@@ -613,6 +628,7 @@ TABLE: tuple[Row, ...] = (
                 {
                     "parties.0.roles": ["sponsor", "investigating_centre", "joint_controller"],
                     "parties.0.dpo": None,
+                    "parties.0.public_body": False,
                 },
                 count=1,
                 values={"party": "Centre hospitalier Rhône-Vivarais"},
@@ -625,6 +641,101 @@ TABLE: tuple[Row, ...] = (
             # The centres are the sponsor's processors: none needs a DPO for it.
             C("research-centres-without", OBS, {f"parties.{i}.dpo": None for i in (1, 2, 3)}),
             C("research-joint-controllers-with", REUSE),
+            # A public body has its own, wider rule: PUBLIC_BODY_DPO.
+            C("public-controller-without", TELE, {"parties.0.dpo": None}),
+        ),
+    ),
+    Row(
+        "PUBLIC_BODY_DPO",
+        Severity.WARNING,
+        ("GDPR 37(1)(a)",),
+        raises=(
+            C(
+                "public-controller",
+                TELE,
+                {"parties.0.dpo": None},
+                count=1,
+                values={"party": CHU_VDL},
+            ),
+            # Whatever its role, health data or not.
+            C(
+                "public-processor-no-health-data",
+                TELE,
+                {**NO_HEALTH, "parties.1.dpo": None, "parties.1.public_body": True},
+                count=1,
+                values={"party": AGENDO},
+            ),
+            C(
+                "public-centre",
+                OBS,
+                {"parties.1.dpo": None},
+                count=1,
+                values={"party": "Centre hospitalier de Blois-Sologne"},
+            ),
+        ),
+        spares=(
+            C("public-with-dpo", TELE),
+            C("private-without", TELE, {"parties.1.dpo": None}),
+            C("public-service-mission-only", DRUG, {"parties.3.dpo": None}),
+        ),
+    ),
+    # --- The language of a contract (Loi 94-665 art. 5) -----------------------------------------
+    Row(
+        "FRENCH_REQUIRED",
+        Severity.BLOCKER,
+        ("Loi 94-665 art. 5",),
+        raises=(
+            C("english-dpa-public-hospital", TELE, edition="en", values={"parties": [CHU_VDL]}),
+            C(
+                "english-public-service-mission",
+                TELE,
+                {"parties.0.public_body": False, "parties.0.public_service_mission": True},
+                edition="en",
+                values={"parties": [CHU_VDL]},
+            ),
+            C(
+                "english-answers-by-default",
+                TELE,
+                {"language": "en"},
+                values={"parties": [CHU_VDL]},
+            ),
+            C(
+                "english-study-contracts",
+                DRUG,
+                edition="en",
+                values={
+                    "parties": [
+                        "Centre hospitalier universitaire de Picardie-Somme",
+                        "Groupe hospitalier Saint-Aubert",
+                        "Centre hospitalier universitaire de l'Adour",
+                    ]
+                },
+            ),
+        ),
+        spares=(
+            C("french", TELE, edition="fr"),
+            C("bilingual", TELE, edition="bilingual"),
+            C("english-private-parties", TELE, {"parties.0.public_body": False}, edition="en"),
+            # A protocol annex is no contract: an internal study has none.
+            C("english-internal-study", INTERNAL, edition="en"),
+        ),
+    ),
+    Row(
+        "FRENCH_TEXT_AUTHENTIC",
+        Severity.INFO,
+        ("Loi 94-665 art. 5",),
+        raises=(
+            C("bilingual-french-parties", TELE, edition="bilingual", values={"parties": [CHU_VDL]}),
+        ),
+        spares=(
+            C("french", TELE, edition="fr"),
+            C("foreign-processor", TELE, {"parties.1.country": "DE"}, edition="bilingual"),
+            C(
+                "private-parties",
+                TELE,
+                {"parties.0.public_body": False},
+                edition="bilingual",
+            ),
         ),
     ),
     Row(
@@ -1259,14 +1370,26 @@ TABLE: tuple[Row, ...] = (
     ),
     Row(
         "LEGITIMATE_INTEREST_PUBLIC",
-        Severity.INFO,
+        Severity.WARNING,
         ("GDPR 6(1)",),
         raises=(
-            C("drug-trial", DRUG, count=1),
-            C("observational", OBS, research__lawful_basis="legitimate_interest"),
-            C("internal", INTERNAL, research__lawful_basis="legitimate_interest"),
+            C(
+                "public-sponsor",
+                OBS,
+                count=1,
+                values={"sponsor": CHU_VDL},
+                research__lawful_basis="legitimate_interest",
+            ),
+            C(
+                "internal",
+                INTERNAL,
+                values={"sponsor": "Centre hospitalier Rhône-Vivarais"},
+                research__lawful_basis="legitimate_interest",
+            ),
         ),
         spares=(
+            # A company may rely on its legitimate interests.
+            C("drug-trial-company-sponsor", DRUG),
             C("public-interest", OBS),
             C("consent", OBS, research__lawful_basis="consent"),
             C("partnership", TELE),
@@ -1347,7 +1470,7 @@ ROWS = {row.code: row for row in TABLE}
 
 
 def _assess(case: Case) -> Assessment:
-    return assess(answers(case.example, case.changes))
+    return assess(answers(case.example, case.changes), case.edition)
 
 
 def _codes(example: str, changes: Mapping[str, Any]) -> set[str]:

@@ -223,7 +223,7 @@ def _same(written: Path, expected: Path | dict[str, Any]) -> None:
     ("example", "language"),
     [
         ("chu-teleconsultation.yaml", "fr"),
-        ("glucose-telemonitoring.yaml", "en"),
+        ("clinic-lab-results.yaml", "en"),
         ("research-observational-cro.yaml", "fr"),
     ],
 )

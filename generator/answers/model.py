@@ -244,6 +244,17 @@ class Party(Strict):
     address: Text = Field(description="Registered office.")
     country: Country = "FR"
     registration_number: Text | None = Field(None, description="SIREN/RCS, FINESS, etc.")
+    public_body: bool = Field(
+        False,
+        description="A public-law legal person (e.g. an établissement public de santé): it "
+        "contracts in French, cannot rely on legitimate interests for its tasks and must "
+        "designate a DPO.",
+    )
+    public_service_mission: bool = Field(
+        False,
+        description="A private body performing a public-service mission (e.g. an ESPIC "
+        "hospital): it contracts in French.",
+    )
     signatory: Person
     dpo: Contact | None = Field(None, description="Data protection officer (Art. 37-39).")
     contact: Contact | None = Field(None, description="Contact person for this agreement.")
@@ -364,6 +375,15 @@ class Options(Strict):
     audits_per_year: int = Field(1, ge=1, le=12)
     end_of_contract: EndOfContract = EndOfContract.RETURN_THEN_DELETE
     end_of_contract_days: int = Field(30, ge=1, le=365)
+    backup_retention_days: int | None = Field(
+        None,
+        ge=1,
+        le=365,
+        description="Days each backup is kept before it is erased (the backup cycle). Given: "
+        "the end-of-services clause has backups erased at the end of that cycle, at the latest "
+        "that many days after the data are deleted, and Annex III states it. Empty: backups "
+        "are deleted with the data, within end_of_contract_days.",
+    )
     governing_law: Country = "FR"
     prevailing_language: Language = Field(
         Language.FR, description="The version that prevails in the bilingual edition."

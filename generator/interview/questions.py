@@ -89,6 +89,10 @@ def _stores(data: Data, path: Path) -> bool:
     return facts.needs_certified_host(bool(_item(data, path).get("hosts_data")), health(data))
 
 
+def _private(data: Data, path: Path) -> bool:
+    return not _item(data, path).get("public_body")
+
+
 def _riph(data: Data, _: Path) -> bool:
     return bool(_get(data, "research", "involves_human_person"))
 
@@ -194,6 +198,17 @@ SPECS: dict[str, Spec] = {
         _("Registration number (SIREN, RCS, FINESS), or empty"),
         _("Identifies the legal person beyond doubt."),
         P,
+    ),
+    "parties.*.public_body": Spec(
+        _("Is this party a public body (e.g. a public hospital)?"),
+        _("A public body contracts in French and must have a DPO (GDPR Art. 37(1)(a))."),
+        P,
+    ),
+    "parties.*.public_service_mission": Spec(
+        _("Is it a private body performing a public-service mission (e.g. an ESPIC hospital)?"),
+        _("Such a body also contracts in French (Loi 94-665 art. 5)."),
+        P,
+        when=_private,
     ),
     "parties.*.signatory.name": Spec(
         _("Name of the person who signs for this party"),
@@ -498,6 +513,11 @@ SPECS: dict[str, Spec] = {
     ),
     "options.end_of_contract_days": Spec(
         _("Within how many days?"), _("A precise delay makes the duty enforceable."), C
+    ),
+    "options.backup_retention_days": Spec(
+        _("How many days are backups kept before they are overwritten? (or empty)"),
+        _("Stated once, it binds the end-of-services clause and Annex III alike."),
+        C,
     ),
     "options.governing_law": Spec(
         _("Governing law (ISO country code)"),

@@ -128,6 +128,9 @@ RULES: dict[str, Rule] = {
     "NO_ENCRYPTION": Rule(Severity.WARNING, ("GDPR 32(1)(a)",)),
     "NO_AUTHENTICATION": Rule(Severity.WARNING, ("GDPR 32(1)(b)",)),
     "DPIA_DUE": Rule(Severity.INFO, ("GDPR 35", "CNIL 2018-327")),
+    "PUBLIC_BODY_DPO": Rule(Severity.WARNING, ("GDPR 37(1)(a)",), {"party": str}),
+    "FRENCH_REQUIRED": Rule(Severity.BLOCKER, ("Loi 94-665 art. 5",), {"parties": list[str]}),
+    "FRENCH_TEXT_AUTHENTIC": Rule(Severity.INFO, ("Loi 94-665 art. 5",), {"parties": list[str]}),
 }
 PHRASES: dict[str, dict[str, type]] = {
     "decides_purposes": {},
@@ -137,6 +140,9 @@ PHRASES: dict[str, dict[str, type]] = {
 # Every finding code the legal layer can raise, and every phrase, with what they carry.
 ALL_RULES: dict[str, Rule] = {**RULES, **research.RULES}
 ALL_PHRASES: dict[str, dict[str, type]] = {**PHRASES, **research.PHRASES}
+
+# The documents that are contracts, which a party bound to French signs in French.
+CONTRACTS = frozenset({DocumentKind.DPA, DocumentKind.JOINT_CONTROLLERS})
 
 # A processor may notify a breach later than this and still leave the controller time to
 # notify the supervisory authority within Art. 33(1)'s 72 hours.
@@ -200,7 +206,22 @@ def outside_eea_transfers(
     return tuple(found)
 
 
-def assess(answers: Answers) -> Assessment:
+def writes_in_french(party: Party) -> bool:
+    """A public-law body, or a private body performing a public-service mission, contracts
+    in French (Loi 94-665 art. 5)."""
+    return party.public_body or party.public_service_mission
+
+
+def french_text_only(parties: list[Party]) -> bool:
+    """Only with a foreign counterparty may a version in another language be authentic too
+    (Loi 94-665 art. 5): between French parties, one of them bound to French, the French text
+    is the contract and any other version a translation."""
+    return any(writes_in_french(p) for p in parties) and all(p.country == "FR" for p in parties)
+
+
+def assess(answers: Answers, edition: str | None = None) -> Assessment:
+    """What the law makes of the answers, for the edition to be built ("fr", "en" or
+    "bilingual"; by default the answers' language): the language of a contract is a rule."""
     out = Findings(ALL_RULES, ALL_PHRASES)
     roles = research_roles(answers)
     controllers = _with(answers, roles, Role.CONTROLLER)
@@ -226,6 +247,10 @@ def assess(answers: Answers) -> Assessment:
         out.add("GOVERNING_LAW", country=answers.options.governing_law)
     if answers.options.breach_notice_hours > BREACH_NOTICE_MAX_HOURS:
         out.add("BREACH_DELAY_LONG", hours=answers.options.breach_notice_hours)
+    for party in answers.parties:  # whatever its role, health data or not
+        if party.public_body and party.dpo is None:
+            out.add("PUBLIC_BODY_DPO", party=party.name)
+    _contract_language(answers, documents, edition or answers.language.value, out)
 
     return Assessment(
         documents=tuple(documents),
@@ -309,7 +334,7 @@ def _health_hosting(answers: Answers, out: Findings) -> None:
 
 def _health_governance(answers: Answers, controllers: list[Party], out: Findings) -> None:
     for party in controllers:
-        if party.dpo is None:
+        if party.dpo is None and not party.public_body:  # a public body: PUBLIC_BODY_DPO
             out.add("DPO_MISSING", party=party.name)
     categories = {m.category for m in answers.security_measures}
     if MeasureCategory.ENCRYPTION not in categories:
@@ -318,6 +343,21 @@ def _health_governance(answers: Answers, controllers: list[Party], out: Findings
         out.add("NO_AUTHENTICATION")
     if answers.research is None:  # research has its own DPIA reasoning
         out.add("DPIA_DUE")
+
+
+def _contract_language(
+    answers: Answers, documents: list[DocumentDue], edition: str, out: Findings
+) -> None:
+    """An English-only contract binding a party bound to French blocks; a bilingual one
+    between French parties is built with the French text as the contract."""
+    contracts = [[answers.party(i) for i in d.parties] for d in documents if d.kind in CONTRACTS]
+    bound = [
+        p.name for p in answers.parties if any(p in c and writes_in_french(p) for c in contracts)
+    ]
+    if edition == "en" and bound:
+        out.add("FRENCH_REQUIRED", parties=bound)
+    elif edition == "bilingual" and any(french_text_only(c) for c in contracts):
+        out.add("FRENCH_TEXT_AUTHENTIC", parties=bound)
 
 
 def _transfers(answers: Answers, transfers: tuple[OutsideTransfer, ...], out: Findings) -> None:

@@ -51,7 +51,7 @@ RULES: dict[str, Rule] = {
         ("Loi 78-17 art. 66", "Loi 78-17 art. 73"),
         {"intended": Route, "derived": Route, "reason": str | None},
     ),
-    "LEGITIMATE_INTEREST_PUBLIC": Rule(Severity.INFO, ("GDPR 6(1)",)),
+    "LEGITIMATE_INTEREST_PUBLIC": Rule(Severity.WARNING, ("GDPR 6(1)",), {"sponsor": str}),
     "FLOW_NOT_HDS": Rule(Severity.WARNING, ("CSP L.1111-8",), {"recipient": str}),
 }
 # The reasons and facts those findings name, worded in clauses/messages.yaml.
@@ -212,8 +212,9 @@ def assess_research(answers: Answers, out: Findings) -> Route:
     _participation(r, out)
     if r.participation:
         out.add("PARTICIPATION", participation=r.participation, basis=r.lawful_basis)
-    if r.lawful_basis is LawfulBasis.LEGITIMATE_INTEREST:
-        out.add("LEGITIMATE_INTEREST_PUBLIC")
+    sponsor = answers.party(r.sponsor)
+    if r.lawful_basis is LawfulBasis.LEGITIMATE_INTEREST and sponsor.public_body:
+        out.add("LEGITIMATE_INTEREST_PUBLIC", sponsor=sponsor.name)
     _intended(r, route, out)
     # A controller keeping its own data needs no certified host (CSP L.1111-8); a processor
     # storing them for others may.

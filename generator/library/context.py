@@ -9,7 +9,13 @@ from pydantic import BaseModel, ConfigDict
 
 from ..answers.countries import EEA
 from ..answers.model import Answers, DataFlow, Party, Research, Role, Route
-from ..legal.assessment import Assessment, DocumentDue, DocumentKind, OutsideTransfer
+from ..legal.assessment import (
+    Assessment,
+    DocumentDue,
+    DocumentKind,
+    OutsideTransfer,
+    french_text_only,
+)
 from ..legal.research import research_parties
 
 
@@ -46,6 +52,8 @@ _COMMON: dict[str, Any] = {
     "flows": list[FlowView],
     "key_table_holders": list[Party],
     "bilingual": bool,  # the French and English side-by-side edition
+    # Between French parties, one bound to French: the French text alone is the contract.
+    "french_text_only": bool,
 }
 _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
     DocumentKind.DPA: {"controller": Party, "processor": Party},
@@ -73,6 +81,7 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
         **_research(answers, assessment),
     )
     parties = [answers.party(pid) for pid in due.parties]
+    context["french_text_only"] = french_text_only(parties)
     if due.kind is DocumentKind.DPA:
         controller, processor = parties
         context.update(controller=controller, processor=processor)
