@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import MINIMAL, ROOT, answers_with, docx_text, run_cli, write
+from conftest import MINIMAL, ROOT, answers_with, docx_paragraphs, docx_text, run_cli, write
 from docx_check import check_docx
 
 from generator.answers.load import load_answers
@@ -230,3 +230,45 @@ def test_a_derived_hosting_transfer_is_worded_in_each_column(tmp_path: Path) -> 
     assert "finalité\u00a0: hébergement des données" in text
     assert "purpose: hosting of the data" in text
     assert "purpose: hébergement" not in text
+
+
+def _tele() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "examples" / "chu-teleconsultation.yaml").read_text("utf-8"))
+
+
+def test_a_host_given_twice_is_told_once() -> None:
+    """The host, listed again as a sub-processor storing health data: one host, one finding."""
+    data = _tele()
+    data["hosting"]["hds_certified"] = False
+    host = data["hosting"]["provider"]
+    assert any(s["name"] == host and s.get("hosts_health_data") for s in data["sub_processors"])
+    findings = assess(Answers.model_validate(data)).findings
+    assert [f.values for f in findings if f.code == "HDS_NOT_CERTIFIED"] == [{"host": host}]
+
+
+def test_the_host_is_a_sub_processor_of_annex_iv_even_when_not_listed(tmp_path: Path) -> None:
+    data = _tele()
+    host = data["hosting"]["provider"]
+    data["sub_processors"] = [s for s in data["sub_processors"] if s["name"] != host]
+    answers = write(tmp_path / "answers.yaml", yaml.safe_dump(data, allow_unicode=True))
+    assert run_cli("build", answers, "--out", tmp_path / "out", "--lang", "bilingual") == 0
+    (document,) = (tmp_path / "out").glob("*.docx")
+    cells = docx_paragraphs(document)
+    # Annex IV's row for the host: its name, then the service in both languages, then where.
+    at = cells.index(host)
+    assert cells[at + 1] == "Hébergement des Données / Hosting of the Personal Data"
+    assert cells[at + 2] == "France"
+
+
+def test_an_electronic_deed_prints_no_fixed_place_and_date(tmp_path: Path) -> None:
+    """Signed electronically, each Party signs where and when it does: the deed takes the
+    date of the last signature, and no « Signé à Orléans, le … » stands beside the blocks."""
+    data = _tele()
+    assert data["signature"]["electronic"]
+    answers = write(tmp_path / "answers.yaml", yaml.safe_dump(data, allow_unicode=True))
+    assert run_cli("build", answers, "--out", tmp_path / "out", "--lang", "bilingual") == 0
+    (document,) = (tmp_path / "out").glob("*.docx")
+    text = docx_text(document)
+    assert "Signé à" not in text and "Signed at" not in text
+    assert "dernière des signatures électroniques" in text
+    assert "last of the Parties' electronic signatures" in text

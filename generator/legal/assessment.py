@@ -20,6 +20,7 @@ from ..answers.model import (
     Role,
     Route,
     Safeguard,
+    SubProcessor,
     Transfer,
 )
 from . import research
@@ -147,6 +148,44 @@ CONTRACTS = frozenset({DocumentKind.DPA, DocumentKind.JOINT_CONTROLLERS})
 # A processor may notify a breach later than this and still leave the controller time to
 # notify the supervisory authority within Art. 33(1)'s 72 hours.
 BREACH_NOTICE_MAX_HOURS = 48
+
+
+class EngagedSubProcessor(SubProcessor):
+    """A sub-processor of one processor, as its DPA lists it. The host, when it is not the
+    processor itself, is one whether or not the answers list it again (GDPR 28(2), 28(4)):
+    derived, it has no service or address of its own (`hosting`: the annex words it)."""
+
+    service: str | None = None  # type: ignore[assignment]
+    address: str | None = None  # type: ignore[assignment]
+    hosting: bool = False
+
+
+def sub_processors_of(answers: Answers, processor: Party) -> list[EngagedSubProcessor]:
+    """The sub-processors a processor engages: those the answers give it, and its host."""
+    subs = [
+        EngagedSubProcessor(**s.model_dump())
+        for s in answers.sub_processors
+        if s.processor in (None, processor.id)
+    ]
+    h = answers.hosting
+    if (
+        h
+        and h.processor in (None, processor.id)
+        and h.provider != processor.name
+        and all(s.name != h.provider for s in subs)
+    ):
+        health = answers.processing.health_data
+        subs.append(
+            EngagedSubProcessor(
+                name=h.provider,
+                country=h.storage_country,
+                hosts_data=True,
+                hosts_health_data=health,
+                hds_certified=h.hds_certified,
+                hosting=True,
+            )
+        )
+    return subs
 
 
 class OutsideTransfer(Transfer):
@@ -315,22 +354,25 @@ def _processor_decisions(processors: list[Party], out: Findings) -> None:
 
 
 def _health_hosting(answers: Answers, out: Findings) -> None:
-    """CSP L.1111-8: whoever hosts health data for the controller must be HDS-certified."""
-    hosts: list[tuple[str, bool, set[str]]] = []
+    """CSP L.1111-8: whoever hosts health data for the controller must be HDS-certified. A
+    host given twice (as the host and again as a sub-processor) is one host, told once."""
+    hosts: dict[str, tuple[bool, set[str]]] = {}
+
+    def host(name: str, certified: bool, countries: set[str]) -> None:
+        known, where = hosts.get(name, (True, set()))
+        hosts[name] = (known and certified, where | countries)
+
     if answers.hosting:
         h = answers.hosting
-        hosts.append((h.provider, h.hds_certified, {h.storage_country, h.backup_country} - {None}))
-    hosts += [
-        (s.name, s.hds_certified, {s.country})
-        for s in answers.sub_processors
-        if s.hosts_health_data
-    ]
-    for name, certified, countries in hosts:
+        host(h.provider, h.hds_certified, {h.storage_country, h.backup_country} - {None})
+    for sub in answers.sub_processors:
+        if sub.hosts_health_data:
+            host(sub.name, sub.hds_certified, {sub.country})
+    for name, (certified, countries) in hosts.items():
         if not certified:
             out.add("HDS_NOT_CERTIFIED", host=name)
         for country in sorted(c for c in countries if not in_eea(c)):
             out.add("HDS_OUTSIDE_EEA", host=name, country=country)
-
 
 def _health_governance(answers: Answers, controllers: list[Party], out: Findings) -> None:
     for party in controllers:

@@ -13,8 +13,10 @@ from ..legal.assessment import (
     Assessment,
     DocumentDue,
     DocumentKind,
+    EngagedSubProcessor,
     OutsideTransfer,
     french_text_only,
+    sub_processors_of,
 )
 from ..legal.research import research_parties
 
@@ -37,6 +39,7 @@ class FlowView(_View):
 _COMMON: dict[str, Any] = {
     **{name: field.annotation for name, field in Answers.model_fields.items()},
     "outside_eea_transfers": list[OutsideTransfer],
+    "sub_processors": list[EngagedSubProcessor],  # in a DPA: its processor's, host included
     "eea": frozenset[str],
     "research": Research | None,
     # Facts the assessment decided (generator/legal): clause text reads them, never
@@ -131,7 +134,7 @@ def _processor_view(answers: Answers, assessment: Assessment, processor: Party) 
         return owner is None or owner == processor.id
 
     hosting = answers.hosting if answers.hosting and mine(answers.hosting.processor) else None
-    subs = [s for s in answers.sub_processors if mine(s.processor)]
+    subs = sub_processors_of(answers, processor)
     measures = [m for m in answers.security_measures if not m.parties or processor.id in m.parties]
     recipients = {processor.name, *(s.name for s in subs), *([hosting.provider] if hosting else [])}
     transfers = [
