@@ -89,6 +89,8 @@ def test_every_document_is_clean(demo_dir: Path, case: Case) -> None:
     assert not re.search(r"\bNone\b(?! of\b)", text)
     assert "{{" not in text and "{%" not in text and "%}" not in text
     assert "\ue000" not in text and "\ue001" not in text and "**" not in text
+    # Agreement written around, never « immatriculé(e) » or « représenté(e) ».
+    assert not re.search(r"\w\(e\)", text)
 
 
 @pytest.mark.parametrize("name", BILINGUAL_DOCUMENTS)
