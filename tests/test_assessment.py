@@ -272,3 +272,13 @@ def test_an_electronic_deed_prints_no_fixed_place_and_date(tmp_path: Path) -> No
     assert "Signé à" not in text and "Signed at" not in text
     assert "dernière des signatures électroniques" in text
     assert "last of the Parties' electronic signatures" in text
+
+
+def test_the_dpa_governs_the_processing_from_the_start_of_the_services(tmp_path: Path) -> None:
+    data = _tele()
+    assert data["processing"]["main_agreement"]["services_start"] < data["signature"]["date"]
+    answers = write(tmp_path / "answers.yaml", yaml.safe_dump(data, allow_unicode=True))
+    assert run_cli("build", answers, "--out", tmp_path / "out", "--lang", "bilingual") == 0
+    text = " ".join(docx_text(next((tmp_path / "out").glob("*.docx"))).split())
+    assert "depuis leur commencement, le 1er janvier 2027, y compris avant sa signature" in text
+    assert "from their start, on 1 January 2027, including before its signature" in text

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import datetime as dt
 import functools
 import importlib
 import re
@@ -304,6 +305,21 @@ TABLE: tuple[Row, ...] = (
                 values=({"host": NUVEA}, {"host": "Nuvéa Bis"}),
             ),
             C("research-host", OBS, values={"host": "Clinfolio"}, hosting__hds_certified=False),
+            # The vendor runs its own platform at a certified host (activity 5) uncertified.
+            C(
+                "processor-own-activity-uncertified",
+                TELE,
+                {"hosting.processor_hds_certificate": None},
+                count=1,
+                values={"host": AGENDO},
+            ),
+            C(
+                "host-listed-twice-uncertified",
+                TELE,
+                {"hosting.hds_certified": False, "sub_processors.0.hds_certified": False},
+                count=1,
+                values={"host": NUVEA},
+            ),
         ),
         spares=(
             C("certified", TELE),
@@ -718,6 +734,37 @@ TABLE: tuple[Row, ...] = (
             C("english-private-parties", TELE, {"parties.0.public_body": False}, edition="en"),
             # A protocol annex is no contract: an internal study has none.
             C("english-internal-study", INTERNAL, edition="en"),
+        ),
+    ),
+    # --- Dates ----------------------------------------------------------------------------------
+    Row(
+        "SERVICES_BEFORE_SIGNATURE",
+        Severity.WARNING,
+        ("GDPR 28(3)", "GDPR 28(9)"),
+        raises=(
+            C(
+                "eleven-days-before",
+                TELE,
+                count=1,
+                values={"start": dt.date(2027, 1, 1), "signature": dt.date(2027, 1, 12)},
+            ),
+            C(
+                "the-day-before",
+                TELE,
+                {"processing.main_agreement.services_start": "2027-01-11"},
+                values={"start": dt.date(2027, 1, 11), "signature": dt.date(2027, 1, 12)},
+            ),
+        ),
+        spares=(
+            C(
+                "the-day-of-signature",
+                TELE,
+                {"processing.main_agreement.services_start": "2027-01-12"},
+            ),
+            C("after-signature", TELE, {"processing.main_agreement.services_start": "2027-02-01"}),
+            C("undated-deed", TELE, {"signature.date": None}),
+            C("no-start-given", TELE, {"processing.main_agreement.services_start": None}),
+            C("glucose-starts-after", "glucose-telemonitoring"),
         ),
     ),
     Row(
@@ -1592,7 +1639,8 @@ def test_breach_notice_hours_outside_1_to_72_are_refused(hours: int) -> None:
 
 
 def test_a_clean_partnership_gets_its_dpa_and_nothing_blocks() -> None:
-    result = _assess(Case("clean", TELE))
+    # Services starting with the signature, not eleven days before it.
+    result = _assess(Case("clean", TELE, {"processing.main_agreement.services_start": None}))
     assert [(d.kind, d.parties) for d in result.documents] == [
         (DocumentKind.DPA, ("chu-val-de-loire", "agendo-sante"))
     ]
@@ -1611,7 +1659,11 @@ def test_findings_come_blockers_first_then_warnings_then_information() -> None:
     case = Case(
         "mixed",
         TELE,
-        {"options.breach_notice_hours": 60, "hosting.hds_certified": False},
+        {
+            "options.breach_notice_hours": 60,
+            "hosting.hds_certified": False,
+            "processing.main_agreement.services_start": None,
+        },
     )
     severities = [f.severity for f in _assess(case).findings]
     assert severities == [Severity.BLOCKER, Severity.WARNING, Severity.INFO]

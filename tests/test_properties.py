@@ -100,7 +100,7 @@ PRINTED = {
         ("sub_processors", 0, "service"),
         ("security_measures", 0, "description"),
         ("options", "courts"),
-        ("signature", "place"),
+        ("parties", 0, "address"),  # signed electronically: no place is printed
         ("reference",),
     ],
     "research-observational-cro.yaml": [

@@ -19,7 +19,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Mm, Pt, RGBColor
@@ -170,6 +170,17 @@ def _styles(doc) -> None:
     contents.paragraph_format.space_before = Pt(6)
     contents.paragraph_format.keep_with_next = True
 
+    # Word's own name for the entries of the table of contents, which Clausier fills at render
+    # time and Word refills on opening: a number's tab, then page numbers at the right margin
+    # after dots (a custom tab stop clears Word's default ones to its left).
+    toc = doc.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH, builtin=True)
+    toc.element.styleId = "TOC1"
+    toc.base_style = styles["Normal"]
+    toc.paragraph_format.space_after = Pt(2)
+    stops = toc.paragraph_format.tab_stops
+    stops.add_tab_stop(Cm(1), WD_TAB_ALIGNMENT.LEFT)
+    stops.add_tab_stop(Cm(PAGE_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+
     annex_next = _paragraph_style(doc, "Annex Title Next", "Annex Title")
     annex_next.paragraph_format.page_break_before = False
 
@@ -185,6 +196,11 @@ def _styles(doc) -> None:
 
     table_head = _paragraph_style(doc, "Table Heading", "Table Text")
     table_head.font.bold = True
+
+    # A signature block never splits across a page: its rows keep with the next one (the
+    # renderer releases the last row) and none breaks inside (cantSplit, _signatures).
+    for name, base in (("Signature Party", "Table Heading"), ("Signature Text", "Table Text")):
+        _paragraph_style(doc, name, base).paragraph_format.keep_with_next = True
 
     status = _paragraph_style(doc, "Status")
     status.font.bold = True
@@ -334,6 +350,11 @@ def _repeat_header(row) -> None:
     tr_pr.append(OxmlElement("w:tblHeader"))
 
 
+def _cant_split(row) -> None:
+    """The row moves to the next page whole rather than break inside."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 def _widths(table, centimetres: tuple[float, ...]) -> None:
     """Fixed column widths, in the grid (LibreOffice reads it) and in every cell (Word does)."""
     table.autofit = False
@@ -444,25 +465,37 @@ def _preamble(doc) -> None:
     add("{{ contract.agreed }}", style="Lead-in")
 
 
-def _signatures(doc, closing: bool = True) -> None:
+def _signatures(doc, bilingual: bool = False) -> None:
+    """The closing lines ("Fait à …"), then one row per signatory. Every row keeps with the
+    next (Signature styles) and none breaks inside, so the block moves to a new page whole.
+    The bilingual edition's closing lines are this table's first rows, French and English
+    side by side: a closing line in the body's table would not keep with another table."""
     add = doc.add_paragraph
-    if closing:
+    if not bilingual:
         add("{%p for t in contract.closing %}", style="Body Text")
         add("{{ t }}", style="Closing")
         add("{%p endfor %}", style="Body Text")
-    table = doc.add_table(rows=3, cols=2)
+    closing = 3 if bilingual else 0
+    table = doc.add_table(rows=closing + 3, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _widths(table, (8, 8))
-    _cell_text(table.rows[0].cells[0], "{%tr for s in contract.signatories %}")
-    left, right = table.rows[1].cells
-    _cell_text(left, "{{ contract.signature.for }} {{ s.party }}", "Table Heading")
-    left.add_paragraph("{{ contract.signature.by }} {{ s.name }}", style="Table Text")
-    left.add_paragraph("{{ contract.signature.capacity }} {{ s.capacity }}", style="Table Text")
-    left.add_paragraph("{{ contract.signature.date }}", style="Table Text")
-    _cell_text(right, "{{ contract.signature.sign }}")
+    if bilingual:
+        _cell_text(table.rows[0].cells[0], "{%tr for t in contract.closing %}")
+        _cant_split(table.rows[1])
+        _cell_text(table.rows[1].cells[0], "{{ t.fr }}", "Closing")
+        _cell_text(table.rows[1].cells[1], "{{ t.en }}", "Closing")
+        _cell_text(table.rows[2].cells[0], "{%tr endfor %}")
+    _cell_text(table.rows[closing].cells[0], "{%tr for s in contract.signatories %}")
+    _cant_split(table.rows[closing + 1])
+    left, right = table.rows[closing + 1].cells
+    _cell_text(left, "{{ contract.signature.for }} {{ s.party }}", "Signature Party")
+    left.add_paragraph("{{ contract.signature.by }} {{ s.name }}", style="Signature Text")
+    left.add_paragraph("{{ contract.signature.capacity }} {{ s.capacity }}", style="Signature Text")
+    left.add_paragraph("{{ contract.signature.date }}", style="Signature Text")
+    _cell_text(right, "{{ contract.signature.sign }}", "Signature Text")
     for _ in range(4):
-        right.add_paragraph("", style="Table Text")
-    _cell_text(table.rows[2].cells[0], "{%tr endfor %}")
+        right.add_paragraph("", style="Signature Text")
+    _cell_text(table.rows[closing + 2].cells[0], "{%tr endfor %}")
 
 
 def _clauses(doc) -> None:
@@ -540,12 +573,6 @@ def _bilingual_body(doc, texts) -> None:
         ("{%tr endfor %}", "", ""),
         ("{%tr endfor %}", "", ""),
     ]
-    if texts.contract:
-        rows += [
-            ("{%tr for t in contract.closing %}", "", ""),
-            ("Closing", "{{ t.fr }}", "{{ t.en }}"),
-            ("{%tr endfor %}", "", ""),
-        ]
     _pair_table(doc, rows)
 
 
@@ -581,7 +608,7 @@ def build(kind: str, bilingual: bool = False) -> Document:
         add("{%p endfor %}", style="Body Text")
         _clauses(doc)
     if texts.contract:
-        _signatures(doc, closing=not bilingual)
+        _signatures(doc, bilingual)
     previous = None
     for key, annex in texts.annexes.items():
         _annex(doc, key, annex, previous)

@@ -156,6 +156,17 @@ class MeasureCategory(StrEnum):
     TESTING = "testing"
 
 
+class HdsActivity(StrEnum):
+    """The six health-data hosting activities certified separately (CSP R.1111-9)."""
+
+    PHYSICAL_SITES = "physical_sites"
+    HARDWARE_INFRASTRUCTURE = "hardware_infrastructure"
+    VIRTUAL_INFRASTRUCTURE = "virtual_infrastructure"
+    APPLICATION_PLATFORM = "application_platform"
+    ADMINISTRATION_OPERATION = "administration_operation"
+    BACKUP = "backup"
+
+
 class SubProcessorAuthorisation(StrEnum):
     GENERAL = "general"
     SPECIFIC = "specific"
@@ -274,6 +285,20 @@ class Party(Strict):
 class MainAgreement(Strict):
     title: Text = Field(description="E.g. 'Contrat de prestation de services de téléconsultation'.")
     date: dt.date | None = None
+    public_contract: bool = Field(
+        False,
+        description="A public contract (marché public) under the Code de la commande publique.",
+    )
+    ccag: Text | None = Field(
+        None,
+        description="The general administrative terms (CCAG) the public contract refers to; "
+        "empty: the CCAG-TIC (arrêté du 30 mars 2021).",
+    )
+    services_start: dt.date | None = Field(
+        None,
+        description="When the services, and so the processing, start: the DPA governs the "
+        "processing from then, even if it is signed later.",
+    )
 
 
 class Processing(Strict):
@@ -289,6 +314,14 @@ class Processing(Strict):
     data_categories: list[DataCategory] = Field(min_length=1)
     other_data_categories: list[Text] = Field(default_factory=list)
     volume: Text | None = Field(None, description="Approximate number of data subjects.")
+    processor_own_purposes: list[Text] = Field(
+        default_factory=list,
+        description="Processing the processor carries out as controller, under its own "
+        "responsibility, because a legal obligation of its own requires it (e.g. a device "
+        "manufacturer's vigilance and post-market surveillance, Regulation (EU) 2017/745 Arts "
+        "83-92): each item names the purpose, the obligation and the data it receives for it. "
+        "Not processing on the controller's instructions; printed as a clause of its own.",
+    )
 
     @model_validator(mode="after")
     def _some_data_subjects(self) -> Processing:
@@ -315,6 +348,18 @@ class Hosting(Strict):
     hds_certificate: Text | None = Field(None, description="Certificate number and activities.")
     storage_country: Country = "FR"
     backup_country: Country | None = None
+    processor_activities: list[HdsActivity] = Field(
+        default_factory=list,
+        description="The R.1111-9 activities the processor performs itself (typically "
+        "administration_operation when it runs its own platform at a certified host); the "
+        "others are performed by the provider, or, when the provider is the processor, by its "
+        "certified sub-processors. Empty: the provider performs all six.",
+    )
+    processor_hds_certificate: Text | None = Field(
+        None,
+        description="The processor's own HDS certificate (number, validity, activities) when "
+        "the provider is another company; when the processor is the provider, hds_certificate.",
+    )
 
 
 class SubProcessor(Strict):

@@ -93,6 +93,10 @@ def _private(data: Data, path: Path) -> bool:
     return not _item(data, path).get("public_body")
 
 
+def _public_contract(data: Data, _: Path) -> bool:
+    return bool(_get(data, "processing", "main_agreement", "public_contract"))
+
+
 def _riph(data: Data, _: Path) -> bool:
     return bool(_get(data, "research", "involves_human_person"))
 
@@ -289,6 +293,22 @@ SPECS: dict[str, Spec] = {
     "processing.main_agreement.date": Spec(
         _("Date of the main agreement (YYYY-MM-DD, or empty)"), _("Cited with its title."), PR
     ),
+    "processing.main_agreement.public_contract": Spec(
+        _("Is the main agreement a public contract (marché public)?"),
+        _("The agreement is then a document of the contract and follows its CCAG."),
+        PR,
+    ),
+    "processing.main_agreement.ccag": Spec(
+        _("General administrative terms (CCAG) the public contract refers to, or empty"),
+        _("Empty: the CCAG-TIC (arrêté du 30 mars 2021), for termination and claims."),
+        PR,
+        when=_public_contract,
+    ),
+    "processing.main_agreement.services_start": Spec(
+        _("When do the services start? (YYYY-MM-DD, or empty)"),
+        _("The agreement governs the processing from then, even if signed later (GDPR Art. 28)."),
+        PR,
+    ),
     "processing.purposes": Spec(
         _("Purpose of the processing"),
         _("Processing is limited to the purposes stated (GDPR Arts 5(1)(b), 28(3))."),
@@ -315,6 +335,16 @@ SPECS: dict[str, Spec] = {
     "processing.retention": Spec(
         _("How long are the data kept, and why?"),
         _("Storage limitation (GDPR Art. 5(1)(e)); stated in Annex II."),
+        PR,
+    ),
+    "processing.processor_own_purposes.+.*": Spec(
+        _("Does the vendor process some of the data for a legal obligation of its own?"),
+        _("E.g. a device maker's vigilance (Regulation (EU) 2017/745): it is then a controller."),
+        PR,
+    ),
+    "processing.processor_own_purposes": Spec(
+        _("That purpose, the obligation it meets and the data the vendor uses for it"),
+        _("Printed as a clause: outside the hospital's instructions, as the vendor's own."),
         PR,
     ),
     # Data and data subjects
@@ -368,6 +398,18 @@ SPECS: dict[str, Spec] = {
     "hosting.hds_certificate": Spec(
         _("Certificate number and activities covered (or empty)"),
         _("Lets the hospital check the certification's scope (CSP R.1111-9)."),
+        H,
+        when=health,
+    ),
+    "hosting.processor_activities": Spec(
+        _("Which of the six HDS activities does the vendor perform itself?"),
+        _("Each activity needs a certified host (CSP R.1111-9); the others fall to the host."),
+        H,
+        when=health,
+    ),
+    "hosting.processor_hds_certificate": Spec(
+        _("The vendor's own HDS certificate: number, validity and activities (or empty)"),
+        _("Needed when the vendor itself performs an activity, e.g. administration."),
         H,
         when=health,
     ),

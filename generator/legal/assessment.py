@@ -8,6 +8,7 @@ report what it decides. Sources: docs/legal/.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -132,6 +133,9 @@ RULES: dict[str, Rule] = {
     "PUBLIC_BODY_DPO": Rule(Severity.WARNING, ("GDPR 37(1)(a)",), {"party": str}),
     "FRENCH_REQUIRED": Rule(Severity.BLOCKER, ("Loi 94-665 art. 5",), {"parties": list[str]}),
     "FRENCH_TEXT_AUTHENTIC": Rule(Severity.INFO, ("Loi 94-665 art. 5",), {"parties": list[str]}),
+    "SERVICES_BEFORE_SIGNATURE": Rule(
+        Severity.WARNING, ("GDPR 28(3)", "GDPR 28(9)"), {"start": dt.date, "signature": dt.date}
+    ),
 }
 PHRASES: dict[str, dict[str, type]] = {
     "decides_purposes": {},
@@ -275,7 +279,7 @@ def assess(answers: Answers, edition: str | None = None) -> Assessment:
 
     _processor_decisions(processors, out)
     if answers.processing.health_data:
-        _health_hosting(answers, out)
+        _health_hosting(answers, processors, out)
         # Every controller of health data, joint ones included, must in principle have a DPO.
         _health_governance(
             answers, _with(answers, roles, Role.CONTROLLER, Role.JOINT_CONTROLLER), out
@@ -290,6 +294,7 @@ def assess(answers: Answers, edition: str | None = None) -> Assessment:
         if party.public_body and party.dpo is None:
             out.add("PUBLIC_BODY_DPO", party=party.name)
     _contract_language(answers, documents, edition or answers.language.value, out)
+    _services_before_signature(answers, out)
 
     return Assessment(
         documents=tuple(documents),
@@ -353,9 +358,11 @@ def _processor_decisions(processors: list[Party], out: Findings) -> None:
             out.add("PROCESSOR_DECIDES", party=party.name, facts=found)
 
 
-def _health_hosting(answers: Answers, out: Findings) -> None:
-    """CSP L.1111-8: whoever hosts health data for the controller must be HDS-certified. A
-    host given twice (as the host and again as a sub-processor) is one host, told once."""
+def _health_hosting(answers: Answers, processors: list[Party], out: Findings) -> None:
+    """CSP L.1111-8: whoever hosts health data for the controller must be HDS-certified, for
+    each R.1111-9 activity it performs — a processor running its own platform at another's
+    data centre included. A host given twice (as the host and again as a sub-processor) is
+    one host, told once."""
     hosts: dict[str, tuple[bool, set[str]]] = {}
 
     def host(name: str, certified: bool, countries: set[str]) -> None:
@@ -365,6 +372,10 @@ def _health_hosting(answers: Answers, out: Findings) -> None:
     if answers.hosting:
         h = answers.hosting
         host(h.provider, h.hds_certified, {h.storage_country, h.backup_country} - {None})
+        if h.processor_activities:  # activities the processor performs itself
+            for party in processors:
+                if h.processor in (None, party.id) and party.name != h.provider:
+                    host(party.name, bool(h.processor_hds_certificate), set())
     for sub in answers.sub_processors:
         if sub.hosts_health_data:
             host(sub.name, sub.hds_certified, {sub.country})
@@ -385,6 +396,15 @@ def _health_governance(answers: Answers, controllers: list[Party], out: Findings
         out.add("NO_AUTHENTICATION")
     if answers.research is None:  # research has its own DPIA reasoning
         out.add("DPIA_DUE")
+
+
+def _services_before_signature(answers: Answers, out: Findings) -> None:
+    """Processing for the controller needs a contract under Art. 28 from its first day: the
+    DPA governs the processing from the start of the services, but the days before it is
+    signed had none."""
+    main, signed = answers.processing.main_agreement, answers.signature.date
+    if main and main.services_start and signed and main.services_start < signed:
+        out.add("SERVICES_BEFORE_SIGNATURE", start=main.services_start, signature=signed)
 
 
 def _contract_language(

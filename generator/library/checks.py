@@ -70,6 +70,7 @@ _LABELLED_ENUMS = (
     model.Operation,
     model.Safeguard,
     model.MeasureCategory,
+    model.HdsActivity,
     model.SubProcessorAuthorisation,
     model.EndOfContract,
 )

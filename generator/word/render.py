@@ -30,7 +30,8 @@ from .provenance import embed, package_bytes, provenance_xml
 from .templates import check_template, patched, template_bytes, template_name, templates_dir
 
 _LANG_TAG = {Language.FR: "fr-FR", Language.EN: "en-GB"}
-# Same answers and same version give the same file: no wall-clock time in the document.
+# Same answers and same version give the same file: no wall-clock time in the document. The
+# date the answers give, when they give one; else this one.
 _FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
 
@@ -88,7 +89,7 @@ def render(plan: DocumentPlan, answers: Answers) -> bytes:
     document = template.docx
     _set_language(document, _LANG_TAG[plan.language])
     _set_heading_number(document, plan.heading_number, plan.heading_suffix)
-    _set_properties(document, plan)
+    _set_properties(document, plan, _document_time(answers))
     embolden(document.element.body)
     annexes = [f"annex.{key}" for key in context["annexes"]]
     cross_reference(
@@ -97,6 +98,13 @@ def render(plan: DocumentPlan, answers: Answers) -> bytes:
         [c.id for c in plan.clauses],
         annexes,
         plan.heading_number,
+    )
+    release_last_signature(document.element.body)
+    fill_contents(
+        document.element.body,
+        plan.heading_number,
+        plan.heading_suffix,
+        _TOC_STYLE if document.styles.element.get_by_id(_TOC_STYLE) is not None else None,
     )
     for story in _stories(document):
         keep_breaks(story)
@@ -151,7 +159,18 @@ def _set_heading_number(document, text: str, suffix: str) -> None:
         level.find(qn("w:suff")).set(qn("w:val"), suffix)
 
 
-def _set_properties(document, plan: DocumentPlan) -> None:
+def _document_time(answers: Answers) -> dt.datetime:
+    """The date the answers give the document: its signature, else the start of the services,
+    else the main agreement's; at noon UTC, so that it reads as the same day from Hawaii to
+    New Zealand."""
+    main = answers.processing.main_agreement
+    date = answers.signature.date or (main and (main.services_start or main.date))
+    if date is None:
+        return _FIXED_TIME
+    return dt.datetime(date.year, date.month, date.day, 12, tzinfo=dt.timezone.utc)
+
+
+def _set_properties(document, plan: DocumentPlan, time: dt.datetime) -> None:
     props = document.core_properties
     props.title = plan.title
     props.subject = "RGPD / GDPR"
@@ -161,8 +180,123 @@ def _set_properties(document, plan: DocumentPlan) -> None:
     props.keywords = "RGPD, GDPR, article 28"
     props.comments = f"Clausier {__version__}"
     props.revision = 1
-    props.created = props.modified = _FIXED_TIME
-    props.last_printed = _FIXED_TIME
+    props.created = props.modified = time
+    # Never printed: no cp:lastPrinted (python-docx has no way to remove it).
+    for printed in props._element.findall(qn("cp:lastPrinted")):
+        props._element.remove(printed)
+
+
+_SIGNATURE_STYLES = ("SignatureParty", "SignatureText")
+
+
+def release_last_signature(body) -> None:
+    """The template keeps every row of the signature block with the next one, so the block
+    never splits across a page; the last row must not also pull the following annex title
+    (which starts a page) along."""
+    styles = " or ".join(f'@w:val="{name}"' for name in _SIGNATURE_STYLES)
+    rows = body.xpath(f".//w:tr[.//w:pPr/w:pStyle[{styles}]]")
+    if not rows:
+        return
+    for p_pr in rows[-1].xpath(f".//w:p/w:pPr[w:pStyle[{styles}]]"):
+        keep = p_pr.find(qn("w:keepNext"))
+        if keep is None:
+            keep = OxmlElement("w:keepNext")
+            p_pr.find(qn("w:pStyle")).addnext(keep)  # schema order: right after w:pStyle
+        keep.set(qn("w:val"), "0")
+
+
+_TOC_STYLE = "TOC1"  # Word's "toc 1"
+
+
+def fill_contents(body, number_format: str, suffix: str, style: str | None) -> None:
+    """Put the clause headings in the table of contents' field result, as Word lists them
+    ("Article 1 – Objet", "1<tab>Purpose"), each a link to its heading, in `style` (Word's
+    "toc 1", when the template has it): the contents read right in a viewer that does not
+    update fields, or when the user declines to. Word (updateFields) and the PDF path refill
+    the whole table, page numbers included. Run after cross_reference, whose bookmarks the
+    entries link to, and before keep_breaks."""
+    instruction = next(
+        (i for i in body.iter(qn("w:instrText")) if (i.text or "").split()[:1] == ["TOC"]),
+        None,
+    )
+    if instruction is None:
+        return
+    paragraph = next(instruction.iterancestors(qn("w:p")))
+    runs = [r for r in paragraph if r.tag == qn("w:r")]
+    kinds = [r.find(qn("w:fldChar")) for r in runs]
+    kinds = [c.get(qn("w:fldCharType")) if c is not None else None for c in kinds]
+    if kinds.count("begin") != 1 or kinds.count("separate") != 1 or kinds.count("end") != 1:
+        return  # a field a lawyer reshaped in Word: Word fills it
+    headings = body.xpath('.//w:p[w:pPr/w:pStyle/@w:val="Heading1"]')
+    if not headings:
+        return
+    end = runs[kinds.index("end")]
+    for run in runs[kinds.index("separate") + 1 : kinds.index("end")]:
+        paragraph.remove(run)  # the placeholder result
+    if style:
+        _set_style(paragraph, style)
+    # The first entry continues the field's paragraph, each other one is a paragraph of the
+    # same style, and the last one ends the field.
+    anchor = paragraph
+    for number, heading in enumerate(headings, 1):
+        text = _text(heading)
+        entry = _contents_entry(
+            number_format.replace("%1", str(number)), suffix, text, _bookmark_name(heading)
+        )
+        if number == 1:
+            end.addprevious(entry)
+            continue
+        new = OxmlElement("w:p")
+        p_pr = paragraph.find(qn("w:pPr"))
+        if p_pr is not None:
+            new.append(copy.deepcopy(p_pr))
+        new.append(entry)
+        anchor.addnext(new)
+        anchor = new
+    anchor.append(end)
+
+
+def _set_style(paragraph, style_id: str) -> None:
+    p_pr = paragraph.find(qn("w:pPr"))
+    if p_pr is None:
+        p_pr = OxmlElement("w:pPr")
+        paragraph.insert(0, p_pr)
+    style = p_pr.find(qn("w:pStyle"))
+    if style is None:
+        style = OxmlElement("w:pStyle")
+        p_pr.insert(0, style)
+    style.set(qn("w:val"), style_id)
+
+
+def _text(paragraph) -> str:
+    """A paragraph's text as printed: its runs' text, tabs as tabs."""
+    return "".join(
+        "\t" if child.tag == qn("w:tab") else child.text or ""
+        for run in paragraph.iter(qn("w:r"))
+        for child in run
+        if child.tag in (qn("w:t"), qn("w:tab"))
+    )
+
+
+def _bookmark_name(heading) -> str | None:
+    start = heading.find(qn("w:bookmarkStart"))
+    return start.get(qn("w:name")) if start is not None else None
+
+
+def _contents_entry(number: str, suffix: str, title: str, bookmark: str | None):
+    """One entry: the heading's number and text, in a link to the heading. No page number: a
+    blank one would print a line of dots leading nowhere; Word adds them when it refreshes."""
+    w = nsdecls("w")
+    if suffix == "tab":
+        text = f'<w:t>{escape(number)}</w:t><w:tab/><w:t xml:space="preserve">{escape(title)}</w:t>'
+    else:
+        text = f'<w:t xml:space="preserve">{escape(f"{number} {title}")}</w:t>'
+    run = parse_xml(f"<w:r {w}>{text}</w:r>")
+    if not bookmark:
+        return run
+    link = parse_xml(f'<w:hyperlink {w} w:anchor="{bookmark}" w:history="1"/>')
+    link.append(run)
+    return link
 
 
 def embolden(body) -> None:
