@@ -38,10 +38,11 @@ def _printable(value: str) -> str:
         raise ValueError(
             f"contains the control character U+{ord(found.group()):04X}, which Word cannot hold"
         )
-    # U+E000 to U+E003 mark bold text and cross-references inside the documents; they
+    # U+E000 to U+E004 mark bold text, cross-references and English paragraphs inside the
+    # documents; they
     # cannot come from answers.
-    if any(mark in value for mark in "\ue000\ue001\ue002\ue003"):
-        raise ValueError("contains a private-use character (U+E000 to U+E003)")
+    if any(mark in value for mark in "\ue000\ue001\ue002\ue003\ue004"):
+        raise ValueError("contains a private-use character (U+E000 to U+E004)")
     # A line break is a line break in a document, however the system that pasted it wrote it.
     return value.replace("\r\n", "\n").replace("\r", "\n")
 

@@ -74,6 +74,9 @@ FILTERS = ("date", "words", "country", "label", "enumerate")
 # Private-use characters marking bold in rendered library text; answers may not contain them.
 BOLD_START, BOLD_END = "\ue000", "\ue001"
 REF_START, REF_END = "\ue002", "\ue003"
+# Starts a paragraph of the bilingual edition's English column that shares the French one's
+# style in the template (an annex's paragraphs): the renderer gives it the English style.
+ENGLISH = "\ue004"
 
 
 class Wording:

@@ -20,6 +20,7 @@ from ..library.plan import (
     document_filename,
     plan_document,
 )
+from ..library.wording import ENGLISH, REF_START
 
 
 def plan_bilingual(
@@ -64,7 +65,12 @@ def _both(fr: Any, en: Any) -> Any:
 
 def _flat(fr: Any, en: Any) -> Any:
     """Labels and table cells: one string, "fr / en" where the languages differ."""
-    return _merge(fr, en, lambda a, b: a if a == b else f"{a} / {b}")
+    return _merge(fr, en, lambda a, b: a if a == b else f"{a} / {_marked(b)}")
+
+
+def _marked(english: str) -> str:
+    """English text holding a cross-reference, marked as English for the renderer."""
+    return ENGLISH + english if REF_START in english else english
 
 
 def _numbers(clauses: tuple[PlannedClause, ...]) -> list[tuple[str, list[str]]]:
@@ -120,9 +126,12 @@ def _pair(
 
 
 def _annex(fr: dict[str, Any], en: dict[str, Any]) -> dict[str, Any]:
-    """Labels and cells as "fr / en"; the annex's paragraphs in French, each then in English."""
+    """Labels and cells as "fr / en"; the annex's paragraphs in French, each then in English.
+    The English part is marked where it refers to a clause, so the reference reads in English."""
     annex = _flat(fr, en)
     annex["paragraphs"] = [
-        text for pair in zip(fr["paragraphs"], en["paragraphs"]) for text in pair
+        text
+        for pair in zip(fr["paragraphs"], en["paragraphs"])
+        for text in (pair[0], ENGLISH + pair[1])
     ]
     return annex

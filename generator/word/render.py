@@ -25,7 +25,7 @@ from .. import __version__
 from ..answers.model import Answers, Language
 from ..errors import LibraryError
 from ..library.plan import DocumentPlan
-from ..library.wording import BOLD_END, BOLD_START, REF_END, REF_START
+from ..library.wording import BOLD_END, BOLD_START, ENGLISH, REF_END, REF_START
 from .provenance import embed, package_bytes, provenance_xml
 from .templates import check_template, patched, template_bytes, template_name, templates_dir
 
@@ -90,6 +90,7 @@ def render(plan: DocumentPlan, answers: Answers) -> bytes:
     _set_language(document, _LANG_TAG[plan.language])
     _set_heading_number(document, plan.heading_number, plan.heading_suffix)
     _set_properties(document, plan, _document_time(answers))
+    english_paragraphs(document.element.body)
     embolden(document.element.body)
     annexes = [f"annex.{key}" for key in context["annexes"]]
     cross_reference(
@@ -373,24 +374,29 @@ def cross_reference(
     headings = body.xpath('.//w:p[w:pPr/w:pStyle/@w:val="Heading1"]')
     titles = body.xpath('.//w:p[w:pPr/w:pStyle[@w:val="AnnexTitle" or @w:val="AnnexTitleNext"]]')
     targets: dict[str, tuple[str, str, str]] = {}  # mark -> bookmark, REF switch, text shown
+    english: dict[str, str] = {}  # mark -> its text in the English column of the bilingual
     for number, (clause_id, heading) in enumerate(zip(clause_ids, headings), 1):
         name = f"_Ref{number:08d}"
         targets[clause_id] = (name, "\\r ", number_format.replace("%1", str(number)))
+        english[clause_id] = str(number)
         _bookmark(heading, name, number, list(heading.iter(qn("w:r"))))
     for index, (annex_id, title) in enumerate(zip(annex_ids, titles), 1):
         label = _label_run(title)
         if label is not None:
             name = f"_RefAnnex{index:03d}"
             targets[annex_id] = (name, "", label.findtext(qn("w:t")) or "")
+            english[annex_id] = _ENGLISH_ANNEX.sub("Annex", targets[annex_id][2], count=1)
             _bookmark(title, name, 900 + index, [label])
     for text in list(body.iter(qn("w:t"))):
         if REF_START not in (text.text or ""):
             continue
         run = text.getparent()
+        before = _text_before(run)
         for index, part in enumerate(re.split(f"{REF_START}(.*?){REF_END}", text.text)):
             if index % 2 == 0:
-                if part:
-                    run.addprevious(_run_like(run, part, bold=False))
+                before.append(part)
+                if part.replace(ENGLISH, ""):
+                    run.addprevious(_run_like(run, part.replace(ENGLISH, ""), bold=False))
                 continue
             if part not in targets:
                 raise LibraryError(
@@ -400,9 +406,49 @@ def cross_reference(
                     f"the text refers to [[{part}]], which this document does not hold "
                     "(that clause's condition left it out)",
                 )
+            if _in_english_column(run) or ENGLISH in "".join(before):
+                # Word numbers the French column; a REF to it would print "Clause Article 4"
+                # here, so the English column, numbered as text, refers as text.
+                run.addprevious(_run_like(run, english[part], bold=False))
+                continue
             for field_run in _ref_field(*targets[part]):
                 run.addprevious(field_run)
         run.getparent().remove(run)
+    for text in body.iter(qn("w:t")):  # the English marks have served
+        if ENGLISH in (text.text or ""):
+            text.text = text.text.replace(ENGLISH, "")
+
+
+_ENGLISH_ANNEX = re.compile(r"^Annexe\b")
+
+
+def english_paragraphs(body) -> None:
+    """Give a paragraph marked as the English column's its English style (spell-checked in
+    English, referring to clauses as the English column numbers them)."""
+    for text in body.iter(qn("w:t")):
+        if not (text.text or "").startswith(ENGLISH):
+            continue
+        text.text = text.text[1:]
+        paragraph = text.getparent().getparent()
+        style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is not None:
+            style.set(qn("w:val"), style.get(qn("w:val")) + "EN")
+
+
+def _text_before(run) -> list[str]:
+    """The text of the paragraph before `run` (where an English part may have begun)."""
+    texts = []
+    for other in run.getparent().iter(qn("w:r")):
+        if other is run:
+            break
+        texts += [t.text or "" for t in other.iter(qn("w:t"))]
+    return texts
+
+
+def _in_english_column(run) -> bool:
+    """A run of the bilingual edition's English column (its paragraph styles end in "EN")."""
+    style = run.getparent().find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return style is not None and style.get(qn("w:val"), "").endswith("EN")
 
 
 def _bookmark(paragraph, name: str, number: int, runs: list) -> None:
