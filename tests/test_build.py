@@ -91,6 +91,8 @@ def test_every_document_is_clean(demo_dir: Path, case: Case) -> None:
     assert "\ue000" not in text and "\ue001" not in text and "**" not in text
     # Agreement written around, never « immatriculé(e) » or « représenté(e) ».
     assert not re.search(r"\w\(e\)", text)
+    # One citation style: « L. 1111-7 », the letter held to the number by a no-break space.
+    assert not re.search(r"\b[LRD]\.[ ]?\d{4}-\d", text)
 
 
 @pytest.mark.parametrize("name", BILINGUAL_DOCUMENTS)

@@ -28,8 +28,8 @@ INACCURATE = {
     "en": "Personal Data it processes are inaccurate or out of date",
 }
 INS = {
-    "fr": "identité nationale de santé (INS) prévue à l'article L.1111-8-1",
-    "en": '(identité nationale de santé, "INS") provided for in Article L.1111-8-1',
+    "fr": "identité nationale de santé (INS) prévue à l'article L. 1111-8-1",
+    "en": '(identité nationale de santé, "INS") provided for in Article L. 1111-8-1',
 }
 TIA_DONE = {
     "fr": "le Sous-traitant déclare avoir réalisé l'évaluation de l'impact du transfert",

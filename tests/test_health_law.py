@@ -1,6 +1,6 @@
 """Health-law specifics of the DPA (issue 12, item 6), read back from built documents: requests
-to read the medical record (CSP L.1111-7), who performs each certified hosting activity and the
-hosting contract's content (CSP R.1111-9, R.1111-11), and the processor's own processing as a
+to read the medical record (CSP L. 1111-7), who performs each certified hosting activity and the
+hosting contract's content (CSP R. 1111-9, R. 1111-11), and the processor's own processing as a
 controller (a device manufacturer's vigilance)."""
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def test_record_requests_in_english(built: dict[str, str]) -> None:
 
 def test_no_record_requests_without_health_data(tmp_path: Path) -> None:
     text = _variant(tmp_path, processing__data_categories=["identification"])
-    assert "L.1111-7" not in text
+    assert "L. 1111-7" not in text
     assert "deux (2) jours ouvrés" not in text
     assert "cinq (5) jours ouvrés" in text
 
@@ -101,7 +101,7 @@ def test_glucose_vendor_administers_under_its_own_certificate(built: dict[str, s
     assert (
         "Le contrat d'hébergement conclu par le Sous-traitant avec Nordwerk Cloud GmbH et, pour "
         "les activités d'hébergement que le Sous-traitant exerce lui-même, le Contrat principal "
-        "complété par l'Accord comportent les mentions exigées par l'article R.1111-11"
+        "complété par l'Accord comportent les mentions exigées par l'article R. 1111-11"
     ) in text
     assert "les indicateurs de qualité et de performance" in text
     assert "lui communique celles du contrat conclu avec Nordwerk Cloud GmbH" in text
@@ -178,8 +178,8 @@ def test_uncertified_vendor_may_not_perform_its_activities(tmp_path: Path) -> No
 
 def test_no_hds_clause_without_health_data(tmp_path: Path) -> None:
     text = _variant(tmp_path, processing__data_categories=["identification"])
-    assert "R.1111-9" not in text
-    assert "R.1111-11" not in text
+    assert "R. 1111-9" not in text
+    assert "R. 1111-11" not in text
 
 
 # (c) The processor's own processing as a controller ---------------------------------------

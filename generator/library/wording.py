@@ -140,6 +140,9 @@ def _tidy(source: str, language: Language) -> str:
     text = re.sub(r"\*\*(.+?)\*\*", f"{BOLD_START}\\1{BOLD_END}", text)
     # [[clause.id]]: that clause's number as a Word cross-reference (render.cross_reference).
     text = re.sub(r"\[\[([a-z0-9_.-]+)\]\]", f"{REF_START}\\1{REF_END}", text)
+    # One citation style for codes' articles, in both languages: « L. 1111-7 », "R. 1111-9",
+    # the letter held to its number by a no-break space.
+    text = re.sub(r"\b([LRD])\. ?(\d{3,4}-\d)", "\\1.\u00a0\\2", text)
     if language is Language.FR:
         text = re.sub(r" ([:;?!»])", "\u00a0\\1", text)
         text = text.replace("« ", "«\u00a0")
