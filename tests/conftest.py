@@ -65,8 +65,9 @@ def bilingual_documents(example: Path) -> list[str]:
         return []
     answers = load_answers(example)
     return [
-        document_filename(due, answers, default_library().documents[due.kind.value], Language.FR)
-        .removesuffix("-fr.docx")
+        document_filename(
+            due, answers, default_library().documents[due.kind.value], Language.FR
+        ).removesuffix("-fr.docx")
         + "-fr-en.docx"
         for due in assess(answers).documents
     ]
@@ -89,6 +90,13 @@ def docx_paragraphs(path: Path) -> list[str]:
 
 def docx_text(path: Path) -> str:
     return "\n".join(docx_paragraphs(path))
+
+
+def built_text(answers: Path, out: Path, lang: str, *extra: str) -> str:
+    """The text of the one document `clausier build` writes, no-break spaces read as spaces."""
+    assert run_cli("build", answers, "--out", out, "--force", "--lang", lang, *extra) == 0
+    (document,) = out.glob("*.docx")
+    return docx_text(document).replace("\u00a0", " ")
 
 
 def run_cli(*args: str | Path) -> int:

@@ -9,15 +9,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import MINIMAL, ROOT, docx_text, run_cli, write
+from conftest import MINIMAL, ROOT, built_text, write
 
 EXAMPLES = ROOT / "examples"
-
-
-def _build(answers: Path, out: Path, lang: str, *extra: str) -> str:
-    assert run_cli("build", answers, "--out", out, "--force", "--lang", lang, *extra) == 0
-    (document,) = out.glob("*.docx")
-    return docx_text(document).replace("\u00a0", " ")
 
 
 @pytest.fixture(scope="module")
@@ -25,10 +19,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The DPA text of each health example, in French, and of Glucose side by side."""
     out = tmp_path_factory.mktemp("health")
     texts = {
-        name: _build(EXAMPLES / f"{name}.yaml", out / name, "fr")
+        name: built_text(EXAMPLES / f"{name}.yaml", out / name, "fr")
         for name in ("glucose-telemonitoring", "chu-teleconsultation", "clinic-lab-results")
     }
-    texts["glucose-bilingual"] = _build(
+    texts["glucose-bilingual"] = built_text(
         EXAMPLES / "glucose-telemonitoring.yaml", out / "bilingual", "bilingual"
     )
     return texts
@@ -45,7 +39,7 @@ def _variant(tmp_path: Path, **changes: object) -> str:
         else:
             data[section] = value
     answers = write(tmp_path / "answers.yaml", yaml.safe_dump(data, allow_unicode=True))
-    return _build(answers, tmp_path / "out", "fr", "--draft")
+    return built_text(answers, tmp_path / "out", "fr", "--draft")
 
 
 # (a) Requests to read the medical record -------------------------------------------------

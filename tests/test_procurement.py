@@ -44,6 +44,15 @@ PUBLIC = {
         "résiliation du Contrat principal pour faute du titulaire",
         "mémoire en réclamation",
         "tribunal administratif d'Orléans",
+        # The marché's CCAP ranks its documents; after notification, an avenant.
+        "au rang que lui assigne le cahier des clauses administratives particulières (CCAP)",
+        "il y est intégré par avenant",
+        # A GDPR authorisation is no acceptance of a subcontractor under the CCP.
+        "ne vaut pas acceptation d'un sous-traitant ni agrément de ses conditions de paiement",
+        # Termination after a refused instruction or an objection: in the public interest.
+        "pour la résiliation pour motif d'intérêt général",
+        # A document of a public contract is signed with at least an advanced signature.
+        "au moins avancée et reposant sur un certificat qualifié",
     ],
     "en": [
         "This Agreement is one of the contractual documents of that public contract",
@@ -57,6 +66,7 @@ PUBLIC = {
 PRIVATE = {
     "fr": [
         "le Responsable du traitement peut résilier de plein droit",
+        "avec effet immédiat et sans mise en demeure préalable",
         "Les Parties recherchent alors une solution amiable pendant un délai de trente (30) jours",
         "La résiliation ne prive pas le Responsable du traitement de son droit à réparation",
     ],

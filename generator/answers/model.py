@@ -413,6 +413,34 @@ class Signature(Strict):
     copies: int = Field(2, ge=1, le=20)
 
 
+class HospitalTerms(Strict):
+    """What a hospital expects of its vendor, each printed only where it applies."""
+
+    reversibility_formats: list[Text] = Field(
+        default_factory=list,
+        description="Formats the data are exported in at the end, in the reversibility clause "
+        "(printed when the processor or a sub-processor stores data). Empty: FHIR or CSV.",
+    )
+    insurance: bool = Field(
+        True,
+        description="The processor holds cyber-risk and professional liability insurance, "
+        "certificate on request (liability clause).",
+    )
+    group_adhesion: bool = Field(
+        False,
+        description="Other establishments of the controller's hospital group (GHT, CSP "
+        "L. 6132-1) may adhere to the agreement; only for a public-body controller.",
+    )
+    group_name: Text | None = Field(
+        None, description="The GHT, e.g. 'GHT du Loiret'; asked when group_adhesion."
+    )
+    patient_app: bool = Field(
+        False,
+        description="Patients use an application of the processor: notice shown in the app, "
+        "no trackers without consent (Loi 78-17 art. 82), identity through the INS.",
+    )
+
+
 class Options(Strict):
     breach_notice_hours: int = Field(24, ge=1, le=72)
     sub_processor_authorisation: SubProcessorAuthorisation = SubProcessorAuthorisation.GENERAL
@@ -435,6 +463,11 @@ class Options(Strict):
         Language.FR, description="The version that prevails in the bilingual edition."
     )
     courts: Text = Field(description="E.g. 'tribunal judiciaire de Paris'.")
+    hospital: HospitalTerms = Field(
+        default_factory=HospitalTerms,
+        description="What a hospital expects: reversibility, insurance, group adhesion, "
+        "patient app.",
+    )
 
 
 class Investigator(Strict):

@@ -101,6 +101,18 @@ def _riph(data: Data, _: Path) -> bool:
     return bool(_get(data, "research", "involves_human_person"))
 
 
+def _group_adhesion(data: Data, _: Path) -> bool:
+    return bool(_get(data, "options", "hospital", "group_adhesion"))
+
+
+def _data_stored(data: Data, _: Path) -> bool:
+    """The processor or one of its sub-processors stores the data: reversibility applies."""
+    subs = _get(data, "sub_processors") or []
+    return bool(_get(data, "hosting")) or any(
+        isinstance(s, Mapping) and s.get("hosts_data") for s in subs
+    )
+
+
 def _several_processors(data: Data, _: Path) -> bool:
     return research(data)
 
@@ -574,6 +586,39 @@ SPECS: dict[str, Spec] = {
     "options.courts": Spec(
         _("Competent court (e.g. tribunal administratif de Paris)"),
         _("A public hospital's contracts often go to the administrative courts."),
+        C,
+    ),
+    "options.hospital.reversibility_formats": Spec(
+        _("Format in which the data are returned at the end (e.g. FHIR, CSV)"),
+        _("The reversibility clause names them, so that another system can take the data over."),
+        C,
+        when=_data_stored,
+    ),
+    "options.hospital.reversibility_formats.+.*": Spec(
+        _("Add another return format?"),
+        _("The controller chooses among them; another format can still be agreed in writing."),
+        C,
+        when=_data_stored,
+    ),
+    "options.hospital.insurance": Spec(
+        _("Must the vendor hold cyber and professional liability insurance?"),
+        _("It then gives a certificate on request; hospitals usually require it."),
+        C,
+    ),
+    "options.hospital.group_adhesion": Spec(
+        _("May other establishments of the hospital group (GHT) adhere to the agreement?"),
+        _("Only for a public hospital party to a GHT (CSP L.6132-1), by an adhesion form."),
+        C,
+    ),
+    "options.hospital.group_name": Spec(
+        _("Name of the hospital group (e.g. GHT du Loiret), or empty"),
+        _("Named in the adhesion clause."),
+        C,
+        when=_group_adhesion,
+    ),
+    "options.hospital.patient_app": Spec(
+        _("Do patients use an application of the vendor?"),
+        _("The app shows the notice, asks consent for trackers (Loi 78-17 art. 82), uses the INS."),
         C,
     ),
     "signature.place": Spec(_("Place of signature"), _("Printed in the closing formula."), C),

@@ -59,7 +59,11 @@ _COMMON: dict[str, Any] = {
     "french_text_only": bool,
 }
 _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
-    DocumentKind.DPA: {"controller": Party, "processor": Party},
+    DocumentKind.DPA: {
+        "controller": Party,
+        "processor": Party,
+        "data_stored": bool,  # the processor, its host or a sub-processor stores the data
+    },
     DocumentKind.JOINT_CONTROLLERS: {},
     DocumentKind.PROTOCOL_ANNEX: {},
 }
@@ -142,6 +146,7 @@ def _processor_view(answers: Answers, assessment: Assessment, processor: Party) 
     ]
     return dict(
         hosting=hosting,
+        data_stored=hosting is not None or any(s.hosts_data for s in subs),
         sub_processors=subs,
         security_measures=measures,
         outside_eea_transfers=transfers,
