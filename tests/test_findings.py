@@ -736,6 +736,26 @@ TABLE: tuple[Row, ...] = (
             C("english-internal-study", INTERNAL, edition="en"),
         ),
     ),
+    Row(
+        "PROCESSOR_OWN_PURPOSES",
+        Severity.INFO,
+        ("GDPR 4(7)", "GDPR 28(10)"),
+        raises=(
+            C(
+                "manufacturer-vigilance",
+                "glucose-telemonitoring",
+                count=1,
+                values={"party": "Glycéo"},
+            ),
+            C(
+                "vendor-own-purpose",
+                TELE,
+                {"processing.processor_own_purposes": ["obligation comptable"]},
+                values={"party": AGENDO},
+            ),
+        ),
+        spares=(C("none", TELE),),
+    ),
     # --- Dates ----------------------------------------------------------------------------------
     Row(
         "SERVICES_BEFORE_SIGNATURE",

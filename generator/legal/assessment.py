@@ -133,6 +133,7 @@ RULES: dict[str, Rule] = {
     "PUBLIC_BODY_DPO": Rule(Severity.WARNING, ("GDPR 37(1)(a)",), {"party": str}),
     "FRENCH_REQUIRED": Rule(Severity.BLOCKER, ("Loi 94-665 art. 5",), {"parties": list[str]}),
     "FRENCH_TEXT_AUTHENTIC": Rule(Severity.INFO, ("Loi 94-665 art. 5",), {"parties": list[str]}),
+    "PROCESSOR_OWN_PURPOSES": Rule(Severity.INFO, ("GDPR 4(7)", "GDPR 28(10)"), {"party": str}),
     "SERVICES_BEFORE_SIGNATURE": Rule(
         Severity.WARNING, ("GDPR 28(3)", "GDPR 28(9)"), {"start": dt.date, "signature": dt.date}
     ),
@@ -295,6 +296,9 @@ def assess(answers: Answers, edition: str | None = None) -> Assessment:
             out.add("PUBLIC_BODY_DPO", party=party.name)
     _contract_language(answers, documents, edition or answers.language.value, out)
     _services_before_signature(answers, out)
+    if answers.processing.processor_own_purposes:
+        for party in processors:  # it is a controller for those purposes, not a processor
+            out.add("PROCESSOR_OWN_PURPOSES", party=party.name)
 
     return Assessment(
         documents=tuple(documents),
@@ -384,6 +388,7 @@ def _health_hosting(answers: Answers, processors: list[Party], out: Findings) ->
             out.add("HDS_NOT_CERTIFIED", host=name)
         for country in sorted(c for c in countries if not in_eea(c)):
             out.add("HDS_OUTSIDE_EEA", host=name, country=country)
+
 
 def _health_governance(answers: Answers, controllers: list[Party], out: Findings) -> None:
     for party in controllers:
