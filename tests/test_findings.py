@@ -314,6 +314,13 @@ TABLE: tuple[Row, ...] = (
                 values={"host": AGENDO},
             ),
             C(
+                "processor-own-activity-uncertified-named",
+                TELE,
+                {"hosting.processor_hds_certificate": None, "hosting.processor": "agendo-sante"},
+                count=1,
+                values={"host": AGENDO},
+            ),
+            C(
                 "host-listed-twice-uncertified",
                 TELE,
                 {"hosting.hds_certified": False, "sub_processors.0.hds_certified": False},
@@ -322,6 +329,21 @@ TABLE: tuple[Row, ...] = (
             ),
         ),
         spares=(
+            # The processor is the host itself: its own certificate is the host's.
+            C(
+                "processor-is-the-host",
+                "clinic-lab-results",
+                {"hosting.processor_hds_certificate": None},
+            ),
+            # The activities are those of another party's hosting.
+            C(
+                "activities-of-another-processor",
+                TELE,
+                {
+                    "hosting.processor_hds_certificate": None,
+                    "hosting.processor": "chu-val-de-loire",
+                },
+            ),
             C("certified", TELE),
             C(
                 "no-health-data",
@@ -734,6 +756,30 @@ TABLE: tuple[Row, ...] = (
             C("english-private-parties", TELE, {"parties.0.public_body": False}, edition="en"),
             # A protocol annex is no contract: an internal study has none.
             C("english-internal-study", INTERNAL, edition="en"),
+        ),
+    ),
+    Row(
+        "HOSTED_DATA_NOT_RETURNED",
+        Severity.WARNING,
+        ("CSP L.1111-8", "CSP R.1111-11"),
+        raises=(
+            C(
+                "glucose-deletes",
+                "glucose-telemonitoring",
+                count=1,
+                values={"host": "Nordwerk Cloud GmbH"},
+            ),
+            C(
+                "tele-deletes",
+                TELE,
+                {"options.end_of_contract": "delete"},
+                values={"host": NUVEA},
+            ),
+        ),
+        spares=(
+            C("returns-then-deletes", TELE),
+            C("no-health-data", TELE, {**NO_HEALTH, "options.end_of_contract": "delete"}),
+            C("no-host", TELE, {"hosting": None, "options.end_of_contract": "delete"}),
         ),
     ),
     Row(
@@ -1965,7 +2011,7 @@ RESEARCH_CASES = [
     pytest.param(case, id=f"{row.code}-{case.name}")
     for row in TABLE
     for case in (*row.raises, *row.spares)
-    if case.example != TELE and case.example != "glucose-telemonitoring"
+    if case.example not in (TELE, "glucose-telemonitoring", "clinic-lab-results")
 ]
 
 
@@ -2061,3 +2107,53 @@ def test_as_dict_gives_the_decisions_and_lets_the_library_word_the_findings() ->
     }
     assert [f["code"] for f in data["findings"]] == [f.code for f in result.findings]
     assert _assess(Case("clean", TELE)).as_dict(str)["research_route"] is None
+
+
+# --- The sub-processors a DPA lists ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected", "derived"),
+    [
+        pytest.param({}, [NUVEA, "Sendora", STREAMWAVE], [], id="host-listed-already"),
+        pytest.param(
+            {"sub_processors": lambda subs: subs[1:]},
+            ["Sendora", STREAMWAVE, NUVEA],
+            [NUVEA],
+            id="host-not-listed-is-added",
+        ),
+        pytest.param(
+            {"sub_processors": lambda subs: subs[1:], "hosting.provider": AGENDO},
+            ["Sendora", STREAMWAVE],
+            [],
+            id="processor-hosts-itself",
+        ),
+        pytest.param(
+            {"sub_processors": lambda subs: subs[1:], "hosting.processor": "chu-val-de-loire"},
+            ["Sendora", STREAMWAVE],
+            [],
+            id="hosting-of-another-party",
+        ),
+        pytest.param(
+            {"sub_processors.1.processor": "chu-val-de-loire"},
+            [NUVEA, STREAMWAVE],
+            [],
+            id="sub-processor-of-another-party",
+        ),
+    ],
+)
+def test_sub_processors_of_a_processor(
+    changes: dict[str, Any], expected: list[str], derived: list[str]
+) -> None:
+    """A DPA's sub-processors: the processor's own, and its host when the answers do not list
+    it (derived: no service or address of its own, the annex words them)."""
+    from generator.legal.assessment import sub_processors_of
+
+    a = answers(TELE, changes)
+    subs = sub_processors_of(a, a.party("agendo-sante"))
+    assert [s.name for s in subs] == expected
+    assert [s.name for s in subs if s.hosting] == derived
+    for host in (s for s in subs if s.hosting):
+        assert (host.service, host.address, host.hosts_data) == (None, None, True)
+        assert (host.hosts_health_data, host.hds_certified) == (True, a.hosting.hds_certified)
+        assert host.country == a.hosting.storage_country

@@ -185,9 +185,11 @@ def test_glucose_vigilance_is_a_clause_of_the_body(built: dict[str, str]) -> Non
         "Traitements effectués par le Sous-traitant en qualité de responsable du traitement" in text
     )
     assert (
-        "Par exception à l'Article 6 (« Instructions documentées et limitation des finalités »)"
+        "en dehors de l'Article 6 (« Instructions documentées et limitation des finalités »)"
         in text
     )
+    # A host may not use hosted data for its own ends (L. 1111-8): the hospital discloses them.
+    assert "le Sous-traitant ne prélève pas ces données parmi les Données qu'il traite" in text
     assert "Articles 83 to 92 of Regulation (EU) 2017/745" in text
     assert (
         "le Sous-traitant agit en qualité de responsable du traitement, "
@@ -204,8 +206,8 @@ def test_glucose_vigilance_in_english(built: dict[str, str]) -> None:
     text = built["glucose-bilingual"]
     assert "Processing by the Processor as a controller" in text
     # (The side-by-side edition numbers clauses as the French text does: "Clause Article 6".)
-    assert "By way of exception to Clause " in text
-    assert '("Documented instructions and purpose limitation"), the Processor processes' in text
+    assert "the Processor processes, outside Clause " in text
+    assert "through the Controller's medical-device vigilance channel" in text
     assert "For that processing, the Processor acts as a controller" in text
 
 

@@ -16,6 +16,7 @@ from enum import Enum
 from ..answers.countries import in_eea
 from ..answers.model import (
     Answers,
+    EndOfContract,
     MeasureCategory,
     Party,
     Role,
@@ -133,6 +134,9 @@ RULES: dict[str, Rule] = {
     "PUBLIC_BODY_DPO": Rule(Severity.WARNING, ("GDPR 37(1)(a)",), {"party": str}),
     "FRENCH_REQUIRED": Rule(Severity.BLOCKER, ("Loi 94-665 art. 5",), {"parties": list[str]}),
     "FRENCH_TEXT_AUTHENTIC": Rule(Severity.INFO, ("Loi 94-665 art. 5",), {"parties": list[str]}),
+    "HOSTED_DATA_NOT_RETURNED": Rule(
+        Severity.WARNING, ("CSP L.1111-8", "CSP R.1111-11"), {"host": str}
+    ),
     "PROCESSOR_OWN_PURPOSES": Rule(Severity.INFO, ("GDPR 4(7)", "GDPR 28(10)"), {"party": str}),
     "SERVICES_BEFORE_SIGNATURE": Rule(
         Severity.WARNING, ("GDPR 28(3)", "GDPR 28(9)"), {"start": dt.date, "signature": dt.date}
@@ -383,6 +387,9 @@ def _health_hosting(answers: Answers, processors: list[Party], out: Findings) ->
     for sub in answers.sub_processors:
         if sub.hosts_health_data:
             host(sub.name, sub.hds_certified, {sub.country})
+    if answers.hosting and answers.options.end_of_contract is EndOfContract.DELETE:
+        # A certified host returns the health data at the end of the hosting.
+        out.add("HOSTED_DATA_NOT_RETURNED", host=answers.hosting.provider)
     for name, (certified, countries) in hosts.items():
         if not certified:
             out.add("HDS_NOT_CERTIFIED", host=name)
