@@ -26,12 +26,15 @@ GROUNDS = {
         "RGPD met à sa charge",
         "ne se conforme pas à une décision contraignante d'une juridiction compétente ou de "
         "l'autorité de contrôle compétente",
+        # Refusing an unlawful instruction is no fault (clause 6), whatever the contract.
+        "ce refus ne constitue pas une faute et ne donne lieu à aucune pénalité",
     ],
     "en": [
         "within a reasonable time and, in any event, within one (1) month of the suspension",
         "substantial or persistent breach of this Agreement or of its obligations under the GDPR",
         "fails to comply with a binding decision of a competent court or of the competent "
         "supervisory authority",
+        "such a refusal is not a fault and gives rise to no penalty",
     ],
 }
 PUBLIC = {
