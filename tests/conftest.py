@@ -93,10 +93,11 @@ def docx_text(path: Path) -> str:
 
 
 def built_text(answers: Path, out: Path, lang: str, *extra: str) -> str:
-    """The text of the one document `clausier build` writes, no-break spaces read as spaces."""
+    """The text of the one document `clausier build` writes, no-break spaces (normal and
+    narrow) read as spaces."""
     assert run_cli("build", answers, "--out", out, "--force", "--lang", lang, *extra) == 0
     (document,) = out.glob("*.docx")
-    return docx_text(document).replace("\u00a0", " ")
+    return docx_text(document).replace("\u00a0", " ").replace("\u202f", " ")
 
 
 def run_cli(*args: str | Path) -> int:

@@ -10,10 +10,8 @@ terminate on the three grounds of 2021/915 clause 10(b).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from conftest import ROOT, docx_text, run_cli
+from conftest import ROOT, built_text
 
 CHU = ROOT / "examples" / "chu-teleconsultation.yaml"
 CLINIC = ROOT / "examples" / "clinic-lab-results.yaml"
@@ -81,22 +79,11 @@ PRIVATE = {
 }
 
 
-def _normal(text: str) -> str:
-    return text.replace("\u00a0", " ").replace("\u202f", " ")
-
-
-def _build(example: Path, lang: str, out: Path) -> str:
-    assert run_cli("build", example, "--out", out, "--force", "--lang", lang) == 0
-    documents = sorted(out.glob("*.docx"))
-    assert len(documents) == 1, documents
-    return _normal(docx_text(documents[0]))
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], str]:
     cases = [(CHU, "fr"), (CHU, "bilingual"), (CLINIC, "fr"), (CLINIC, "en")]
     return {
-        (example.stem, lang): _build(example, lang, tmp_path_factory.mktemp(example.stem))
+        (example.stem, lang): built_text(example, tmp_path_factory.mktemp(example.stem), lang)
         for example, lang in cases
     }
 
