@@ -14,6 +14,7 @@ import yaml
 from docx_check import paragraph_texts
 from lxml import etree
 
+from generator.answers.languages import in_language
 from generator.answers.load import load_answers
 from generator.answers.model import Answers, Language
 from generator.cli import demo_editions, main
@@ -30,7 +31,8 @@ _TEXT_PARTS = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
 
 
 class Case(NamedTuple):
-    """One document `clausier demo` builds: from which example, in which language."""
+    """One document `clausier demo` builds: from which example, in which language. `answers`
+    are as the document prints them: each free text in its language (answers.languages)."""
 
     example: Path
     answers: Answers
@@ -47,7 +49,7 @@ def expected_documents(example: Path) -> list[Case]:
     return [
         Case(
             example,
-            answers,
+            in_language(answers, Language(edition), answers.language),
             Language(edition),
             due,
             document_filename(due, answers, library.documents[due.kind.value], Language(edition)),

@@ -254,9 +254,10 @@ def test_the_host_is_a_sub_processor_of_annex_iv_even_when_not_listed(tmp_path: 
     assert run_cli("build", answers, "--out", tmp_path / "out", "--lang", "bilingual") == 0
     (document,) = (tmp_path / "out").glob("*.docx")
     cells = docx_paragraphs(document)
-    # Annex IV's row for the host: its name, then the service in both languages, then where.
+    # Annex IV's row for the host: its name, then the service in French and, on the next line,
+    # in English, then where.
     at = cells.index(host)
-    assert cells[at + 1] == "Hébergement des Données / Hosting of the Personal Data"
+    assert cells[at + 1] == "Hébergement des Données\nHosting of the Personal Data"
     assert cells[at + 2] == "France"
 
 

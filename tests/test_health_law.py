@@ -86,7 +86,7 @@ def test_glucose_vendor_administers_under_its_own_certificate(built: dict[str, s
     text = built["glucose-telemonitoring"]
     assert (
         "Le Sous-traitant est lui-même hébergeur de données de santé certifié "
-        "(HDS certificate No. HDS-2026-0211" in text
+        "(certificat HDS n° HDS-2026-0211" in text
     )
     assert f"{ACTIVITY_5} de santé (activité 5) : le Sous-traitant ;" in text
     assert "(activité 1) : Nordwerk Cloud GmbH ;" in text
@@ -190,7 +190,7 @@ def test_glucose_vigilance_is_a_clause_of_the_body(built: dict[str, str]) -> Non
     )
     # A host may not use hosted data for its own ends (L. 1111-8): the hospital discloses them.
     assert "le Sous-traitant ne prélève pas ces données parmi les Données qu'il traite" in text
-    assert "Articles 83 to 92 of Regulation (EU) 2017/745" in text
+    assert "articles 83 à 92 du règlement (UE) 2017/745" in text
     assert (
         "le Sous-traitant agit en qualité de responsable du traitement, "
         "sous sa propre responsabilité" in text

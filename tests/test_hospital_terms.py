@@ -72,8 +72,8 @@ def test_reversibility_where_data_are_stored(built: dict[str, str], name: str) -
         assert provision in text, provision
     end = _number(text, "Fin des Prestations")
     assert _number(text, "Réversibilité et continuité des soins") == str(int(end) + 1)
-    assert f"y compris au titre de l'Article {end} (Fin des Prestations)" in text
-    assert f"au sens de l'Article {end} (Fin des Prestations)" in text
+    assert f"y compris au titre de l'Article {end} (« Fin des Prestations »)" in text
+    assert f"au sens de l'Article {end} (« Fin des Prestations »)" in text
 
 
 def test_reversibility_formats(built: dict[str, str]) -> None:

@@ -37,8 +37,9 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from generator.answers.languages import in_language
 from generator.answers.load import load_answers
-from generator.answers.model import Answers
+from generator.answers.model import Answers, Language, Translations
 from generator.answers.yamlfile import read_yaml
 from generator.errors import OutputError
 from generator.interview.app import Prompter, run_interview
@@ -67,6 +68,8 @@ def _wanted(step: Step, target: dict[str, Any], offered: Any) -> Any:
     if step.kind == "more":
         return step.path[-1] < len(get(target, step.path[:-2]) or [])
     value = get(target, step.path)
+    if step.free_text and isinstance(value, dict):  # {fr, en}: typed in the documents' language
+        value = value.get(target.get("language", "fr"))
     if value is None and step.info is not None and not step.optional:
         return offered  # absent from the file: the model's default, as the question offers it
     return value.isoformat() if isinstance(value, dt.date) else value
@@ -196,8 +199,10 @@ def _saved(folder: Path) -> dict[str, Any]:
     return json.loads((folder / STATE_FILE).read_text("utf-8"))
 
 
-def _same(written: Path, expected: Path | dict[str, Any]) -> None:
-    """Equal answers; a multiple choice comes back in the list's order, not the file's."""
+def _same(written: Path, expected: Path | dict[str, Any], both_languages: bool = False) -> None:
+    """Equal answers; a multiple choice comes back in the list's order, not the file's. A user
+    types free text in the documents' language: unless the interview started from a file that
+    gave both (`both_languages`), the expected free text is that language's."""
 
     def canonical(value: Any) -> Any:
         if isinstance(value, dict):
@@ -208,6 +213,8 @@ def _same(written: Path, expected: Path | dict[str, Any]) -> None:
         return value
 
     def plain(answers: Answers) -> Any:
+        if not both_languages:
+            answers = in_language(answers, answers.language, answers.language)
         return canonical(answers.model_dump(exclude={"parties": {"__all__": {"role_reasoning"}}}))
 
     wanted = (
@@ -322,7 +329,7 @@ def test_from_an_answers_file_every_answer_is_the_default(out: Path) -> None:
     user = User(None)  # Enter at every question
     assert interview(user, out, "fr", source=source) == 0
     assert len(user.asked) > 150
-    _same(out / "answers.yaml", source)
+    _same(out / "answers.yaml", source, both_languages=True)
 
 
 def test_existing_answers_are_not_replaced_without_asking(out: Path) -> None:
@@ -557,7 +564,11 @@ def test_keyboard_run_with_a_refused_answer_a_step_back_and_a_review(out: Path) 
     # Review: the first entry after "Confirm" is the language; switch it to English, confirm.
     keys += DOWN + ENTER + DOWN + ENTER + ENTER
     assert keyboard(keys, out, "fr") == 0
-    _same(out / "answers.yaml", {**CLINIC_ANSWERS, "language": "en"})
+    # What was typed in French stays French ({fr: ...}) once the documents are in English.
+    typed = in_language(Answers.model_validate(CLINIC_ANSWERS), Language.FR, Language.FR)
+    _same(out / "answers.yaml", {**typed.model_dump(mode="json"), "language": "en"})
+    written = load_answers(out / "answers.yaml")
+    assert written.processing.subject_matter == Translations(fr=typed.processing.subject_matter)
     assert list(out.glob("*-en.docx")) and not (out / STATE_FILE).exists()
 
 

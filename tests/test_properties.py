@@ -174,7 +174,12 @@ def test_pasted_text_is_kept_exactly_or_refused_with_its_place(case: tuple[str, 
 def test_documents_hold_pasted_text_exactly(case: tuple[str, Typed], edition: str) -> None:
     example, typed = case
     data = with_text(example, {path: v for path, v in typed.items() if accepted(v)})
-    texts = [printed(get(data, path)) for path in PRINTED[example]]
+    languages = ("fr", "en") if edition == "bilingual" else (edition,)
+    texts = [
+        printed(value[language] if isinstance(value, dict) else value)  # {fr, en}: each edition's
+        for value in (get(data, path) for path in PRINTED[example])
+        for language in languages
+    ]
     _assert_documents_hold(_load(data), texts, edition)
 
 

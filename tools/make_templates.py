@@ -196,6 +196,10 @@ def _styles(doc) -> None:
 
     table_head = _paragraph_style(doc, "Table Heading", "Table Text")
     table_head.font.bold = True
+    # An English table cell of the bilingual edition holding a reference to a clause gets it
+    # (render.english_paragraphs): a style LibreOffice does not know unravels the table.
+    table_en = _paragraph_style(doc, "Table Text EN", "Table Text")
+    table_en.element.get_or_add_rPr().append(parse_xml(f'<w:lang {nsdecls("w")} w:val="en-GB"/>'))
 
     # A signature block never splits across a page: its rows keep with the next one (the
     # renderer releases the last row) and none breaks inside (cantSplit, _signatures).
@@ -365,26 +369,35 @@ def _widths(table, centimetres: tuple[float, ...]) -> None:
             cell.width = Cm(width)
 
 
-def _key_value_table(doc, rows: str) -> None:
-    """A two-column label/value table; rows flagged `header` span both columns, shaded."""
-    table = doc.add_table(rows=7, cols=2)
+def _key_value_table(doc, rows: str, bilingual: bool = False) -> None:
+    """A label/value table; rows flagged `header` span the table, shaded. The bilingual
+    edition's has a value column per language: a value the same in both (a name, an address)
+    spans the two, so no cell ever holds both languages' text."""
+    count = 3 if bilingual else 2
+    table = doc.add_table(rows=9 if bilingual else 7, cols=count)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _widths(table, (5, 11))
+    _widths(table, (4, 6, 6) if bilingual else (5, 11))
     tags = {
         0: f"{{%tr for r in {rows} %}}",
         1: "{%tr if r.header %}",
-        3: "{%tr else %}",
-        5: "{%tr endif %}",
-        6: "{%tr endfor %}",
+        3: "{%tr elif r.same %}" if bilingual else "{%tr else %}",
+        5: "{%tr else %}" if bilingual else "{%tr endif %}",
     }
+    tags.update({7: "{%tr endif %}", 8: "{%tr endfor %}"} if bilingual else {6: "{%tr endfor %}"})
     for index, tag in tags.items():
         _cell_text(table.rows[index].cells[0], tag)
-    header = table.rows[2].cells[0].merge(table.rows[2].cells[1])
+    header = table.rows[2].cells[0].merge(table.rows[2].cells[count - 1])
     _cell_text(header, "{{ r.label }}", "Table Heading")
     _shade(header)
     _cell_text(table.rows[4].cells[0], "{{ r.label }}", "Table Heading")
-    _cell_text(table.rows[4].cells[1], "{{ r.value }}")
+    if not bilingual:
+        _cell_text(table.rows[4].cells[1], "{{ r.value }}")
+        return
+    _cell_text(table.rows[4].cells[1].merge(table.rows[4].cells[2]), "{{ r.fr }}")
+    _cell_text(table.rows[6].cells[0], "{{ r.label }}", "Table Heading")
+    _cell_text(table.rows[6].cells[1], "{{ r.fr }}")
+    _cell_text(table.rows[6].cells[2], "{{ r.en }}")
 
 
 def _columns_table(doc, annex: str, widths: tuple[float, ...]) -> None:
@@ -414,7 +427,7 @@ def _orientation(doc, landscape: bool) -> None:
     section.page_width, section.page_height = width, height
 
 
-def _annex(doc, key: str, annex: Annex, previous: Annex | None) -> None:
+def _annex(doc, key: str, annex: Annex, previous: Annex | None, bilingual: bool) -> None:
     """An annex on a new page (a landscape one for a wide table): title, paragraphs, then its
     table or its list of measures."""
     name = f"annexes.{key}"
@@ -428,7 +441,7 @@ def _annex(doc, key: str, annex: Annex, previous: Annex | None) -> None:
     add("{{ t }}", style="Body Text")
     add("{%p endfor %}", style="Body Text")
     if annex.rows:
-        _key_value_table(doc, f"{name}.rows")
+        _key_value_table(doc, f"{name}.rows", bilingual)
     if annex.columns:
         count = len(annex.columns)
         page = LANDSCAPE_WIDTH_CM if annex.landscape else PAGE_WIDTH_CM
@@ -488,7 +501,8 @@ def _signatures(doc, bilingual: bool = False) -> None:
     _cell_text(table.rows[closing].cells[0], "{%tr for s in contract.signatories %}")
     _cant_split(table.rows[closing + 1])
     left, right = table.rows[closing + 1].cells
-    _cell_text(left, "{{ contract.signature.for }} {{ s.party }}", "Signature Party")
+    _cell_text(left, "{{ s.for }}", "Signature Party")
+    left.add_paragraph("{{ s.party }}", style="Signature Party")
     left.add_paragraph("{{ contract.signature.by }} {{ s.name }}", style="Signature Text")
     left.add_paragraph("{{ contract.signature.capacity }} {{ s.capacity }}", style="Signature Text")
     left.add_paragraph("{{ contract.signature.date }}", style="Signature Text")
@@ -611,7 +625,7 @@ def build(kind: str, bilingual: bool = False) -> Document:
         _signatures(doc, bilingual)
     previous = None
     for key, annex in texts.annexes.items():
-        _annex(doc, key, annex, previous)
+        _annex(doc, key, annex, previous, bilingual)
         previous = annex
     doc.core_properties.title = texts.title.en
     doc.core_properties.author = "Clausier"

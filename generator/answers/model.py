@@ -17,8 +17,10 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    Tag,
     model_validator,
 )
 
@@ -235,16 +237,48 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+class Translations(Strict):
+    """A free text given in French, in English, or in both: each edition prints its own."""
+
+    fr: Text | None = None
+    en: Text | None = None
+
+    @model_validator(mode="after")
+    def _some_text(self) -> Translations:
+        if self.fr is None and self.en is None:
+            raise ValueError("give the text in French (fr), in English (en) or in both")
+        return self
+
+    def in_(self, language: Language) -> str | None:
+        return self.fr if language is Language.FR else self.en
+
+
+# The tags of FreeText's two forms, dropped from the path of a validation error.
+UNION_TAGS = ("text:plain", "text:fr-en")
+
+
+def _free_text_form(value: object) -> str:
+    return UNION_TAGS[1] if isinstance(value, (dict, Translations)) else UNION_TAGS[0]
+
+
+# A free text that a document prints: a plain string, in the answers' language, or
+# {fr: ..., en: ...}. Names, addresses and references are Text: they read the same in both.
+FreeText = Annotated[
+    Annotated[Text, Tag(UNION_TAGS[0])] | Annotated[Translations, Tag(UNION_TAGS[1])],
+    Discriminator(_free_text_form),
+]
+
+
 class Person(Strict):
-    name: Text
-    title: Text | None = Field(None, description="Position, e.g. Directeur général.")
+    name: FreeText
+    title: FreeText | None = Field(None, description="Position, e.g. Directeur général.")
 
 
 class Contact(Strict):
-    name: Text
+    name: FreeText
     email: Email
     phone: Text | None = None
-    address: Text | None = None
+    address: FreeText | None = Field(None, description="Postal address, with the department.")
 
 
 class Party(Strict):
@@ -252,7 +286,7 @@ class Party(Strict):
         description="Short identifier used to refer to the party, e.g. 'chu-tours'."
     )
     name: Text
-    legal_form: Text = Field(description="E.g. 'établissement public de santé', 'SAS'.")
+    legal_form: FreeText = Field(description="E.g. 'établissement public de santé', 'SAS'.")
     address: Text = Field(description="Registered office.")
     country: Country = "FR"
     registration_number: Text | None = Field(None, description="SIREN/RCS, FINESS, etc.")
@@ -284,13 +318,15 @@ class Party(Strict):
 
 
 class MainAgreement(Strict):
-    title: Text = Field(description="E.g. 'Contrat de prestation de services de téléconsultation'.")
+    title: FreeText = Field(
+        description="E.g. 'Contrat de prestation de services de téléconsultation'."
+    )
     date: dt.date | None = None
     public_contract: bool = Field(
         False,
         description="A public contract (marché public) under the Code de la commande publique.",
     )
-    ccag: Text | None = Field(
+    ccag: FreeText | None = Field(
         None,
         description="The general administrative terms (CCAG) the public contract refers to; "
         "empty: the CCAG-TIC (arrêté du 30 mars 2021).",
@@ -303,19 +339,21 @@ class MainAgreement(Strict):
 
 
 class Processing(Strict):
-    subject_matter: Text = Field(description="What the processor does for the controller.")
+    subject_matter: FreeText = Field(description="What the processor does for the controller.")
     main_agreement: MainAgreement | None = None
-    purposes: list[Text] = Field(min_length=1)
+    purposes: list[FreeText] = Field(min_length=1)
     operations: list[Operation] = Field(min_length=1)
-    nature: Text | None = Field(None, description="How the processing is carried out.")
-    duration: Text = Field(description="Duration of the service, e.g. the main agreement's term.")
-    retention: Text = Field(description="How long the processor keeps the data, and why.")
+    nature: FreeText | None = Field(None, description="How the processing is carried out.")
+    duration: FreeText = Field(
+        description="Duration of the service, e.g. the main agreement's term."
+    )
+    retention: FreeText = Field(description="How long the processor keeps the data, and why.")
     data_subjects: list[DataSubject] = Field(default_factory=list)
-    other_data_subjects: list[Text] = Field(default_factory=list)
+    other_data_subjects: list[FreeText] = Field(default_factory=list)
     data_categories: list[DataCategory] = Field(min_length=1)
-    other_data_categories: list[Text] = Field(default_factory=list)
-    volume: Text | None = Field(None, description="Approximate number of data subjects.")
-    processor_own_purposes: list[Text] = Field(
+    other_data_categories: list[FreeText] = Field(default_factory=list)
+    volume: FreeText | None = Field(None, description="Approximate number of data subjects.")
+    processor_own_purposes: list[FreeText] = Field(
         default_factory=list,
         description="Processing the processor carries out as controller, under its own "
         "responsibility, because a legal obligation of its own requires it (e.g. a device "
@@ -346,7 +384,7 @@ class Hosting(Strict):
         None, description="Party id of the processor this hosting serves; empty: the only one."
     )
     hds_certified: bool = Field(False, description="Certified health-data host (CSP L.1111-8).")
-    hds_certificate: Text | None = Field(None, description="Certificate number and activities.")
+    hds_certificate: FreeText | None = Field(None, description="Certificate number and activities.")
     storage_country: Country = "FR"
     backup_country: Country | None = None
     processor_activities: list[HdsActivity] = Field(
@@ -356,7 +394,7 @@ class Hosting(Strict):
         "others are performed by the provider, or, when the provider is the processor, by its "
         "certified sub-processors. Empty: the provider performs all six.",
     )
-    processor_hds_certificate: Text | None = Field(
+    processor_hds_certificate: FreeText | None = Field(
         None,
         description="The processor's own HDS certificate (number, validity, activities) when "
         "the provider is another company; when the processor is the provider, hds_certificate.",
@@ -368,7 +406,7 @@ class SubProcessor(Strict):
     processor: PartyId | None = Field(
         None, description="Party id of the processor that engages it; empty: the only one."
     )
-    service: Text = Field(description="What the sub-processor does.")
+    service: FreeText = Field(description="What the sub-processor does.")
     address: Text
     contact: Text | None = Field(None, description="Contact e-mail or person.")
     country: Country = Field(description="Where it processes the data.")
@@ -391,16 +429,16 @@ class SubProcessor(Strict):
 class Transfer(Strict):
     recipient: Text
     country: Country
-    purpose: Text
+    purpose: FreeText
     safeguard: Safeguard | None = None
-    details: Text | None = Field(
+    details: FreeText | None = Field(
         None, description="Adequacy decision, BCR approval, or the Art. 49 derogation relied on."
     )
 
 
 class Measure(Strict):
     category: MeasureCategory
-    description: Text
+    description: FreeText
     parties: list[PartyId] = Field(
         default_factory=list, description="Party ids taking this measure; empty: every processor."
     )
@@ -416,7 +454,7 @@ class Signature(Strict):
 class HospitalTerms(Strict):
     """What a hospital expects of its vendor, each printed only where it applies."""
 
-    reversibility_formats: list[Text] = Field(
+    reversibility_formats: list[FreeText] = Field(
         default_factory=list,
         description="Formats the data are exported in at the end, in the reversibility clause "
         "(printed when the processor or a sub-processor stores data). Empty: FHIR or CSV.",
@@ -462,7 +500,7 @@ class Options(Strict):
     prevailing_language: Language = Field(
         Language.FR, description="The version that prevails in the bilingual edition."
     )
-    courts: Text = Field(description="E.g. 'tribunal judiciaire de Paris'.")
+    courts: FreeText = Field(description="E.g. 'tribunal judiciaire de Paris'.")
     hospital: HospitalTerms = Field(
         default_factory=HospitalTerms,
         description="What a hospital expects: reversibility, insurance, group adhesion, "
@@ -471,14 +509,14 @@ class Options(Strict):
 
 
 class Investigator(Strict):
-    name: Text
-    title: Text | None = None
+    name: FreeText
+    title: FreeText | None = None
     centre: PartyId = Field(description="Party id of the investigator's centre.")
 
 
 class CroTask(Strict):
     party: PartyId = Field(description="Party id of the contract research organisation.")
-    tasks: list[Text] = Field(min_length=1, description="What it does for the sponsor.")
+    tasks: list[FreeText] = Field(min_length=1, description="What it does for the sponsor.")
 
 
 class InternalStudy(Strict):
@@ -492,23 +530,23 @@ class InternalStudy(Strict):
 class DataFlow(Strict):
     source: PartyId = Field(description="Party id sending the data.")
     recipient: PartyId = Field(description="Party id receiving the data.")
-    data: Text = Field(description="Which data.")
+    data: FreeText = Field(description="Which data.")
     pseudonymised: bool
     means: FlowMeans
-    storage: Text = Field(description="Where the recipient stores them (system, host).")
+    storage: FreeText = Field(description="Where the recipient stores them (system, host).")
     hds: bool = Field(description="Stored by a certified health-data host.")
     country: Country = "FR"
 
 
 class Retention(Strict):
-    active: Text = Field(description="How long in the active database.")
-    archive: Text = Field(description="How long, and where, in intermediate archiving.")
+    active: FreeText = Field(description="How long in the active database.")
+    archive: FreeText = Field(description="How long, and where, in intermediate archiving.")
 
 
 class Research(Strict):
     """A research project: what decides the French formality and the roles."""
 
-    title: Text
+    title: FreeText
     acronym: Text | None = None
     sponsor: PartyId
     coordinating_investigator: Investigator
@@ -540,8 +578,8 @@ class Research(Strict):
     intended_route: Route | None = Field(
         None, description="The formality the team plans; checked against the facts."
     )
-    authorisation_reference: Text | None = Field(None, description="CNIL decision reference.")
-    dpia_reference: Text | None = None
+    authorisation_reference: FreeText | None = Field(None, description="CNIL decision reference.")
+    dpia_reference: FreeText | None = None
 
     @model_validator(mode="after")
     def _category(self) -> Research:

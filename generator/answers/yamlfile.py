@@ -148,8 +148,12 @@ def validation_error(located: Located, exc: ValidationError, prefix: PathKey = (
     in it); the count of the others is mentioned."""
     errors = exc.errors(include_url=False)
     first = errors[0]
+    from .model import UNION_TAGS
+
     path = prefix + tuple(
-        p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-"))
+        p
+        for p in first["loc"]
+        if not (isinstance(p, str) and (p.startswith("function-") or p in UNION_TAGS))
     )
     message = _message(first)
     if len(errors) > 1:

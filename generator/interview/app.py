@@ -143,6 +143,9 @@ def _ask(step: Step, state: State, _: Callable[[str], str], prompter: Prompter) 
     instruction = _(step.spec.help)
     if step.key == "parties.*.roles":
         instruction = _reasoning(state, step, _) or instruction
+    other = state.other_text(step)
+    if other and state.value(step) is None:  # to be written in this language too
+        instruction = f"{instruction} [{other[0]}] {other[1]}".strip()
     return prompter.ask(step, message, instruction, state.offered(step), state.language, _)
 
 
@@ -245,7 +248,7 @@ def _findings(
     messages = Messages(default_library(), Language(state.language))
     for finding in assessment.findings:
         severity = _(SEVERITY[finding.severity.value])
-        print(f"  [{severity}] {messages.text(finding)} ({', '.join(finding.articles)})")
+        print(f"  [{severity}] {messages.cited(finding)}")
     if not assessment.blockers:
         return False
     choice = prompter.select(

@@ -52,10 +52,17 @@ class State:
     def answered(self, step: Step) -> bool:
         return meta_key(step.path) in self.history
 
+    @property
+    def documents_language(self) -> str:
+        """The language free text is typed in: the documents'."""
+        return str(self.data.get("language") or self.language)
+
     def value(self, step: Step) -> Any:
         if step.kind in ("has", "more"):
             return self.meta.get(meta_key(step.path), step.default)
         current = get(self.data, step.path)
+        if step.free_text and isinstance(current, dict):  # {fr: ..., en: ...}: this one's
+            current = current.get(self.documents_language)
         if current is None and step.key == "language":
             return self.language  # documents default to the language the user is asked in
         return step.default if current is None else current
@@ -65,16 +72,40 @@ class State:
         was interrupted there, else the current value."""
         return self.typed.get(meta_key(step.path), self.value(step))
 
+    def other_text(self, step: Step) -> tuple[str, str] | None:
+        """A free text's other language and its text, when it has one."""
+        current = get(self.data, step.path) if step.free_text else None
+        if not isinstance(current, dict):
+            return None
+        return next(((k, v) for k, v in current.items() if k != self.documents_language), None)
+
     def record(self, step: Step, value: Any) -> None:
         key = meta_key(step.path)
         self.typed.pop(key, None)
+        current = get(self.data, step.path)
         if step.kind in ("has", "more"):
             self.meta[key] = bool(value)
+        elif step.free_text and isinstance(current, dict):
+            # Typed in the documents' language: the other language's text stays.
+            texts = {k: v for k, v in current.items() if k != self.documents_language}
+            if value is not None:
+                texts[self.documents_language] = value
+            put(self.data, step.path, texts or None)
         else:
+            if step.key == "language" and current not in (None, value):
+                self._pin_free_text(str(current))
             put(self.data, step.path, value)
         if key in self.history:
             self.history.remove(key)
         self.history.append(key)
+
+    def _pin_free_text(self, language: str) -> None:
+        """The documents' language changes: free text typed so far stays marked as written
+        in the former one ({fr: ...}), instead of passing for the new one."""
+        for step in Walker(self.data, self.meta).steps():
+            current = get(self.data, step.path)
+            if step.free_text and isinstance(current, str):
+                put(self.data, step.path, {language: current})
 
 
 def pending(state: State) -> tuple[Step | None, list[Step]]:
@@ -112,6 +143,9 @@ def progress(step: Step, gettext: Callable[[str], str]) -> str | None:
 def describe(step: Step, state: State) -> str:
     """A step's current answer, as the review screen shows it."""
     value = state.value(step)
+    other = state.other_text(step)
+    if value is None and other:
+        return f"[{other[0]}] {other[1]}"
     if isinstance(value, list):
         return ", ".join(map(str, value)) or "—"
     if isinstance(value, bool):

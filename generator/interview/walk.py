@@ -22,6 +22,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from ..answers.annotations import bare, split_optional
+from ..answers.languages import is_free_text
 from ..answers.model import Answers
 from .questions import ORDER, SPECS, Spec
 
@@ -47,6 +48,7 @@ class Step:
     default: Any = None
     item: Mapping[str, Any] = field(default_factory=dict)  # the group item it belongs to
     labels: str | None = None  # the enum whose words (clauses/labels.yaml) name the choices
+    free_text: bool = False  # a FreeText: typed in the documents' language, the other kept
 
     def value_of(self, choice: str) -> Any:
         """A Literal[1, 2, 3] choice is stored as the number, an enum choice as its value."""
@@ -159,7 +161,9 @@ class Walker:
             kind, choices = _scalar(base)
             labels = base.__name__ if isinstance(base, type) and issubclass(base, Enum) else None
             yield replace(
-                self._step(path, kind, inner, info, item, choices, optional), labels=labels
+                self._step(path, kind, inner, info, item, choices, optional),
+                labels=labels,
+                free_text=is_free_text(base),
             )
 
     def _has(self, path: Path, info: FieldInfo | None, model: type) -> Iterator[Step]:
@@ -195,7 +199,17 @@ class Walker:
                 kind, choices = _scalar(element)
                 spec = self._spec(path)
                 yield Step(
-                    child, kind, pattern(child), spec, element, None, choices, False, None, item
+                    child,
+                    kind,
+                    pattern(child),
+                    spec,
+                    element,
+                    None,
+                    choices,
+                    False,
+                    None,
+                    item,
+                    free_text=is_free_text(element),
                 )
             index += 1
 

@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from ..answers.countries import in_eea
+from ..answers.languages import field_names, missing_in
 from ..answers.model import (
     Answers,
     EndOfContract,
+    FreeText,
+    Language,
     MeasureCategory,
     Party,
     Role,
@@ -138,6 +141,14 @@ RULES: dict[str, Rule] = {
         Severity.WARNING, ("CSP L.1111-8", "CSP R.1111-11"), {"host": str}
     ),
     "PROCESSOR_OWN_PURPOSES": Rule(Severity.INFO, ("GDPR 4(7)", "GDPR 28(10)"), {"party": str}),
+    # Free text given only in the other language: an edition prints it as given.
+    "FREE_TEXT_OTHER_LANGUAGE": Rule(
+        Severity.WARNING, (), {"language": Language, "fields": list[str]}
+    ),
+    # The bilingual edition would print one language's text in the other's column.
+    "FREE_TEXT_UNTRANSLATED": Rule(
+        Severity.BLOCKER, (), {"language": Language, "fields": list[str]}
+    ),
     "SERVICES_BEFORE_SIGNATURE": Rule(
         Severity.WARNING, ("GDPR 28(3)", "GDPR 28(9)"), {"start": dt.date, "signature": dt.date}
     ),
@@ -164,7 +175,7 @@ class EngagedSubProcessor(SubProcessor):
     processor itself, is one whether or not the answers list it again (GDPR 28(2), 28(4)):
     derived, it has no service or address of its own (`hosting`: the annex words it)."""
 
-    service: str | None = None  # type: ignore[assignment]
+    service: FreeText | None = None  # type: ignore[assignment]
     address: str | None = None  # type: ignore[assignment]
     hosting: bool = False
 
@@ -201,7 +212,7 @@ class OutsideTransfer(Transfer):
     """A flow of data out of the EEA, declared in the answers or derived from them. A derived
     storage transfer has no purpose of its own: the clause words it (`hosting`)."""
 
-    purpose: str | None = None  # type: ignore[assignment]
+    purpose: FreeText | None = None  # type: ignore[assignment]
     hosting: bool = False
     declared: bool = False
 
@@ -299,6 +310,7 @@ def assess(answers: Answers, edition: str | None = None) -> Assessment:
         if party.public_body and party.dpo is None:
             out.add("PUBLIC_BODY_DPO", party=party.name)
     _contract_language(answers, documents, edition or answers.language.value, out)
+    _free_text_language(answers, edition or answers.language.value, out)
     _services_before_signature(answers, out)
     if answers.processing.processor_own_purposes:
         for party in processors:  # it is a controller for those purposes, not a processor
@@ -432,6 +444,22 @@ def _contract_language(
         out.add("FRENCH_REQUIRED", parties=bound)
     elif edition == "bilingual" and any(french_text_only(c) for c in contracts):
         out.add("FRENCH_TEXT_AUTHENTIC", parties=bound)
+
+
+def _free_text_language(answers: Answers, edition: str, out: Findings) -> None:
+    """Each edition prints its language's text; the bilingual one must never set one
+    language's text in the other's column."""
+    if edition != "bilingual":
+        missing = missing_in(answers, Language(edition))
+        if missing:
+            out.add(
+                "FREE_TEXT_OTHER_LANGUAGE", language=Language(edition), fields=field_names(missing)
+            )
+        return
+    for language in (Language.FR, Language.EN):
+        missing = missing_in(answers, language)
+        if missing:
+            out.add("FREE_TEXT_UNTRANSLATED", language=language, fields=field_names(missing))
 
 
 def _transfers(answers: Answers, transfers: tuple[OutsideTransfer, ...], out: Findings) -> None:

@@ -340,12 +340,13 @@ def _check_document(doc: DocumentLibrary, wording: Wording, out: list[str]) -> N
             )
         party_scope = {**scope, "party": model.Party}
         _bilingual(checker, report, ("contract", "party"), contract.party, party_scope)
-        for group in ("designations", "signature"):
+        for group in ("designations", "signing", "signature"):
             for key, value in getattr(contract, group).items():
                 _bilingual(checker, report, ("contract", group, key), value, scope)
-        for key in contract.designations:
-            if key not in {r.value for r in model.Role}:
-                report.add(("contract", "designations", key), "not a role of the answers model")
+        for group in ("designations", "signing"):
+            for key in getattr(contract, group):
+                if key not in {r.value for r in model.Role}:
+                    report.add(("contract", group, key), "not a role of the answers model")
         _paragraphs(checker, report, ("contract", "recitals"), contract.recitals, scope)
         _paragraphs(checker, report, ("contract", "closing"), contract.closing, scope)
     for key, annex in texts.annexes.items():

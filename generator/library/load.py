@@ -97,6 +97,9 @@ class ContractTexts(_Spec):
     between: Bilingual
     party: Bilingual = Field(description="How a party is identified in the preamble.")
     designations: dict[str, Bilingual] = Field(description="By role: how the party is called.")
+    signing: dict[str, Bilingual] = Field(
+        description="By role: the line above a party's name in the signature block."
+    )
     and_: Bilingual = Field(alias="and")
     together: Bilingual
     recitals_heading: Bilingual

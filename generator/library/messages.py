@@ -27,8 +27,12 @@ class Messages:
 
     def line(self, finding: Finding) -> str:
         """A finding as the command line prints it: severity, code, message, articles."""
-        articles = ", ".join(finding.articles)
-        return f"  [{finding.severity.value}] {finding.code}: {self.text(finding)} ({articles})"
+        return f"  [{finding.severity.value}] {finding.code}: {self.cited(finding)}"
+
+    def cited(self, finding: Finding) -> str:
+        """The message, then the articles it applies in brackets, if any."""
+        articles = f" ({', '.join(finding.articles)})" if finding.articles else ""
+        return self.text(finding) + articles
 
     def _say(self, texts: Mapping[str, Bilingual], code: str, values: Mapping[str, Any]) -> str:
         words = {name: self._value(value) for name, value in values.items()}

@@ -11,12 +11,13 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from jinja2 import TemplateError
 
+from ..answers.languages import in_language, text_in
 from ..answers.model import Answers, Language, Measure, MeasureCategory, Party, Role
 from ..errors import LibraryError
 from ..legal.assessment import Assessment, DocumentDue, DocumentKind
@@ -82,6 +83,13 @@ def plan_document(
 ) -> DocumentPlan:
     doc = library.documents[due.kind.value]
     wording = wording_for(library, language)
+    # Every free text in this edition's language, the assessment's transfers included.
+    own = answers.language
+    answers = in_language(answers, language, own)
+    assessment = replace(
+        assessment,
+        outside_eea_transfers=in_language(assessment.outside_eea_transfers, language, own),
+    )
     context = {**document_context(due, answers, assessment), "bilingual": bilingual}
     clauses = tuple(
         PlannedClause(
@@ -156,16 +164,19 @@ def document_filename(
     due: DocumentDue, answers: Answers, doc: DocumentLibrary, language: Language
 ) -> str:
     """E.g. accord-sous-traitance-agendo-sante-fr.docx: kind, subject, language."""
-    parts = (doc.texts.filename.in_(language), _subject(due, answers), language.value)
+    parts = (doc.texts.filename.in_(language), _subject(due, answers, language), language.value)
     return "-".join(parts) + ".docx"
 
 
-def _subject(due: DocumentDue, answers: Answers) -> str:
+def _subject(due: DocumentDue, answers: Answers, language: Language) -> str:
     """What tells this document from its siblings in a file name: a DPA's processor, the study."""
     if due.kind is DocumentKind.DPA:
         return slug(answers.party(due.parties[1]).name) or "processor"
     research = answers.research
-    name = (research.acronym or research.title) if research else answers.party(due.parties[0]).name
+    if research:
+        name = research.acronym or text_in(research.title, language, answers.language)
+    else:
+        name = answers.party(due.parties[0]).name
     return slug(name) or "document"
 
 
@@ -264,17 +275,18 @@ def _contract(
 
     signatories = [answers.party(pid) for pid in due.parties]
 
-    def designation(party: Party) -> str:
-        """The first designation whose role the party holds, e.g. « le Sous-traitant »."""
-        for role, words in texts.designations.items():
+    def by_role(party: Party, group: str) -> str:
+        """The first text of `group` (designations, signing) whose role the party holds,
+        e.g. « le Sous-traitant »."""
+        for role, words in getattr(texts, group).items():
             if Role(role) in roles[party.id]:
                 return say(words)
         roles_named = ", ".join(r.value for r in roles[party.id])
         raise LibraryError(
             doc.folder / "_document.yaml",
             None,
-            "contract.designations",
-            f"no designation for {party.id}'s roles ({roles_named})",
+            f"contract.{group}",
+            f"no {group} text for {party.id}'s roles ({roles_named})",
         )
 
     recitals = expand(texts.recitals, wording, context)
@@ -284,7 +296,7 @@ def _contract(
         "parties": [
             {
                 "text": wording.text(texts.party, {**context, "party": party}),
-                "designation": designation(party),
+                "designation": by_role(party, "designations"),
             }
             for party in signatories
         ],
@@ -295,7 +307,12 @@ def _contract(
         "closing": [p.text for p in expand(texts.closing, wording, context)],
         "signature": {key: say(value) for key, value in texts.signature.items()},
         "signatories": [
-            {"party": p.name, "name": p.signatory.name, "capacity": p.signatory.title or ""}
+            {
+                "for": by_role(p, "signing"),
+                "party": p.name,
+                "name": p.signatory.name,
+                "capacity": p.signatory.title or "",
+            }
             for p in signatories
         ],
     }

@@ -114,8 +114,8 @@ def _pair(
     contract = None
     if fr["contract"]:
         contract = _both(fr["contract"], en["contract"])
-        contract["signature"] = _flat(fr["contract"]["signature"], en["contract"]["signature"])
-        contract["signatories"] = fr["contract"]["signatories"]
+        for key in ("signature", "signatories"):  # labels and names: "fr / en" if they differ
+            contract[key] = _flat(fr["contract"][key], en["contract"][key])
     return {
         **flat,
         "intro": _both(fr["intro"], en["intro"]),
@@ -126,9 +126,18 @@ def _pair(
 
 
 def _annex(fr: dict[str, Any], en: dict[str, Any]) -> dict[str, Any]:
-    """Labels and cells as "fr / en"; the annex's paragraphs in French, each then in English.
-    The English part is marked where it refers to a clause, so the reference reads in English."""
+    """Titles and labels as "fr / en"; each language's values in a column of its own (one
+    spanning both where they are the same); a table cell's French, then on the next line its
+    English; the annex's paragraphs in French, each then in English. The English part is
+    marked where it refers to a clause, so the reference reads in English."""
     annex = _flat(fr, en)
+    annex["rows"] = [
+        {**row, "fr": a["value"], "en": _marked(b["value"]), "same": a["value"] == b["value"]}
+        for row, a, b in zip(annex["rows"], fr["rows"], en["rows"], strict=True)
+    ]
+    annex["table"] = _merge(
+        fr["table"], en["table"], lambda a, b: a if a == b else f"{a}\n{_marked(b)}"
+    )
     annex["paragraphs"] = [
         text
         for pair in zip(fr["paragraphs"], en["paragraphs"])
