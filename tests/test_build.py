@@ -104,8 +104,10 @@ def test_every_side_by_side_demo_document_is_clean(demo_dir: Path, name: str) ->
     text = docx_text(document)
     assert not re.search(r"\bNone\b(?! of\b)", text)
     assert "{{" not in text and "{%" not in text and "\ue000" not in text and "**" not in text
-    # The English column refers to clauses and annexes in English ("Clause 4", "Annex II").
-    assert "Clause Article" not in text and not re.search(r"\b(in|of|to) Annexe\b", text)
+    # The English column refers to clauses, annexes and tables in English ("Clause 4", "Annex
+    # II", "Table 2").
+    assert "Clause Article" not in text
+    assert not re.search(r"\b(in|of|to|under) (Annexe|Tableau)\b", text)
     if "Seule la version française fait foi" in text:
         assert "Only the French version is authentic" in text
         assert "la version française prévaut" not in text

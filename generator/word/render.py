@@ -385,7 +385,7 @@ def cross_reference(
         if label is not None:
             name = f"_RefAnnex{index:03d}"
             targets[annex_id] = (name, "", label.findtext(qn("w:t")) or "")
-            english[annex_id] = _ENGLISH_ANNEX.sub("Annex", targets[annex_id][2], count=1)
+            english[annex_id] = _english_label(title)
             _bookmark(title, name, 900 + index, [label])
     for text in list(body.iter(qn("w:t"))):
         if REF_START not in (text.text or ""):
@@ -419,7 +419,12 @@ def cross_reference(
             text.text = text.text.replace(ENGLISH, "")
 
 
-_ENGLISH_ANNEX = re.compile(r"^Annexe\b")
+def _english_label(title) -> str:
+    """An annex's label as the English column names it: in the bilingual edition's title
+    "Annexe II – Description … / Annex II – Description …", the part before the English
+    title's dash ("Annex II", "Table 2")."""
+    text = "".join(t.text or "" for t in title.iter(qn("w:t")))
+    return text.split(" / ", 1)[-1].split(" – ", 1)[0]
 
 
 def english_paragraphs(body) -> None:
