@@ -189,7 +189,7 @@ def test_glucose_vigilance_is_a_clause_of_the_body(built: dict[str, str]) -> Non
         in text
     )
     # A host may not use hosted data for its own ends (L. 1111-8): the hospital discloses them.
-    assert "le Sous-traitant ne prélève pas ces données parmi les Données qu'il traite" in text
+    assert "le Sous-traitant ne prélève pas de lui-même ces données parmi les Données" in text
     assert "articles 83 à 92 du règlement (UE) 2017/745" in text
     assert (
         "le Sous-traitant agit en qualité de responsable du traitement, "
