@@ -486,3 +486,19 @@ def test_an_example_reintroducing_the_glucose_contradiction_fails(tmp_path: Path
     (deed,) = deeds(tmp_path / "out")
     _, problems = check_deed(docx_paragraphs(deed))
     assert any("backup retention" in p and "35 days" in p for p in problems), problems
+
+
+# --- cross-references carry their number ------------------------------------------------------
+
+_BY_TITLE_ONLY = re.compile(r"\b(?:the clause|Clauses?) \"|\barticles? «")
+
+
+@pytest.mark.parametrize(
+    "file", sorted((ROOT / "clauses").glob("*/*.yaml")), ids=lambda p: f"{p.parent.name}/{p.name}"
+)
+def test_a_clause_is_referred_to_by_its_number(file: Path) -> None:
+    """ "Clause 19 ("End of the Services")", « l'Article 19 (« Fin des Prestations ») »: never a
+    title alone, which a reader cannot find in a numbered deed and Word cannot follow."""
+    for line_number, line in enumerate(file.read_text("utf-8").splitlines(), 1):
+        text = re.sub(r"\[\[[a-z0-9_.-]+\]\]", "N", line)
+        assert not _BY_TITLE_ONLY.search(text), f"{file.name}:{line_number}: {line.strip()}"

@@ -128,8 +128,11 @@ def test_moroccan_support_sub_processor_is_under_module_3(
         assert MODULE_2[language] not in text
         assert MODULE_OPEN[language] not in text
     assert "Pour le transfert à Atlas Contact Services SARL (Maroc)" in text
+    # The impact assessment is summarised in the deed, not only said to exist.
+    assert "Cette évaluation se résume ainsi : droit marocain examiné" in _flat(text)
     if edition == "bilingual":
         assert "For the transfer to Atlas Contact Services SARL (Morocco)" in text
+        assert "That assessment is summarised as follows: Moroccan law assessed" in _flat(text)
 
 
 @pytest.mark.parametrize("edition", ["fr", "bilingual"])

@@ -818,6 +818,83 @@ TABLE: tuple[Row, ...] = (
         ),
         spares=(C("none", TELE),),
     ),
+    Row(
+        "LIABILITY_UNCAPPED",
+        Severity.INFO,
+        ("GDPR 82", "C. civ. 1231-3"),
+        raises=(
+            C("by-default", TELE, count=1),
+            C("a-research-dpa", OBS, count=1),
+        ),
+        spares=(
+            C("main-agreement-caps", TELE, {"options.liability_caps": "main_agreement"}),
+            C(
+                "a-cap-of-its-own",
+                TELE,
+                {"options.liability_caps": "specific", "options.liability_cap": "100 000 €"},
+            ),
+            C("no-dpa", INTERNAL),
+        ),
+    ),
+    Row(
+        "TRANSFER_ASSESSMENT_MISSING",
+        Severity.WARNING,
+        ("GDPR 46(1)", "CJEU C-311/18"),
+        raises=(
+            C(
+                "support-from-morocco-unassessed",
+                "glucose-telemonitoring",
+                {"sub_processors.1.transfer_assessment": None},
+                values={"recipient": "Atlas Contact Services SARL", "country": "MA"},
+            ),
+            C(
+                "declared-transfer-on-bcr",
+                TELE,
+                {
+                    "transfers": [
+                        {
+                            "recipient": "Groupe X",
+                            "country": "US",
+                            "purpose": "support",
+                            "safeguard": "bcr",
+                        }
+                    ]
+                },
+                values={"recipient": "Groupe X", "country": "US"},
+            ),
+        ),
+        spares=(
+            C("assessed", "glucose-telemonitoring"),
+            C(
+                "a-derogation-is-not-assessed-so",
+                TELE,
+                {
+                    "transfers": [
+                        {
+                            "recipient": "Groupe X",
+                            "country": "US",
+                            "purpose": "support",
+                            "safeguard": "derogation",
+                        }
+                    ]
+                },
+            ),
+            C(
+                "adequacy",
+                TELE,
+                {
+                    "transfers": [
+                        {
+                            "recipient": "Groupe X",
+                            "country": "CH",
+                            "purpose": "support",
+                            "safeguard": "adequacy",
+                        }
+                    ]
+                },
+            ),
+        ),
+    ),
     # --- Free text in each edition's language ---------------------------------------------------
     Row(
         "FREE_TEXT_OTHER_LANGUAGE",
@@ -1805,7 +1882,11 @@ def test_breach_notice_hours_outside_1_to_72_are_refused(hours: int) -> None:
 
 def test_a_clean_partnership_gets_its_dpa_and_nothing_blocks() -> None:
     # Services starting with the signature, not eleven days before it.
-    result = _assess(Case("clean", TELE, {"processing.main_agreement.services_start": None}))
+    clean = {
+        "processing.main_agreement.services_start": None,
+        "options.liability_caps": "main_agreement",
+    }
+    result = _assess(Case("clean", TELE, clean))
     assert [(d.kind, d.parties) for d in result.documents] == [
         (DocumentKind.DPA, ("chu-val-de-loire", "agendo-sante"))
     ]
@@ -1828,6 +1909,7 @@ def test_findings_come_blockers_first_then_warnings_then_information() -> None:
             "options.breach_notice_hours": 60,
             "hosting.hds_certified": False,
             "processing.main_agreement.services_start": None,
+            "options.liability_caps": "main_agreement",
         },
     )
     severities = [f.severity for f in _assess(case).findings]
@@ -2002,6 +2084,7 @@ def _transfer(
     safeguard: Safeguard | None = None,
     hosting: bool = False,
     declared: bool = False,
+    assessment: Any = None,
 ) -> dict[str, Any]:
     return {
         "recipient": recipient,
@@ -2009,6 +2092,7 @@ def _transfer(
         "purpose": purpose,
         "safeguard": safeguard,
         "details": None,
+        "assessment": assessment,
         "hosting": hosting,
         "declared": declared,
     }
@@ -2073,7 +2157,11 @@ def _transfer(
             {},
             lambda a: [
                 _transfer(
-                    "Bayard Biostatistics LLC", "US", a.sub_processors[1].service, safeguard=SCC
+                    "Bayard Biostatistics LLC",
+                    "US",
+                    a.sub_processors[1].service,
+                    safeguard=SCC,
+                    assessment=a.sub_processors[1].transfer_assessment,
                 )
             ],
             id="drug-trial-example",

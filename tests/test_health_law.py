@@ -91,7 +91,10 @@ def test_glucose_vendor_administers_under_its_own_certificate(built: dict[str, s
     assert f"{ACTIVITY_5} de santé (activité 5) : le Sous-traitant ;" in text
     assert "(activité 1) : Nordwerk Cloud GmbH ;" in text
     assert "la sauvegarde des Données de santé (activité 6) : Nordwerk Cloud GmbH." in text
-    assert "l'hébergeur et lui-même conservent leur certification" in text
+    assert (
+        "chaque hébergeur qui intervient dans l'hébergement des Données de santé, y compris "
+        "lui-même et ses Sous-traitants ultérieurs le cas échéant, conserve sa certification"
+    ) in text
     assert (
         "Le contrat d'hébergement conclu par le Sous-traitant avec Nordwerk Cloud GmbH et, pour "
         "les activités d'hébergement que le Sous-traitant exerce lui-même, le Contrat principal "
@@ -190,7 +193,10 @@ def test_glucose_vigilance_is_a_clause_of_the_body(built: dict[str, str]) -> Non
     )
     # A host may not use hosted data for its own ends (L. 1111-8): the hospital discloses them.
     assert "le Sous-traitant ne prélève pas de lui-même ces données parmi les Données" in text
+    assert "articles 78 à 87 du règlement (UE) 2017/746" in text
     assert "articles 83 à 92 du règlement (UE) 2017/745" in text
+    # The hospital answers a reasoned request in time for the manufacturer's own deadlines.
+    assert "au plus tard dans les deux (2) jours ouvrés de sa réception" in text
     assert (
         "le Sous-traitant agit en qualité de responsable du traitement, "
         "sous sa propre responsabilité" in text

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import MINIMAL, ROOT, built_text, write
+from conftest import MINIMAL, ROOT, built_text, run_cli, write
 
 EXAMPLES = ROOT / "examples"
 NAMES = ("chu-teleconsultation", "glucose-telemonitoring", "clinic-lab-results")
@@ -19,7 +19,10 @@ NAMES = ("chu-teleconsultation", "glucose-telemonitoring", "clinic-lab-results")
 REVERSIBILITY_FR = "– Réversibilité et continuité des soins"
 PLAN_FR = "un plan de réversibilité décrivant les étapes"
 TEST_RETURN_FR = "procède à une restitution d'essai portant sur un jeu de Données représentatif"
-RUNNING_FR = "maintient les Prestations en fonctionnement, aux conditions du Contrat principal"
+RUNNING_FR = (
+    "maintient les Prestations en fonctionnement, aux conditions, notamment financières, du "
+    "Contrat principal, jusqu'à la bascule effective"
+)
 ASSISTANCE_FR = "l'assistance nécessaire à la reprise des Données"
 INSURANCE_FR = (
     "d'une assurance de responsabilité civile professionnelle et d'une assurance couvrant les "
@@ -200,3 +203,77 @@ def test_no_ins_where_patients_are_not_identified(tmp_path: Path) -> None:
     text = _variant(tmp_path, {"patient_app": True}, processing=processing)
     assert NOTICE_FR in text
     assert INS_FR not in text
+
+
+# Liability: the main agreement's caps, excluded by default, applied, or replaced -------------
+
+EXCLUDED_FR = "les limitations et exclusions de responsabilité stipulées au Contrat principal ne"
+APPLIED_FR = "Les limitations de responsabilité stipulées au Contrat principal s'appliquent"
+SPECIFIC_FR = "est limitée, tous faits générateurs confondus, au montant suivant : 100 000 euros"
+NEVER_FR = "ne limite ni n'exclut la responsabilité d'une Partie en cas de faute lourde ou dolosive"
+
+
+@pytest.mark.parametrize(
+    ("caps", "present", "absent"),
+    [
+        ({}, EXCLUDED_FR, (APPLIED_FR, SPECIFIC_FR)),
+        ({"liability_caps": "main_agreement"}, APPLIED_FR, (EXCLUDED_FR, SPECIFIC_FR)),
+        (
+            {"liability_caps": "specific", "liability_cap": "100 000 euros"},
+            SPECIFIC_FR,
+            (APPLIED_FR,),
+        ),
+    ],
+)
+def test_the_liability_caps_are_the_answers_choice(
+    tmp_path: Path, caps: dict[str, str], present: str, absent: tuple[str, ...]
+) -> None:
+    data = yaml.safe_load(MINIMAL)
+    data["options"].update(caps)
+    answers = write(tmp_path / "answers.yaml", yaml.safe_dump(data, allow_unicode=True))
+    text = built_text(answers, tmp_path / "out", "fr")
+    assert present in text and NEVER_FR in text
+    for other in absent:
+        assert other not in text
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"liability_caps": "specific"}, {"liability_cap": "100 000 euros"}],
+)
+def test_a_cap_is_given_exactly_when_specific(tmp_path: Path, options: dict[str, str]) -> None:
+    data = yaml.safe_load(MINIMAL)
+    data["options"].update(options)
+    answers = write(tmp_path / "answers.yaml", yaml.safe_dump(data, allow_unicode=True))
+    assert run_cli("build", answers, "--out", tmp_path / "out") == 2
+
+
+def test_continuity_of_service_has_a_long_stop_outside_a_public_contract(tmp_path: Path) -> None:
+    text = _variant(tmp_path, {"reversibility_months": 9})
+    assert "ou, à défaut, pendant neuf (9) mois au plus à compter de la date" in text
+    assert "sous réserve du paiement des sommes dues au titre de cette période" in text
+    assert "au plus tard, au terme de cette période" in text
+
+
+def test_inside_a_public_contract_continuity_stays_within_the_marche(
+    built: dict[str, str],
+) -> None:
+    text = built["chu-teleconsultation"]
+    assert "dans la limite de la période de réversibilité prévue par le marché et de la" in text
+    assert "à défaut, pendant" not in text
+
+
+def test_services_started_before_signature_are_authorised_from_their_start(
+    built: dict[str, str],
+) -> None:
+    """The teleconsultation services started on 1 January, the deed is signed on the 12th:
+    the sub-processors are authorised from the start, the reversibility plan is due within
+    thirty days of signature (not "from the start", a breach on the day it is signed)."""
+    text = built["chu-teleconsultation"]
+    assert "autorise, depuis le début des Prestations le 1er janvier 2027, le recours" in text
+    assert "dans les trente (30) jours de la signature de l'Accord, un plan de réversibilité" in (
+        text
+    )
+    clinic = built["clinic-lab-results"]
+    assert "autorise, à la date de signature, le recours" in clinic
+    assert "dès le début des Prestations, un plan de réversibilité" in clinic

@@ -10,8 +10,11 @@ terminate on the three grounds of 2021/915 clause 10(b).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from conftest import ROOT, built_text
+import yaml
+from conftest import ROOT, built_text, write
 
 CHU = ROOT / "examples" / "chu-teleconsultation.yaml"
 CLINIC = ROOT / "examples" / "clinic-lab-results.yaml"
@@ -37,17 +40,20 @@ GROUNDS = {
 }
 PUBLIC = {
     "fr": [
-        "L'Accord constitue une pièce contractuelle de ce marché, intitulé « Marché public de "
+        # Signed after the marché was concluded: it is an amendment of it (an avenant).
+        "L'Accord constitue un avenant à ce marché, intitulé « Marché public de "
         "services n° 2026-DNSI-045",
+        "valant avenant au marché « Marché public de services n° 2026-DNSI-045",
         "des marchés publics de techniques de l'information et de la communication (CCAG-TIC), "
         "approuvé par l'arrêté du 30 mars 2021",
         "L'Accord ne déroge pas au CCAG.",
         "résiliation du Contrat principal pour faute du titulaire",
         "mémoire en réclamation",
         "tribunal administratif d'Orléans",
-        # The marché's CCAP ranks its documents; after notification, an avenant.
-        "au rang que lui assigne le cahier des clauses administratives particulières (CCAP)",
-        "il y est intégré par avenant",
+        # As an avenant, it prevails over the CCAP and the CCTP for data protection.
+        "Le marché ayant été conclu le 16 novembre 2026, l'Accord vaut avenant au marché.",
+        "Il prévaut sur le cahier des clauses administratives particulières (CCAP), le cahier des "
+        "clauses techniques particulières (CCTP) et les autres pièces du marché",
         # A GDPR authorisation is no acceptance of a subcontractor under the CCP.
         "ne vaut pas acceptation d'un sous-traitant ni agrément de ses conditions de paiement",
         # Termination after a refused instruction or an objection: in the public interest.
@@ -56,7 +62,9 @@ PUBLIC = {
         "au moins avancée et reposant sur un certificat qualifié",
     ],
     "en": [
-        "This Agreement is one of the contractual documents of that public contract",
+        "This Agreement is an amendment (avenant) to that public contract",
+        "this Agreement constitutes an amendment (avenant) to it. It prevails over the particular "
+        "administrative terms",
         "CCAG-TIC) approved by the order (arrêté) of 30 March 2021",
         "This Agreement does not derogate from the CCAG.",
         "terminate the Main Agreement for the contractor's default",
@@ -122,3 +130,17 @@ def test_without_a_public_contract_the_agreement_keeps_its_own_terms(
         assert public not in text, (lang, public)
     assert "décision définitive" not in text
     assert "final decision" not in text
+
+
+def test_a_dpa_signed_with_its_public_contract_takes_the_rank_the_ccap_gives(
+    tmp_path: Path,
+) -> None:
+    """No date for the marché: the DPA is one of its documents, signed with it, ranked by the
+    CCAP; it is an avenant only once the marché was concluded before it."""
+    data = yaml.safe_load(CHU.read_text("utf-8"))
+    data["processing"]["main_agreement"]["date"] = None
+    answers = write(tmp_path / "a.yaml", yaml.safe_dump(data, allow_unicode=True))
+    text = built_text(answers, tmp_path / "out", "fr")
+    assert "L'Accord constitue une pièce contractuelle de ce marché" in text
+    assert "au rang que lui assigne le cahier des clauses administratives particulières" in text
+    assert "avenant au marché" not in text

@@ -507,7 +507,7 @@ def _signatures(doc, bilingual: bool = False) -> None:
     left.add_paragraph("{{ contract.signature.capacity }} {{ s.capacity }}", style="Signature Text")
     left.add_paragraph("{{ contract.signature.date }}", style="Signature Text")
     _cell_text(right, "{{ contract.signature.sign }}", "Signature Text")
-    for _ in range(4):
+    for _ in range(6):  # room for a signature and a stamp
         right.add_paragraph("", style="Signature Text")
     _cell_text(table.rows[closing + 2].cells[0], "{%tr endfor %}")
 

@@ -180,6 +180,14 @@ class EndOfContract(StrEnum):
     DELETE = "delete"
 
 
+class LiabilityCaps(StrEnum):
+    """Whether the main agreement's limitations of liability reach breaches of the DPA."""
+
+    EXCLUDED = "excluded"  # they do not: the processor answers in full (a hospital's opening)
+    MAIN_AGREEMENT = "main_agreement"  # they do
+    SPECIFIC = "specific"  # a cap of the DPA's own: options.liability_cap
+
+
 class Route(StrEnum):
     """French research formalities (Loi 78-17, health chapter)."""
 
@@ -401,6 +409,14 @@ class Hosting(Strict):
     )
 
 
+_TRANSFER_ASSESSMENT = (
+    "Summary of the transfer impact assessment (a transfer on standard contractual clauses "
+    "or binding corporate rules): the destination's law and practices assessed, the "
+    "conclusion, the supplementary measures, the residual risk. Printed in the transfers "
+    "clause."
+)
+
+
 class SubProcessor(Strict):
     name: Text
     processor: PartyId | None = Field(
@@ -418,6 +434,9 @@ class SubProcessor(Strict):
     transfer_safeguard: Safeguard | None = Field(
         None, description="Ground for the transfer when the country is outside the EEA."
     )
+    transfer_assessment: FreeText | None = Field(
+        None, description=_TRANSFER_ASSESSMENT + " Outside the EEA only."
+    )
 
     @model_validator(mode="after")
     def _health_data_is_data(self) -> SubProcessor:
@@ -434,6 +453,7 @@ class Transfer(Strict):
     details: FreeText | None = Field(
         None, description="Adequacy decision, BCR approval, or the Art. 49 derogation relied on."
     )
+    assessment: FreeText | None = Field(None, description=_TRANSFER_ASSESSMENT)
 
 
 class Measure(Strict):
@@ -458,6 +478,14 @@ class HospitalTerms(Strict):
         default_factory=list,
         description="Formats the data are exported in at the end, in the reversibility clause "
         "(printed when the processor or a sub-processor stores data). Empty: FHIR or CSV.",
+    )
+    reversibility_months: int = Field(
+        6,
+        ge=1,
+        le=24,
+        description="Outside a public contract, how long at most the processor keeps the "
+        "services running after their end, at the controller's request and at the main "
+        "agreement's prices, when the main agreement sets no reversibility period.",
     )
     insurance: bool = Field(
         True,
@@ -496,6 +524,18 @@ class Options(Strict):
         "that many days after the data are deleted, and Annex III states it. Empty: backups "
         "are deleted with the data, within end_of_contract_days.",
     )
+    liability_caps: LiabilityCaps = Field(
+        LiabilityCaps.EXCLUDED,
+        description="excluded: the main agreement's limitations of liability do not apply to "
+        "breaches of the DPA; main_agreement: they do; specific: the DPA's own cap, "
+        "liability_cap. Never for gross negligence, wilful misconduct or data subjects' "
+        "rights under GDPR Art. 82.",
+    )
+    liability_cap: FreeText | None = Field(
+        None,
+        description="The cap when liability_caps is specific, e.g. 'twice the fees paid "
+        "under the Main Agreement in the twelve months before the event'.",
+    )
     governing_law: Country = "FR"
     prevailing_language: Language = Field(
         Language.FR, description="The version that prevails in the bilingual edition."
@@ -506,6 +546,12 @@ class Options(Strict):
         description="What a hospital expects: reversibility, insurance, group adhesion, "
         "patient app.",
     )
+
+    @model_validator(mode="after")
+    def _cap_given(self) -> Options:
+        if (self.liability_caps is LiabilityCaps.SPECIFIC) != (self.liability_cap is not None):
+            raise ValueError("liability_cap is given exactly when liability_caps is specific")
+        return self
 
 
 class Investigator(Strict):

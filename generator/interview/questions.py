@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..answers.model import Research, Route
+from ..answers.model import Research, Route, Safeguard
 from ..legal import facts
 
 Path = tuple[str | int, ...]
@@ -85,6 +85,13 @@ def _outside_eea(data: Data, path: Path) -> bool:
     return bool(country) and facts.outside_eea(str(country))
 
 
+def _assessed(data: Data, path: Path) -> bool:
+    """A transfer on clauses or rules: its impact assessment is summarised in the deed."""
+    item = _item(data, path)
+    ground = item.get("transfer_safeguard", item.get("safeguard"))
+    return _outside_eea(data, path) and ground in (Safeguard.SCC.value, Safeguard.BCR.value)
+
+
 def _stores(data: Data, path: Path) -> bool:
     return facts.needs_certified_host(bool(_item(data, path).get("hosts_data")), health(data))
 
@@ -111,6 +118,15 @@ def _data_stored(data: Data, _: Path) -> bool:
     return bool(_get(data, "hosting")) or any(
         isinstance(s, Mapping) and s.get("hosts_data") for s in subs
     )
+
+
+def _private_contract_stores(data: Data, path: Path) -> bool:
+    """Reversibility outside a public contract: its longest run is the answers' to set."""
+    return _data_stored(data, path) and not _public_contract(data, path)
+
+
+def _specific_cap(data: Data, _: Path) -> bool:
+    return _get(data, "options", "liability_caps") == "specific"
 
 
 def _several_processors(data: Data, _: Path) -> bool:
@@ -163,6 +179,12 @@ def derived_roles(data: Data, path: Path) -> list[str]:
 
 P, PR, D, H, S, T, M, C, R = range(1, 10)  # section numbers, as in SECTIONS
 _ = N_
+_ASSESSMENT = _(
+    "Summary of the transfer impact assessment (law assessed, conclusion, measures, risk)"
+)
+_ASSESSMENT_HELP = _(
+    "Printed in the transfers clause: the controller sees why the clauses work there."
+)
 
 SPECS: dict[str, Spec] = {
     "format_version": Spec("", "", derived=True),
@@ -484,6 +506,12 @@ SPECS: dict[str, Spec] = {
         S,
         when=_outside_eea,
     ),
+    "sub_processors.*.transfer_assessment": Spec(
+        _ASSESSMENT,
+        _ASSESSMENT_HELP,
+        S,
+        when=_assessed,
+    ),
     # Transfers
     "transfers.+.*": Spec(
         _("Are data sent outside the EEA other than through the sub-processors?"),
@@ -514,6 +542,7 @@ SPECS: dict[str, Spec] = {
         T,
         when=_outside_eea,
     ),
+    "transfers.*.assessment": Spec(_ASSESSMENT, _ASSESSMENT_HELP, T, when=_assessed),
     # Security measures
     "security_measures.+.*": Spec(
         _("Add another security measure?"),
@@ -573,6 +602,20 @@ SPECS: dict[str, Spec] = {
         _("Stated once, it binds the end-of-services clause and Annex III alike."),
         C,
     ),
+    "options.liability_caps": Spec(
+        _("Do the main agreement's limitations of liability reach breaches of this agreement?"),
+        _(
+            "Excluded: the vendor answers in full, a hospital's usual opening; the vendor will "
+            "negotiate. Never for gross negligence or data subjects' own rights (Art. 82)."
+        ),
+        C,
+    ),
+    "options.liability_cap": Spec(
+        _("The cap of this agreement (e.g. twice the fees paid in the previous twelve months)"),
+        _("It replaces the main agreement's limitations for data-protection breaches."),
+        C,
+        when=_specific_cap,
+    ),
     "options.governing_law": Spec(
         _("Governing law (ISO country code)"),
         _("Must be the law of the EU or a member state (GDPR Art. 28(3))."),
@@ -599,6 +642,12 @@ SPECS: dict[str, Spec] = {
         _("The controller chooses among them; another format can still be agreed in writing."),
         C,
         when=_data_stored,
+    ),
+    "options.hospital.reversibility_months": Spec(
+        _("For how many months at most must the vendor keep the service running after its end?"),
+        _("At the hospital's request and the main agreement's prices, until the switch-over."),
+        C,
+        when=_private_contract_stores,
     ),
     "options.hospital.insurance": Spec(
         _("Must the vendor hold cyber and professional liability insurance?"),

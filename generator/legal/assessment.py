@@ -20,6 +20,7 @@ from ..answers.model import (
     EndOfContract,
     FreeText,
     Language,
+    LiabilityCaps,
     MeasureCategory,
     Party,
     Role,
@@ -126,6 +127,9 @@ RULES: dict[str, Rule] = {
     ),
     "GOVERNING_LAW": Rule(Severity.BLOCKER, ("GDPR 28(3)",), {"country": str}),
     "DEROGATION_TRANSFER": Rule(Severity.WARNING, ("GDPR 49",), {"recipient": str}),
+    "TRANSFER_ASSESSMENT_MISSING": Rule(
+        Severity.WARNING, ("GDPR 46(1)", "CJEU C-311/18"), {"recipient": str, "country": str}
+    ),
     "DPO_MISSING": Rule(Severity.WARNING, ("GDPR 37(1)", "GDPR 37(7)"), {"party": str}),
     "PROCESSOR_DECIDES": Rule(
         Severity.WARNING, ("GDPR 28(10)",), {"party": str, "facts": list[str]}
@@ -140,6 +144,8 @@ RULES: dict[str, Rule] = {
     "HOSTED_DATA_NOT_RETURNED": Rule(
         Severity.WARNING, ("CSP L.1111-8", "CSP R.1111-11"), {"host": str}
     ),
+    # A choice the answers make by default, that a vendor will negotiate: say it.
+    "LIABILITY_UNCAPPED": Rule(Severity.INFO, ("GDPR 82", "C. civ. 1231-3")),
     "PROCESSOR_OWN_PURPOSES": Rule(Severity.INFO, ("GDPR 4(7)", "GDPR 28(10)"), {"party": str}),
     # Free text given only in the other language: an edition prints it as given.
     "FREE_TEXT_OTHER_LANGUAGE": Rule(
@@ -243,7 +249,11 @@ def outside_eea_transfers(
     ]
     found += [
         OutsideTransfer(
-            recipient=s.name, country=s.country, purpose=s.service, safeguard=s.transfer_safeguard
+            recipient=s.name,
+            country=s.country,
+            purpose=s.service,
+            safeguard=s.transfer_safeguard,
+            assessment=s.transfer_assessment,
         )
         for s in answers.sub_processors
         if undeclared(s.name, s.country)
@@ -312,6 +322,9 @@ def assess(answers: Answers, edition: str | None = None) -> Assessment:
     _contract_language(answers, documents, edition or answers.language.value, out)
     _free_text_language(answers, edition or answers.language.value, out)
     _services_before_signature(answers, out)
+    dpa_due = any(d.kind is DocumentKind.DPA for d in documents)
+    if dpa_due and answers.options.liability_caps is LiabilityCaps.EXCLUDED:
+        out.add("LIABILITY_UNCAPPED")
     if answers.processing.processor_own_purposes:
         for party in processors:  # it is a controller for those purposes, not a processor
             out.add("PROCESSOR_OWN_PURPOSES", party=party.name)
@@ -422,13 +435,22 @@ def _health_governance(answers: Answers, controllers: list[Party], out: Findings
         out.add("DPIA_DUE")
 
 
+def services_before_signature(answers: Answers) -> bool:
+    """The services, and so the processing, start before the agreement is signed."""
+    main, signed = answers.processing.main_agreement, answers.signature.date
+    return bool(main and main.services_start and signed and main.services_start < signed)
+
+
 def _services_before_signature(answers: Answers, out: Findings) -> None:
     """Processing for the controller needs a contract under Art. 28 from its first day: the
     DPA governs the processing from the start of the services, but the days before it is
     signed had none."""
-    main, signed = answers.processing.main_agreement, answers.signature.date
-    if main and main.services_start and signed and main.services_start < signed:
-        out.add("SERVICES_BEFORE_SIGNATURE", start=main.services_start, signature=signed)
+    if services_before_signature(answers):
+        main = answers.processing.main_agreement
+        assert main is not None and main.services_start is not None
+        out.add(
+            "SERVICES_BEFORE_SIGNATURE", start=main.services_start, signature=answers.signature.date
+        )
 
 
 def _contract_language(
@@ -469,6 +491,9 @@ def _transfers(answers: Answers, transfers: tuple[OutsideTransfer, ...], out: Fi
             out.add("TRANSFER_NO_SAFEGUARD", recipient=t.recipient, country=t.country)
         elif t.safeguard is Safeguard.DEROGATION:
             out.add("DEROGATION_TRANSFER", recipient=t.recipient)
+        elif t.safeguard in (Safeguard.SCC, Safeguard.BCR) and t.assessment is None:
+            # Clauses or rules bind the parties, not the country: their effect there is assessed.
+            out.add("TRANSFER_ASSESSMENT_MISSING", recipient=t.recipient, country=t.country)
         if t.recipient in sub_processors:
             out.add(
                 "SUBPROCESSOR_OUTSIDE_EEA",

@@ -73,6 +73,7 @@ _LABELLED_ENUMS = (
     model.HdsActivity,
     model.SubProcessorAuthorisation,
     model.EndOfContract,
+    model.LiabilityCaps,
 )
 
 Scope = dict[str, Any]

@@ -16,6 +16,7 @@ from ..legal.assessment import (
     EngagedSubProcessor,
     OutsideTransfer,
     french_text_only,
+    services_before_signature,
     sub_processors_of,
 )
 from ..legal.research import research_parties
@@ -54,6 +55,7 @@ _COMMON: dict[str, Any] = {
     "research_roles": list[PartyRoles],
     "flows": list[FlowView],
     "key_table_holders": list[Party],
+    "services_before_signature": bool,  # the services started before the signature
     "bilingual": bool,  # the French and English side-by-side edition
     # Between French parties, one bound to French: the French text alone is the contract.
     "french_text_only": bool,
@@ -85,6 +87,7 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
         route=assessment.research_route,
         methodology=assessment.methodology,
         joint_controllers=[answers.party(pid) for pid in assessment.joint_controllers],
+        services_before_signature=services_before_signature(answers),
         **_research(answers, assessment),
     )
     parties = [answers.party(pid) for pid in due.parties]

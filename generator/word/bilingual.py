@@ -68,6 +68,12 @@ def _flat(fr: Any, en: Any) -> Any:
     return _merge(fr, en, lambda a, b: a if a == b else f"{a} / {_marked(b)}")
 
 
+def _lines(fr: Any, en: Any) -> Any:
+    """Texts of one cell or bullet: the French, then the English on the next line (one
+    line where the two are the same)."""
+    return _merge(fr, en, lambda a, b: a if a == b else f"{a}\n{_marked(b)}")
+
+
 def _marked(english: str) -> str:
     """English text holding a cross-reference, marked as English for the renderer."""
     return ENGLISH + english if REF_START in english else english
@@ -98,6 +104,10 @@ def _pair(
     en_clauses: tuple[PlannedClause, ...],
 ) -> dict[str, Any]:
     flat = {key: _flat(fr[key], en[key]) for key in PAIRED_NAMES}
+    flat["measure_groups"] = [
+        {"title": _flat(a["title"], b["title"]), "measures": _lines(a["measures"], b["measures"])}
+        for a, b in zip(fr["measure_groups"], en["measure_groups"], strict=True)
+    ]
     clauses = [
         {
             "title": {"fr": fc["title"], "en": b.title},
@@ -135,9 +145,7 @@ def _annex(fr: dict[str, Any], en: dict[str, Any]) -> dict[str, Any]:
         {**row, "fr": a["value"], "en": _marked(b["value"]), "same": a["value"] == b["value"]}
         for row, a, b in zip(annex["rows"], fr["rows"], en["rows"], strict=True)
     ]
-    annex["table"] = _merge(
-        fr["table"], en["table"], lambda a, b: a if a == b else f"{a}\n{_marked(b)}"
-    )
+    annex["table"] = _lines(fr["table"], en["table"])
     annex["paragraphs"] = [
         text
         for pair in zip(fr["paragraphs"], en["paragraphs"])
