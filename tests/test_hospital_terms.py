@@ -81,7 +81,7 @@ def test_reversibility_where_data_are_stored(built: dict[str, str], name: str) -
 
 def test_reversibility_formats(built: dict[str, str]) -> None:
     assert (
-        "dans les formats suivants : FHIR et CSV, ou dans tout autre format"
+        "dans un format ouvert, structuré et documenté, tel que FHIR ou CSV, ou dans tout autre"
         in (built["chu-teleconsultation"])
     )
     assert (
@@ -89,7 +89,7 @@ def test_reversibility_formats(built: dict[str, str]) -> None:
         in (built["clinic-lab-results"])
     )
     english = built["chu-bilingual"]
-    assert "in the following formats: FHIR and CSV, or in any other format" in english
+    assert "in an open, structured and documented format such as FHIR or CSV, or in any" in english
     assert "test return of a representative set of Personal Data" in english
 
 
