@@ -819,6 +819,17 @@ TABLE: tuple[Row, ...] = (
         spares=(C("none", TELE),),
     ),
     Row(
+        "CCAG_ASSUMED",
+        Severity.INFO,
+        ("CCP R.2112-2",),
+        raises=(C("no-ccag-named", TELE, count=1),),
+        spares=(
+            C("ccag-named", TELE, {"processing.main_agreement.ccag": "CCAG-FCS"}),
+            C("not-a-public-contract", TELE, {"processing.main_agreement.public_contract": False}),
+            C("no-main-agreement", TELE, {"processing.main_agreement": None}),
+        ),
+    ),
+    Row(
         "LIABILITY_UNCAPPED",
         Severity.INFO,
         ("GDPR 82", "C. civ. 1231-3"),
@@ -1884,6 +1895,7 @@ def test_a_clean_partnership_gets_its_dpa_and_nothing_blocks() -> None:
     # Services starting with the signature, not eleven days before it.
     clean = {
         "processing.main_agreement.services_start": None,
+        "processing.main_agreement.ccag": "CCAG-TIC",
         "options.liability_caps": "main_agreement",
     }
     result = _assess(Case("clean", TELE, clean))
@@ -1909,6 +1921,7 @@ def test_findings_come_blockers_first_then_warnings_then_information() -> None:
             "options.breach_notice_hours": 60,
             "hosting.hds_certified": False,
             "processing.main_agreement.services_start": None,
+            "processing.main_agreement.ccag": "CCAG-TIC",
             "options.liability_caps": "main_agreement",
         },
     )

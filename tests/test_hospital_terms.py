@@ -277,3 +277,19 @@ def test_services_started_before_signature_are_authorised_from_their_start(
     clinic = built["clinic-lab-results"]
     assert "autorise, à la date de signature, le recours" in clinic
     assert "dès le début des Prestations, un plan de réversibilité" in clinic
+
+
+def test_sub_processor_contracts_older_than_the_deed_are_brought_into_line(
+    built: dict[str, str],
+) -> None:
+    """Signed after the services started, the deed cannot have been in the sub-processors'
+    contracts: they are brought into line within ninety days, and meanwhile are no breach."""
+    text = built["chu-teleconsultation"]
+    assert "sont mis en conformité avec l'Article 11 (« Sous-traitants ultérieurs »)" in text
+    assert "dans un délai de quatre-vingt-dix (90) jours à compter de cette signature" in text
+    assert "sont mis en conformité" not in built["clinic-lab-results"]
+
+
+def test_deletion_waits_for_a_return_the_controller_disputes(built: dict[str, str]) -> None:
+    text = built["clinic-lab-results"]
+    assert "le délai de suppression est suspendu jusqu'à ce que le Sous-traitant ait" in text

@@ -144,7 +144,9 @@ RULES: dict[str, Rule] = {
     "HOSTED_DATA_NOT_RETURNED": Rule(
         Severity.WARNING, ("CSP L.1111-8", "CSP R.1111-11"), {"host": str}
     ),
-    # A choice the answers make by default, that a vendor will negotiate: say it.
+    # Defaults a reader must check against the contract documents, or that a vendor will
+    # negotiate: said, so that nobody signs them unknowingly.
+    "CCAG_ASSUMED": Rule(Severity.INFO, ("CCP R.2112-2",)),
     "LIABILITY_UNCAPPED": Rule(Severity.INFO, ("GDPR 82", "C. civ. 1231-3")),
     "PROCESSOR_OWN_PURPOSES": Rule(Severity.INFO, ("GDPR 4(7)", "GDPR 28(10)"), {"party": str}),
     # Free text given only in the other language: an edition prints it as given.
@@ -323,6 +325,9 @@ def assess(answers: Answers, edition: str | None = None) -> Assessment:
     _free_text_language(answers, edition or answers.language.value, out)
     _services_before_signature(answers, out)
     dpa_due = any(d.kind is DocumentKind.DPA for d in documents)
+    main = answers.processing.main_agreement
+    if dpa_due and main and main.public_contract and main.ccag is None:
+        out.add("CCAG_ASSUMED")
     if dpa_due and answers.options.liability_caps is LiabilityCaps.EXCLUDED:
         out.add("LIABILITY_UNCAPPED")
     if answers.processing.processor_own_purposes:
@@ -439,6 +444,13 @@ def services_before_signature(answers: Answers) -> bool:
     """The services, and so the processing, start before the agreement is signed."""
     main, signed = answers.processing.main_agreement, answers.signature.date
     return bool(main and main.services_start and signed and main.services_start < signed)
+
+
+def signed_before_services(answers: Answers) -> bool:
+    """The agreement is signed on or before the day the services start: it governs them all
+    from its signature."""
+    main, signed = answers.processing.main_agreement, answers.signature.date
+    return bool(main and main.services_start and signed and signed <= main.services_start)
 
 
 def _services_before_signature(answers: Answers, out: Findings) -> None:

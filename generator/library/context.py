@@ -17,6 +17,7 @@ from ..legal.assessment import (
     OutsideTransfer,
     french_text_only,
     services_before_signature,
+    signed_before_services,
     sub_processors_of,
 )
 from ..legal.research import research_parties
@@ -56,6 +57,7 @@ _COMMON: dict[str, Any] = {
     "flows": list[FlowView],
     "key_table_holders": list[Party],
     "services_before_signature": bool,  # the services started before the signature
+    "signed_before_services": bool,  # signed on or before the day the services start
     "bilingual": bool,  # the French and English side-by-side edition
     # Between French parties, one bound to French: the French text alone is the contract.
     "french_text_only": bool,
@@ -88,6 +90,7 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
         methodology=assessment.methodology,
         joint_controllers=[answers.party(pid) for pid in assessment.joint_controllers],
         services_before_signature=services_before_signature(answers),
+        signed_before_services=signed_before_services(answers),
         **_research(answers, assessment),
     )
     parties = [answers.party(pid) for pid in due.parties]
