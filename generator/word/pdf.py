@@ -53,13 +53,20 @@ Sub ExportOne(path As String)
     Dim doc As Object
     doc = StarDesktop.loadComponentFromURL(ConvertToURL(path), "_blank", 0, load())
     If Err <> 0 Or IsNull(doc) Then Exit Sub
+    UpdateIndexes(doc)
+    doc.getTextFields().refresh()
+    ' Twice: after the first update LibreOffice left the bilingual table laid out as before
+    ' the contents grew (three-quarters of a page blank); the second pass lays it out again.
+    UpdateIndexes(doc)
+    If Err = 0 Then doc.storeToURL(ConvertToURL(Left(path, Len(path) - 5) & ".pdf"), export())
+    doc.close(True)
+End Sub
+
+Sub UpdateIndexes(doc As Object)
     Dim i As Integer
     For i = 0 To doc.getDocumentIndexes().getCount() - 1
         doc.getDocumentIndexes().getByIndex(i).update()
     Next i
-    doc.getTextFields().refresh()
-    If Err = 0 Then doc.storeToURL(ConvertToURL(Left(path, Len(path) - 5) & ".pdf"), export())
-    doc.close(True)
 End Sub
 """
 
