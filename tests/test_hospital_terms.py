@@ -287,6 +287,12 @@ def test_sub_processor_contracts_older_than_the_deed_are_brought_into_line(
     text = built["chu-teleconsultation"]
     assert "sont mis en conformité avec l'Article 11 (« Sous-traitants ultérieurs »)" in text
     assert "dans un délai de quatre-vingt-dix (90) jours à compter de cette signature" in text
+    assert "leur seul défaut de conformité à ces stipulations ne constitue pas" in text
+    # What happened between the start and the signature is reported within five working days.
+    assert (
+        "Dans un délai de cinq (5) jours ouvrés à compter de la signature de l'Accord, le "
+        "Sous-traitant informe le Responsable du traitement de toute Violation de données"
+    ) in text
     assert "sont mis en conformité" not in built["clinic-lab-results"]
 
 
