@@ -1126,11 +1126,32 @@ TABLE: tuple[Row, ...] = (
         "INTERNAL_DPIA_ADVISED",
         Severity.INFO,
         ("GDPR 35",),
-        raises=(C("internal", INTERNAL, count=1),),
+        raises=(
+            C("staff-data", INTERNAL, {"processing.data_subjects": ["staff"]}, count=1),
+            C("no-health-data", INTERNAL, {"processing.data_categories": ["identification"]}),
+        ),
+        spares=(
+            C("patients-health-data", INTERNAL),
+            C(
+                "dpia-done",
+                INTERNAL,
+                {"processing.data_subjects": ["staff"]},
+                research__dpia_reference="AIPD-2027-01",
+                route="internal",
+            ),
+            C("formal-route", OBS),
+        ),
+    ),
+    Row(
+        "INTERNAL_DPIA_REQUIRED",
+        Severity.WARNING,
+        ("GDPR 35", "WP248 rev.01"),
+        raises=(C("patients-health-data", INTERNAL, count=1),),
         spares=(
             C("dpia-done", INTERNAL, research__dpia_reference="AIPD-2027-01", route="internal"),
             C("not-own-team", INTERNAL, research__internal__own_team=False),
             C("with-a-cro", INTERNAL, cro()),
+            C("staff-data", INTERNAL, {"processing.data_subjects": ["staff"]}),
             C("formal-route", OBS),
         ),
     ),
@@ -1263,8 +1284,8 @@ TABLE: tuple[Row, ...] = (
         "PARTICIPATION_MISMATCH",
         Severity.BLOCKER,
         ("CSP L.1122-1-1",),
-        # Category 2 without consent is left out: it may be lawful (collective information
-        # approved by the CPP), a known discrepancy with the code (docs/legal/research.md).
+        # Category 2 without consent may be lawful (collective information the CPP accepts):
+        # CATEGORY_2_WITHOUT_CONSENT, a warning.
         raises=(
             C(
                 "cat-1-express",
@@ -1324,6 +1345,22 @@ TABLE: tuple[Row, ...] = (
             C("cat-3-written", OBS, research__participation="written_consent"),
             C("not-human-person", REUSE),
             C("internal-not-human-person", INTERNAL),
+        ),
+    ),
+    Row(
+        "CATEGORY_2_WITHOUT_CONSENT",
+        Severity.WARNING,
+        ("CSP L.1122-1-1", "CSP L.1122-1-4"),
+        raises=(C("cat-2-non-opposition", OBS, count=1, research__riph_category=2),),
+        spares=(
+            C(
+                "cat-2-express",
+                OBS,
+                research__riph_category=2,
+                research__participation="express_consent",
+            ),
+            C("cat-3-non-opposition", OBS),
+            C("cat-1-non-opposition", OBS, research__riph_category=1),
         ),
     ),
     Row(
@@ -1586,9 +1623,25 @@ TABLE: tuple[Row, ...] = (
         Severity.WARNING,
         ("GDPR 35",),
         raises=(
-            C("methodology", OBS, count=1, research__dpia_reference=None),
-            C("authorisation", SNDS, research__dpia_reference=None),
-            C("not-internal", INTERNAL, research__internal__exclusive_use=False),
+            C(
+                "methodology",
+                OBS,
+                count=1,
+                values={"route": Route.MR_003},
+                research__dpia_reference=None,
+            ),
+            C(
+                "authorisation",
+                SNDS,
+                values={"route": Route.AUTHORISATION},
+                research__dpia_reference=None,
+            ),
+            C(
+                "not-internal",
+                INTERNAL,
+                values={"route": Route.MR_004},
+                research__internal__exclusive_use=False,
+            ),
         ),
         spares=(C("given", OBS), C("internal", INTERNAL), C("given-authorisation", SNDS)),
     ),

@@ -443,3 +443,27 @@ def test_the_interview_asks_the_authorisation_reference_when_the_facts_lead_ther
     assert not spec.applies(observational, path)
     observational["research"]["intended_route"] = "authorisation"
     assert spec.applies(observational, path)
+
+
+def test_an_internal_study_of_patients_health_data_requires_its_dpia(tmp_path: Path) -> None:
+    """Sensitive data of vulnerable persons: the annex says the DPIA is required (and the
+    assessment warns), where it said "recommended"."""
+    example = ROOT / "examples" / "research-internal-study.yaml"
+    assert run_cli("build", example, "--out", tmp_path, "--lang", "fr") == 0
+    (annex,) = tmp_path.glob("annexe-*.docx")
+    text = " ".join(docx_text(annex).split())
+    assert "relative à la protection des données (« AIPD ») est requise" in text
+    assert "est recommandée" not in text
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_finding_without_a_reason_prints_none(tmp_path: Path, lang: str) -> None:
+    """ROUTE_MISMATCH with no particular reason: the message ends with its sentence, with no
+    empty reason before the articles (it read "MR-004.  (")."""
+    data = yaml.safe_load((ROOT / "examples" / "research-observational-cro.yaml").read_text())
+    data["research"]["intended_route"] = "MR-004"
+    answers = Answers.model_validate(data)
+    findings = [f for f in assess(answers).findings if f.code == "ROUTE_MISMATCH"]
+    assert findings and findings[0].values["reason"] is None
+    line = Messages(default_library(), Language(lang)).line(findings[0])
+    assert "  " not in line.strip() and " (Loi 78-17" in line and ". (" in line

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..answers.model import (
     Answers,
+    DataSubject,
     LawfulBasis,
     Participation,
     ProtocolAuthors,
@@ -25,6 +26,9 @@ METHODOLOGIES = frozenset({Route.MR_001, Route.MR_002, Route.MR_003, Route.MR_00
 RULES: dict[str, Rule] = {
     "INTERNAL_STUDY": Rule(Severity.INFO, ("Loi 78-17 art. 65", "GDPR 30", "GDPR 13", "GDPR 14")),
     "INTERNAL_DPIA_ADVISED": Rule(Severity.INFO, ("GDPR 35",)),
+    # Health data of patients: sensitive data of vulnerable persons, two criteria of the
+    # EDPB's list (WP248): a DPIA is required, not advised.
+    "INTERNAL_DPIA_REQUIRED": Rule(Severity.WARNING, ("GDPR 35", "WP248 rev.01")),
     "NOT_INTERNAL": Rule(Severity.BLOCKER, ("Loi 78-17 art. 65",), {"reasons": list[str]}),
     "RIPH_CPP": Rule(Severity.INFO, ("CSP L.1121-1",), {"category": int}),
     "PARTICIPATION": Rule(
@@ -37,6 +41,9 @@ RULES: dict[str, Rule] = {
         ("CSP L.1122-1-1",),
         {"category": int, "expected": Participation, "given": Participation | None},
     ),
+    # Category 2 without individual consent may be lawful (collective information the CPP
+    # accepts, CSP L.1122-1-4: to be confirmed): said, never blocked.
+    "CATEGORY_2_WITHOUT_CONSENT": Rule(Severity.WARNING, ("CSP L.1122-1-1", "CSP L.1122-1-4")),
     "METHODOLOGY": Rule(Severity.INFO, ("Loi 78-17 art. 73",), {"route": Route, "why": str}),
     "MR003_CATEGORY_2": Rule(Severity.INFO, ("CNIL MR-003",)),
     "BEYOND_METHODOLOGY": Rule(
@@ -45,7 +52,7 @@ RULES: dict[str, Rule] = {
     "AUTHORISATION_RIPH": Rule(Severity.INFO, ("Loi 78-17 art. 66",)),
     "AUTHORISATION_CESREES": Rule(Severity.INFO, ("Loi 78-17 art. 66", "Loi 78-17 art. 76")),
     "HDH_DIRECTORY": Rule(Severity.INFO, ("CNIL 2018-155",)),
-    "DPIA_REQUIRED": Rule(Severity.WARNING, ("GDPR 35",)),
+    "DPIA_REQUIRED": Rule(Severity.WARNING, ("GDPR 35",), {"route": Route}),
     "ROUTE_MISMATCH": Rule(
         Severity.BLOCKER,
         ("Loi 78-17 art. 66", "Loi 78-17 art. 73"),
@@ -169,7 +176,9 @@ def _participation(r: Research, out: Findings) -> None:
         2: (_CONSENTS, Participation.EXPRESS_CONSENT),
         3: (set(Participation), Participation.NON_OPPOSITION),
     }[r.riph_category or 3]
-    if r.participation not in accepted[0]:
+    if r.riph_category == 2 and r.participation is Participation.NON_OPPOSITION:
+        out.add("CATEGORY_2_WITHOUT_CONSENT")
+    elif r.participation not in accepted[0]:
         out.add(
             "PARTICIPATION_MISMATCH",
             category=r.riph_category,
@@ -190,7 +199,9 @@ def assess_research(answers: Answers, out: Findings) -> Route:
     if claimed_internal and not contradictions:
         route = Route.INTERNAL
         out.add("INTERNAL_STUDY")
-        if not r.dpia_reference:
+        if not r.dpia_reference and internal_dpia_required(answers):
+            out.add("INTERNAL_DPIA_REQUIRED")
+        elif not r.dpia_reference:
             out.add("INTERNAL_DPIA_ADVISED")
     else:
         if claimed_internal:
@@ -206,8 +217,8 @@ def assess_research(answers: Answers, out: Findings) -> Route:
             out.add("AUTHORISATION_RIPH" if r.involves_human_person else "AUTHORISATION_CESREES")
         if route is Route.MR_004:
             out.add("HDH_DIRECTORY")
-        if not r.dpia_reference:
-            out.add("DPIA_REQUIRED")
+        if not r.dpia_reference:  # each methodology requires one; so does an authorisation
+            out.add("DPIA_REQUIRED", route=route)
 
     _participation(r, out)
     if r.participation:
@@ -225,6 +236,13 @@ def assess_research(answers: Answers, out: Findings) -> Route:
         if not flow.hds and flow.recipient in hosts_for_others and answers.processing.health_data:
             out.add("FLOW_NOT_HDS", recipient=answers.party(flow.recipient).name)
     return route
+
+
+def internal_dpia_required(answers: Answers) -> bool:
+    """Sensitive data of vulnerable persons (patients): two criteria of the EDPB's list
+    (WP248 rev.01), so an internal study needs a DPIA, not merely advised."""
+    vulnerable = DataSubject.PATIENTS in answers.processing.data_subjects
+    return vulnerable and answers.processing.special_categories
 
 
 def _formal_route(r: Research, out: Findings) -> tuple[Route, Phrase | None, list[Phrase]]:
