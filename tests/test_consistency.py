@@ -379,7 +379,9 @@ def test_annex_periods_agree_with_the_clauses(built: dict[str, Path], edition: s
     for processor in DPA_EXAMPLES.values():
         checks = [c for name, (cs, _) in report.items() if processor in name for c in cs]
         assert checks, f"no annex period of the {processor} deed was compared with the clauses"
-    assert sum(len(cs) for cs, _ in report.values()) >= len(found)
+    # A research site's deed states no period of its own in its annexes (they refer to the
+    # clauses): the partnerships' and the CROs' deeds carry the comparisons.
+    assert sum(len(cs) for cs, _ in report.values()) >= len(DPA_EXAMPLES) * 3
 
 
 # The checker itself -------------------------------------------------------------------------

@@ -467,3 +467,51 @@ def test_a_finding_without_a_reason_prints_none(tmp_path: Path, lang: str) -> No
     assert findings and findings[0].values["reason"] is None
     line = Messages(default_library(), Language(lang)).line(findings[0])
     assert "  " not in line.strip() and " (Loi 78-17" in line and ". (" in line
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_sites_dpa_is_a_sites(tmp_path: Path, lang: str) -> None:
+    """Issue 13 item 1: a centre codes and keeps the key table and source documents; identities
+    never leave it; it answers medical-record requests alone; at the end it archives and
+    deletes working copies, returning nothing. The CRO's DPA keeps return and deletion."""
+    example = ROOT / "examples" / "research-observational-cro.yaml"
+    # English alone is refused with the public hospitals: read as a draft.
+    assert run_cli("build", example, "--out", tmp_path, "--lang", lang, "--draft") == 0
+    prefix = "accord-sous-traitance" if lang == "fr" else "data-processing-agreement"
+    site = " ".join(
+        docx_text(tmp_path / f"{prefix}-centre-hospitalier-de-blois-sologne-{lang}.docx").split()
+    )
+    cro = " ".join(docx_text(tmp_path / f"{prefix}-cliniqa-recherche-{lang}.docx").split())
+    expected = {
+        "fr": (
+            "Codage des données des participants",
+            "ne quitte le Sous-traitant",
+            "la table de correspondance entre le code et l'identité de chaque participant",
+            "dont il est seul responsable du traitement. Il y répond seul",
+            "ne lui restitue ni l'identité des participants, ni la table de correspondance",
+            "les copies de travail des Données qui ne sont pas nécessaires à cet archivage",
+            "sous ce seul code, sans aucune donnée permettant d'identifier le participant",
+        ),
+        "en": (
+            "Coding of participants' data",
+            "leaves the Processor",
+            "the key table linking each participant's code to their identity",
+            "of which it alone is the controller. The Processor answers them alone",
+            "returns to it neither the participants' identities, nor the key table",
+            "the working copies of the Personal Data that are not needed for that archiving",
+            "under that code alone, without any data that would identify the participant",
+        ),
+    }[lang]
+    forwarded = {
+        "fr": "Pour une telle demande, le Sous-traitant la transmet au Responsable du traitement",
+        "en": "For such a request, the Processor shall forward it to the Controller",
+    }[lang]
+    returned = {
+        "fr": "le Sous-traitant restitue l'ensemble des Données",
+        "en": "the Processor shall return all the Personal Data",
+    }[lang]
+    for provision in expected:
+        assert provision in site, provision
+        assert provision not in cro, provision
+    assert forwarded not in site and forwarded in cro
+    assert returned not in site and returned in cro

@@ -68,6 +68,9 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
         "controller": Party,
         "processor": Party,
         "data_stored": bool,  # the processor, its host or a sub-processor stores the data
+        # The processor is an investigating centre of the research: it collects and codes,
+        # keeps the key table and source documents, and archives rather than returns.
+        "site": bool,
     },
     DocumentKind.JOINT_CONTROLLERS: {},
     DocumentKind.PROTOCOL_ANNEX: {},
@@ -99,7 +102,9 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
     context["french_text_only"] = french_text_only(parties)
     if due.kind is DocumentKind.DPA:
         controller, processor = parties
-        context.update(controller=controller, processor=processor)
+        r = answers.research
+        site = r is not None and processor.id in r.centres
+        context.update(controller=controller, processor=processor, site=site)
         context.update(_processor_view(answers, assessment, processor))
     return context
 
