@@ -16,6 +16,7 @@ from generator.legal.assessment import DocumentKind, Severity, assess
 from generator.legal.findings import Finding
 from generator.library.load import default_library
 from generator.library.messages import Messages
+from generator.library.plan import slug
 
 STUDY = """\
 format_version: 1
@@ -515,3 +516,33 @@ def test_a_sites_dpa_is_a_sites(tmp_path: Path, lang: str) -> None:
         assert provision not in cro, provision
     assert forwarded not in site and forwarded in cro
     assert returned not in site and returned in cro
+
+
+def test_a_transfer_belongs_to_its_processor_and_annex_i_to_the_two_parties(
+    tmp_path: Path,
+) -> None:
+    """Issue 13 items 2-3: the CRO's transfer to the United Kingdom is authorised in the CRO's
+    DPA only; a site's Annex I lists the sponsor and that site, not the other sites."""
+    data = yaml.safe_load((ROOT / "examples" / "research-observational-cro.yaml").read_text())
+    cro = data["research"]["cros"][0]["party"]
+    data["transfers"] = [
+        {
+            "processor": cro,
+            "recipient": "Statwell Analytics Ltd",
+            "country": "GB",
+            "purpose": "analyse statistique",
+            "safeguard": "adequacy",
+        }
+    ]
+    file = tmp_path / "study.yaml"
+    file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert run_cli("build", file, "--out", tmp_path / "out", "--lang", "fr") == 0
+    texts = {p.name: docx_text(p) for p in (tmp_path / "out").glob("accord-*.docx")}
+    with_transfer = [name for name, text in texts.items() if "Statwell Analytics Ltd" in text]
+    assert with_transfer == [f"accord-sous-traitance-{slug(data['parties'][4]['name'])}-fr.docx"]
+    site = texts["accord-sous-traitance-centre-hospitalier-de-blois-sologne-fr.docx"]
+    annex_i = site[site.rindex("Annexe I – Liste des Parties") : site.rindex("Annexe II – ")]
+    assert "Centre hospitalier de Blois-Sologne" in annex_i
+    assert data["parties"][0]["name"] in annex_i  # the sponsor
+    for other in ("Hôpitaux de Chartres-Beauce", "Groupe hospitalier Berry-Val de Cher"):
+        assert other not in annex_i

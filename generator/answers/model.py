@@ -446,6 +446,11 @@ class SubProcessor(Strict):
 
 
 class Transfer(Strict):
+    processor: PartyId | None = Field(
+        None,
+        description="Party id of the processor whose transfer it is: only that processor's "
+        "DPA authorises it. Empty: every processor's.",
+    )
     recipient: Text
     country: Country
     purpose: FreeText
@@ -670,6 +675,9 @@ class Answers(Strict):
         for i, sub in enumerate(self.sub_processors):
             if sub.processor:
                 yield ("sub_processors", i, "processor"), sub.processor
+        for i, transfer in enumerate(self.transfers):
+            if transfer.processor:
+                yield ("transfers", i, "processor"), transfer.processor
         if self.hosting and self.hosting.processor:
             yield ("hosting", "processor"), self.hosting.processor
         r = self.research

@@ -518,6 +518,13 @@ SPECS: dict[str, Spec] = {
         _("E.g. remote support from a group company abroad: a transfer (GDPR Chapter V)."),
         T,
     ),
+    "transfers.*.processor": Spec(
+        _("Which processor's transfer is it?"),
+        _("Only that processor's DPA authorises it."),
+        T,
+        when=_several_processors,
+        parties=True,
+    ),
     "transfers.*.recipient": Spec(
         _("Who receives the data?"), _("Named in the transfers clause."), T
     ),

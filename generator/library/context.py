@@ -154,8 +154,12 @@ def _processor_view(answers: Answers, assessment: Assessment, processor: Party) 
     subs = sub_processors_of(answers, processor)
     measures = [m for m in answers.security_measures if not m.parties or processor.id in m.parties]
     recipients = {processor.name, *(s.name for s in subs), *([hosting.provider] if hosting else [])}
+    # A declared transfer belongs to the processor it names (every processor's if none); a
+    # derived one to the processor or sub-processor that receives the data.
     transfers = [
-        t for t in assessment.outside_eea_transfers if t.recipient in recipients or t.declared
+        t
+        for t in assessment.outside_eea_transfers
+        if (t.declared and mine(t.processor)) or (not t.declared and t.recipient in recipients)
     ]
     return dict(
         hosting=hosting,
