@@ -546,3 +546,19 @@ def test_a_transfer_belongs_to_its_processor_and_annex_i_to_the_two_parties(
     assert data["parties"][0]["name"] in annex_i  # the sponsor
     for other in ("Hôpitaux de Chartres-Beauce", "Groupe hospitalier Berry-Val de Cher"):
         assert other not in annex_i
+
+
+def test_each_processors_dpa_states_its_own_subject_matter(tmp_path: Path) -> None:
+    """Issue 13 item 2: a site's DPA does not describe the CRO's work, nor the CRO's the
+    sites'; a partnership DPA keeps the answers' subject-matter."""
+    example = ROOT / "examples" / "research-observational-cro.yaml"
+    assert run_cli("build", example, "--out", tmp_path, "--lang", "fr") == 0
+    name = "accord-sous-traitance-centre-hospitalier-de-blois-sologne-fr.docx"
+    site = " ".join(docx_text(tmp_path / name).split())
+    cro = " ".join(docx_text(tmp_path / "accord-sous-traitance-cliniqa-recherche-fr.docx").split())
+    study_wide = "pour la CRO, le paramétrage et l'exploitation de l'eCRF"
+    assert study_wide not in site and study_wide not in cro
+    assert "a pour objet : le recueil, pour le compte du Responsable du traitement" in site
+    assert "la conservation de la table de correspondance et des documents sources" in site
+    assert "des tâches suivantes : monitoring des centres" in cro
+    assert "des tâches suivantes" not in site

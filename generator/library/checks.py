@@ -326,7 +326,7 @@ def _check_document(doc: DocumentLibrary, wording: Wording, out: list[str]) -> N
     scope = checker.scope
     report = _FileReport(doc.folder / "_document.yaml", out)
     texts = doc.texts
-    for name in ("title", "subtitle", "filename", "heading_number"):
+    for name in ("title", "subtitle", "subject", "filename", "heading_number"):
         value = getattr(texts, name)
         if value is not None:
             _bilingual(checker, report, (name,), value, scope)

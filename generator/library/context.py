@@ -71,6 +71,8 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
         # The processor is an investigating centre of the research: it collects and codes,
         # keeps the key table and source documents, and archives rather than returns.
         "site": bool,
+        "processor_tasks": list[str],  # a CRO's tasks for the sponsor; empty otherwise
+        "subject": str,  # _document.yaml `subject`, worded for this processor
     },
     DocumentKind.JOINT_CONTROLLERS: {},
     DocumentKind.PROTOCOL_ANNEX: {},
@@ -104,7 +106,10 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
         controller, processor = parties
         r = answers.research
         site = r is not None and processor.id in r.centres
-        context.update(controller=controller, processor=processor, site=site)
+        tasks = [t for c in (r.cros if r else []) if c.party == processor.id for t in c.tasks]
+        context.update(
+            controller=controller, processor=processor, site=site, processor_tasks=tasks
+        )
         context.update(_processor_view(answers, assessment, processor))
     return context
 

@@ -121,6 +121,11 @@ class DocumentTexts(_Spec):
         description="Between the number and the title, by language, e.g. fr: '– ' (a dash "
         "in the heading text, not in the number, so cross-references show 'Article 4').",
     )
+    subject: Bilingual | None = Field(
+        None,
+        description="The subject-matter of the services as this document states it, once for "
+        "its clauses and annexes (`subject`): it may depend on the party it binds.",
+    )
     intro: list[Paragraph] = Field(default_factory=list)
     contract: ContractTexts | None = None
     page: dict[str, Bilingual]

@@ -91,6 +91,10 @@ def plan_document(
         outside_eea_transfers=in_language(assessment.outside_eea_transfers, language, own),
     )
     context = {**document_context(due, answers, assessment), "bilingual": bilingual}
+    if doc.texts.subject:  # worded once, for every clause and annex that states it
+        context["subject"] = _guarded(
+            doc.folder / "_document.yaml", lambda: wording.text(doc.texts.subject, context)
+        )
     clauses = tuple(
         PlannedClause(
             c.spec.id,
