@@ -107,9 +107,7 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
         r = answers.research
         site = r is not None and processor.id in r.centres
         tasks = [t for c in (r.cros if r else []) if c.party == processor.id for t in c.tasks]
-        context.update(
-            controller=controller, processor=processor, site=site, processor_tasks=tasks
-        )
+        context.update(controller=controller, processor=processor, site=site, processor_tasks=tasks)
         context.update(_processor_view(answers, assessment, processor))
     return context
 
