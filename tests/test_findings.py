@@ -819,6 +819,30 @@ TABLE: tuple[Row, ...] = (
         spares=(C("none", TELE),),
     ),
     Row(
+        "PARTY_IN_NO_DOCUMENT",
+        Severity.WARNING,
+        ("GDPR 26", "GDPR 28(3)"),
+        raises=(
+            C(
+                "a-funder-without-a-role-in-the-study",
+                OBS,
+                {"parties": plus(party("funder", "controller"))},
+                count=1,
+                values={"party": "Party funder"},
+            ),
+        ),
+        spares=(
+            C("every-party-placed", OBS),
+            C(
+                "a-host-for-the-sponsor-gets-its-dpa",
+                OBS,
+                {"parties": plus(party("host", "processor"))},
+            ),
+            C("partnership", TELE),
+            C("no-document", TELE, {"parties.1.roles": ["controller"]}),
+        ),
+    ),
+    Row(
         "CCAG_ASSUMED",
         Severity.INFO,
         ("CCP R.2112-2",),

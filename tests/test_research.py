@@ -562,3 +562,26 @@ def test_each_processors_dpa_states_its_own_subject_matter(tmp_path: Path) -> No
     assert "la conservation de la table de correspondance et des documents sources" in site
     assert "des tâches suivantes : monitoring des centres" in cro
     assert "des tâches suivantes" not in site
+
+
+def test_a_host_acting_for_the_sponsor_gets_its_dpa(tmp_path: Path) -> None:
+    """Issue 13 item 8: a party that is neither CRO nor centre but processes for the sponsor (a
+    host) has its DPA, instead of being dropped silently."""
+    data = yaml.safe_load((ROOT / "examples" / "research-observational-cro.yaml").read_text())
+    host = {
+        **data["parties"][4],
+        "id": "datahost",
+        "name": "Datahost Santé",
+        "roles": ["processor"],
+    }
+    data["parties"].append(host)
+    answers = Answers.model_validate(data)
+    result = assess(answers)
+    assert (DocumentKind.DPA, ("chu-val-de-loire", "datahost")) in [
+        (d.kind, d.parties) for d in result.documents
+    ]
+    assert "PARTY_IN_NO_DOCUMENT" not in {f.code for f in result.findings}
+    file = tmp_path / "study.yaml"
+    file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert run_cli("build", file, "--out", tmp_path / "out", "--lang", "fr") == 0
+    assert (tmp_path / "out" / "accord-sous-traitance-datahost-sante-fr.docx").exists()

@@ -157,6 +157,7 @@ RULES: dict[str, Rule] = {
     "FREE_TEXT_UNTRANSLATED": Rule(
         Severity.BLOCKER, (), {"language": Language, "fields": list[str]}
     ),
+    "PARTY_IN_NO_DOCUMENT": Rule(Severity.WARNING, ("GDPR 26", "GDPR 28(3)"), {"party": str}),
     "SERVICES_BEFORE_SIGNATURE": Rule(
         Severity.WARNING, ("GDPR 28(3)", "GDPR 28(9)"), {"start": dt.date, "signature": dt.date}
     ),
@@ -321,6 +322,7 @@ def assess(answers: Answers, edition: str | None = None) -> Assessment:
     for party in answers.parties:  # whatever its role, health data or not
         if party.public_body and party.dpo is None:
             out.add("PUBLIC_BODY_DPO", party=party.name)
+    _parties_in_no_document(answers, documents, out)
     _contract_language(answers, documents, edition or answers.language.value, out)
     _free_text_language(answers, edition or answers.language.value, out)
     _services_before_signature(answers, out)
@@ -375,12 +377,28 @@ def _research_documents(
     if len(joint) > 1:
         documents.append(DocumentDue(DocumentKind.JOINT_CONTROLLERS, tuple(joint)))
     if route is not Route.INTERNAL:
+        # The study's processors first (CROs, centres), then any other party acting for the
+        # sponsor (a host, a secure environment): each has its DPA.
+        studied = research_parties(answers)
+        others = [p.id for p in answers.parties if p.id not in studied]
         documents += [
             DocumentDue(DocumentKind.DPA, (r.sponsor, party_id))
-            for party_id in research_parties(answers)
-            if Role.PROCESSOR in roles[party_id]
+            for party_id in [*studied, *others]
+            if Role.PROCESSOR in roles[party_id] and party_id != r.sponsor
         ]
     return documents
+
+
+def _parties_in_no_document(answers: Answers, documents: list[DocumentDue], out: Findings) -> None:
+    """A party the answers name that no document binds or describes is a mistake to see:
+    a funder, a host, a recipient left without its role (the protocol annex describes every
+    party of the study)."""
+    if not documents:
+        return
+    placed = {pid for d in documents for pid in d.parties} | set(research_parties(answers))
+    for party in answers.parties:
+        if party.id not in placed:
+            out.add("PARTY_IN_NO_DOCUMENT", party=party.name)
 
 
 def _processor_decisions(processors: list[Party], out: Findings) -> None:
