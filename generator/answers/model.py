@@ -591,7 +591,11 @@ class DataFlow(Strict):
 
 class Retention(Strict):
     active: FreeText = Field(description="How long in the active database.")
-    archive: FreeText = Field(description="How long, and where, in intermediate archiving.")
+    archive: FreeText | None = Field(
+        None,
+        description="How long, and where, in intermediate archiving; empty: none, the data "
+        "are deleted at the end of the active period.",
+    )
 
 
 class Research(Strict):
