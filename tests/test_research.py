@@ -559,7 +559,7 @@ def test_each_processors_dpa_states_its_own_subject_matter(tmp_path: Path) -> No
     study_wide = "pour la CRO, le paramétrage et l'exploitation de l'eCRF"
     assert study_wide not in site and study_wide not in cro
     assert "a pour objet : le recueil, pour le compte du Responsable du traitement" in site
-    assert "la conservation de la table de correspondance et des documents sources" in site
+    assert "la conservation de la table de correspondance et des documents propres à la" in site
     assert "des tâches suivantes : monitoring des centres" in cro
     assert "des tâches suivantes" not in site
 
@@ -585,3 +585,24 @@ def test_a_host_acting_for_the_sponsor_gets_its_dpa(tmp_path: Path) -> None:
     file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     assert run_cli("build", file, "--out", tmp_path / "out", "--lang", "fr") == 0
     assert (tmp_path / "out" / "accord-sous-traitance-datahost-sante-fr.docx").exists()
+
+
+def test_a_sites_dpa_keeps_the_hospitals_own_duties(tmp_path: Path) -> None:
+    """The research expert's read of a site's DPA: the medical record stays outside it; the
+    site relays an objection at once and stops collecting; it reports its own incidents
+    (L. 1111-8-2) itself; it proves the liability insurance the law requires of it, not a
+    vendor's cyber cover."""
+    example = ROOT / "examples" / "research-observational-cro.yaml"
+    assert run_cli("build", example, "--out", tmp_path, "--lang", "fr") == 0
+    name = "accord-sous-traitance-centre-hospitalier-de-blois-sologne-fr.docx"
+    site = " ".join(docx_text(tmp_path / name).split())
+    for provision in (
+        "Le dossier médical du participant, y compris les documents sources qui y sont versés, "
+        "ne relève pas de l'Accord",
+        "le Sous-traitant l'enregistre sans délai et cesse le recueil de ses Données",
+        "Le Sous-traitant effectue toutefois lui-même les signalements que l'article L. 1111-8-2",
+        "de l'assurance de responsabilité civile prévue à l'article L. 1142-2",
+    ):
+        assert provision in site, provision
+    for vendor in ("assurance couvrant les risques cyber", "quinze ans en archivage intermédiaire"):
+        assert vendor not in site, vendor
