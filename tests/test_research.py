@@ -602,6 +602,8 @@ def test_a_sites_dpa_keeps_the_hospitals_own_duties(tmp_path: Path) -> None:
         "le Sous-traitant l'enregistre sans délai et cesse le recueil de ses Données",
         "Le Sous-traitant effectue toutefois lui-même les signalements que l'article L. 1111-8-2",
         "de l'assurance de responsabilité civile prévue à l'article L. 1142-2",
+        # Its own information-system and archive providers, under a general authorisation.
+        "aux prestataires de son système d'information et de ses services d'archives",
     ):
         assert provision in site, provision
     for vendor in ("assurance couvrant les risques cyber", "quinze ans en archivage intermédiaire"):
