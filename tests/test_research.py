@@ -514,7 +514,15 @@ def test_a_sites_dpa_is_a_sites(tmp_path: Path, lang: str) -> None:
     for provision in expected:
         assert provision in site, provision
         assert provision not in cro, provision
-    assert forwarded not in site and forwarded in cro
+    # A CRO holds no medical record either: no L. 1111-7 duty in its DPA.
+    assert forwarded not in site and forwarded not in cro
+    dpia = {
+        "fr": "La recherche requiert une AIPD, qu'exige la méthodologie de référence MR-003",
+        "en": "The research requires a DPIA, which reference methodology MR-003 requires",
+    }[lang]
+    assert dpia in site and dpia in cro
+    care = {"fr": "continuité des soins", "en": "continuity of care"}[lang]
+    assert care not in site and care not in cro
     assert returned not in site and returned in cro
 
 
