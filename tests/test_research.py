@@ -610,6 +610,9 @@ def test_a_sites_dpa_keeps_the_hospitals_own_duties(tmp_path: Path) -> None:
         "le Sous-traitant l'enregistre sans délai et cesse le recueil de ses Données",
         "Le Sous-traitant effectue toutefois lui-même les signalements que l'article L. 1111-8-2",
         "de l'assurance de responsabilité civile prévue à l'article L. 1142-2",
+        # The clauses' « Contrat principal » is defined: the study's convention with the site.
+        "« Contrat principal » : la convention conclue entre les Parties pour la conduite de la "
+        "recherche",
         # Its own information-system and archive providers, under a general authorisation.
         "aux prestataires de son système d'information et de ses services d'archives",
     ):
