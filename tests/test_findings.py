@@ -1372,6 +1372,31 @@ TABLE: tuple[Row, ...] = (
         ),
     ),
     Row(
+        "SPONSOR_REPRESENTATIVE_MISSING",
+        Severity.WARNING,
+        ("Regulation 536/2014 art. 74", "GDPR 27"),
+        raises=(
+            C(
+                "us-sponsor",
+                DRUG,
+                {"parties.0.country": "US"},
+                count=1,
+                values={"sponsor": "Laboratoires Orvénia"},
+            ),
+            C("swiss-sponsor", OBS, {"parties.0.country": "CH"}, values={"sponsor": CHU_VDL}),
+            C("norwegian-sponsor", OBS, {"parties.0.country": "NO"}, values={"sponsor": CHU_VDL}),
+        ),
+        spares=(
+            C("french-sponsor", OBS),
+            C(
+                "us-sponsor-represented",
+                DRUG,
+                {"parties.0.country": "US", "parties.0.eu_representative": "Orvane EU BV, Leiden"},
+            ),
+            C("partnership", TELE, {"parties.0.country": "US"}),
+        ),
+    ),
+    Row(
         "CATEGORY_2_WITHOUT_CONSENT",
         Severity.WARNING,
         ("CSP L.1122-1-1", "CSP L.1122-1-4"),

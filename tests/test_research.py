@@ -619,3 +619,23 @@ def test_a_sites_dpa_keeps_the_hospitals_own_duties(tmp_path: Path) -> None:
         assert provision in site, provision
     for vendor in ("assurance couvrant les risques cyber", "quinze ans en archivage intermédiaire"):
         assert vendor not in site, vendor
+
+
+def test_a_sponsor_outside_the_eu_is_named_with_its_representative(tmp_path: Path) -> None:
+    """Issue 13 item 6: a US sponsor raises SPONSOR_REPRESENTATIVE_MISSING until its EU
+    representative is given; then the protocol annex and each DPA's Annex I name it."""
+    data = yaml.safe_load((ROOT / "examples" / "research-drug-trial.yaml").read_text())
+    data["parties"][0]["country"] = "US"
+    codes = {f.code for f in assess(Answers.model_validate(data)).findings}
+    assert "SPONSOR_REPRESENTATIVE_MISSING" in codes
+    data["parties"][0]["eu_representative"] = "Orvénia Europe BV, Leiden (Pays-Bas)"
+    assert "SPONSOR_REPRESENTATIVE_MISSING" not in {
+        f.code for f in assess(Answers.model_validate(data)).findings
+    }
+    file = tmp_path / "trial.yaml"
+    file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert run_cli("build", file, "--out", tmp_path / "out", "--lang", "fr") == 0
+    annex = next((tmp_path / "out").glob("annexe-*.docx"))
+    assert "représenté dans l'Union par Orvénia Europe BV" in docx_text(annex)
+    for dpa in (tmp_path / "out").glob("accord-*.docx"):
+        assert "Orvénia Europe BV, Leiden (Pays-Bas)" in docx_text(dpa), dpa.name

@@ -7,7 +7,8 @@ from functools import cache
 # EU member states plus Iceland, Liechtenstein and Norway (EEA Agreement). GDPR Chapter V
 # applies to transfers to any other country.
 _EU = "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK"
-EEA = frozenset((*_EU.split(), "IS", "LI", "NO"))
+EU = frozenset(_EU.split())
+EEA = frozenset((*EU, "IS", "LI", "NO"))
 
 # Codes CLDR lists as territories that are not countries.
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ"})
@@ -30,6 +31,10 @@ def is_country_code(code: str) -> bool:
 
 def in_eea(code: str) -> bool:
     return code in EEA
+
+
+def in_eu(code: str) -> bool:
+    return code in EU
 
 
 def country_name(code: str, language: str) -> str:

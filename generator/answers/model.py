@@ -310,6 +310,12 @@ class Party(Strict):
         "hospital): it contracts in French.",
     )
     signatory: Person
+    eu_representative: FreeText | None = Field(
+        None,
+        description="For a party established outside the EU: its legal representative in the "
+        "EU (name and address) — a sponsor's under Regulation 536/2014 art. 74 and, where it "
+        "applies, GDPR art. 27.",
+    )
     dpo: Contact | None = Field(None, description="Data protection officer (Art. 37-39).")
     contact: Contact | None = Field(None, description="Contact person for this agreement.")
     determines_purposes: bool = Field(

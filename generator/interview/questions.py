@@ -96,6 +96,12 @@ def _stores(data: Data, path: Path) -> bool:
     return facts.needs_certified_host(bool(_item(data, path).get("hosts_data")), health(data))
 
 
+def _outside_eu(data: Data, path: Path) -> bool:
+    """A party established outside the EU: its representative there is asked."""
+    country = _item(data, path).get("country")
+    return bool(country) and not facts.in_eu(str(country))
+
+
 def _private(data: Data, path: Path) -> bool:
     return not _item(data, path).get("public_body")
 
@@ -257,6 +263,12 @@ SPECS: dict[str, Spec] = {
         _("Position of the signatory (e.g. Directeur général)"),
         _("States the capacity in which the signatory binds the party."),
         P,
+    ),
+    "parties.*.eu_representative": Spec(
+        _("Its legal representative in the EU (name and address), if any"),
+        _("A sponsor outside the EU needs one (Regulation 536/2014 art. 74, GDPR art. 27)."),
+        P,
+        when=_outside_eu,
     ),
     "parties.*.dpo.?": Spec(
         _("Has this party designated a data protection officer?"),

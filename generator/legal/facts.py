@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..answers.countries import in_eea
+from ..answers.countries import in_eu as _in_eu
 from ..answers.model import DataCategory, Research, Role, Route, concerns_health
 from .research import route_of
 
@@ -31,6 +32,11 @@ def health_data(categories: Iterable[str]) -> bool:
 def outside_eea(country: str) -> bool:
     """Sending data to, or storing them in, this country is a transfer (GDPR Chapter V)."""
     return not in_eea(country.upper())
+
+
+def in_eu(country: str) -> bool:
+    """Established in the Union: a sponsor elsewhere needs a legal representative in it."""
+    return _in_eu(country.upper())
 
 
 def needs_certified_host(stores_data: bool, health: bool) -> bool:

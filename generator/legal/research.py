@@ -7,6 +7,7 @@ worded as such (in clauses/messages.yaml) and never block.
 
 from __future__ import annotations
 
+from ..answers.countries import in_eu
 from ..answers.model import (
     Answers,
     DataSubject,
@@ -60,6 +61,10 @@ RULES: dict[str, Rule] = {
     ),
     "LEGITIMATE_INTEREST_PUBLIC": Rule(Severity.WARNING, ("GDPR 6(1)",), {"sponsor": str}),
     "FLOW_NOT_HDS": Rule(Severity.WARNING, ("CSP L.1111-8",), {"recipient": str}),
+    # A sponsor outside the EU acts in it through a legal representative.
+    "SPONSOR_REPRESENTATIVE_MISSING": Rule(
+        Severity.WARNING, ("Regulation 536/2014 art. 74", "GDPR 27"), {"sponsor": str}
+    ),
 }
 # The reasons and facts those findings name, worded in clauses/messages.yaml.
 PHRASES: dict[str, dict[str, type]] = {
@@ -224,6 +229,8 @@ def assess_research(answers: Answers, out: Findings) -> Route:
     if r.participation:
         out.add("PARTICIPATION", participation=r.participation, basis=r.lawful_basis)
     sponsor = answers.party(r.sponsor)
+    if not in_eu(sponsor.country) and sponsor.eu_representative is None:
+        out.add("SPONSOR_REPRESENTATIVE_MISSING", sponsor=sponsor.name)
     if r.lawful_basis is LawfulBasis.LEGITIMATE_INTEREST and sponsor.public_body:
         out.add("LEGITIMATE_INTEREST_PUBLIC", sponsor=sponsor.name)
     _intended(r, route, out)
