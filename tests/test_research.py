@@ -639,3 +639,26 @@ def test_a_sponsor_outside_the_eu_is_named_with_its_representative(tmp_path: Pat
     assert "représenté dans l'Union par Orvénia Europe BV" in docx_text(annex)
     for dpa in (tmp_path / "out").glob("accord-*.docx"):
         assert "Orvénia Europe BV, Leiden (Pays-Bas)" in docx_text(dpa), dpa.name
+
+
+@pytest.mark.parametrize(
+    ("granted", "expected"),
+    [
+        (False, "Une demande d'autorisation a été présentée à la CNIL"),
+        (True, "La CNIL a autorisé ces traitements"),
+    ],
+)
+def test_an_authorisation_not_granted_is_worded_as_an_application(
+    tmp_path: Path, granted: bool, expected: str
+) -> None:
+    """Issue 13 item 7: the SNDS study's reference is an application; the annex must not say
+    the CNIL has authorised it until the answers say it has."""
+    data = yaml.safe_load((ROOT / "examples" / "research-snds-authorisation.yaml").read_text())
+    data["research"]["authorisation_granted"] = granted
+    file = tmp_path / "study.yaml"
+    file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert run_cli("build", file, "--out", tmp_path / "out", "--lang", "fr") == 0
+    annex = " ".join(docx_text(next((tmp_path / "out").glob("annexe-*.docx"))).split())
+    assert expected in annex
+    other = "La CNIL a autorisé ces traitements" if not granted else "Une demande d'autorisation a"
+    assert other not in annex

@@ -639,7 +639,14 @@ class Research(Strict):
     intended_route: Route | None = Field(
         None, description="The formality the team plans; checked against the facts."
     )
-    authorisation_reference: FreeText | None = Field(None, description="CNIL decision reference.")
+    authorisation_reference: FreeText | None = Field(
+        None, description="The CNIL decision, or the application while it is pending."
+    )
+    authorisation_granted: bool = Field(
+        False,
+        description="The CNIL has granted the authorisation; otherwise the reference is "
+        "an application and the documents say so.",
+    )
     dpia_reference: FreeText | None = None
 
     @model_validator(mode="after")

@@ -861,8 +861,14 @@ SPECS: dict[str, Spec] = {
         R,
     ),
     "research.authorisation_reference": Spec(
-        _("CNIL authorisation reference (or empty)"),
+        _("CNIL authorisation reference, or of the application while pending (or empty)"),
         _("Cited in the protocol annex."),
+        R,
+        when=_authorisation,
+    ),
+    "research.authorisation_granted": Spec(
+        _("Has the CNIL granted the authorisation?"),
+        _("Until it has, the documents speak of an application, never of an authorisation."),
         R,
         when=_authorisation,
     ),
