@@ -1653,6 +1653,7 @@ TABLE: tuple[Row, ...] = (
         ("CNIL 2018-155",),
         raises=(
             C("mr-004", REUSE, count=1),
+            C("authorisation-not-involving-the-human-person", SNDS, count=1),
             C(
                 "internal-claim-dropped",
                 INTERNAL,
@@ -1663,7 +1664,12 @@ TABLE: tuple[Row, ...] = (
         spares=(
             C("mr-002", IVD),
             C("mr-003", OBS),
-            C("reuse-by-authorisation", SNDS),
+            C(
+                "authorisation-involving-the-human-person",
+                OBS,
+                research__nir_used=True,
+                route="authorisation",
+            ),
             C("internal", INTERNAL),
         ),
     ),

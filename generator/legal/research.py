@@ -220,7 +220,8 @@ def assess_research(answers: Answers, out: Findings) -> Route:
             if reasons:
                 out.add("BEYOND_METHODOLOGY", reasons=reasons)
             out.add("AUTHORISATION_RIPH" if r.involves_human_person else "AUTHORISATION_CESREES")
-        if route is Route.MR_004:
+        # Research not involving the human person: MR-004, and an authorisation for it.
+        if route is Route.MR_004 or (route is Route.AUTHORISATION and not r.involves_human_person):
             out.add("HDH_DIRECTORY")
         if not r.dpia_reference:  # each methodology requires one; so does an authorisation
             out.add("DPIA_REQUIRED", route=route)
