@@ -1372,6 +1372,16 @@ TABLE: tuple[Row, ...] = (
         ),
     ),
     Row(
+        "LEFTOVER_SAMPLES",
+        Severity.INFO,
+        ("CSP L.1211-2",),
+        raises=(C("ivd-residual-samples", IVD, count=1),),
+        spares=(
+            C("ivd-fresh-samples", IVD, research__leftover_samples=False),
+            C("observational", OBS),
+        ),
+    ),
+    Row(
         "SPONSOR_REPRESENTATIVE_MISSING",
         Severity.WARNING,
         ("Regulation 536/2014 art. 74", "GDPR 27"),

@@ -662,3 +662,14 @@ def test_an_authorisation_not_granted_is_worded_as_an_application(
     assert expected in annex
     other = "La CNIL a autorisé ces traitements" if not granted else "Une demande d'autorisation a"
     assert other not in annex
+
+
+def test_leftover_samples_are_used_unless_the_informed_person_objects(tmp_path: Path) -> None:
+    """Issue 13 item 9: the IVD study's residual samples: information by posters or letters and
+    non-objection (L. 1211-2), not "individual information from the investigator"."""
+    example = ROOT / "examples" / "research-ivd-performance.yaml"
+    assert run_cli("build", example, "--out", tmp_path, "--lang", "fr") == 0
+    annex = " ".join(docx_text(next(tmp_path.glob("annexe-*.docx"))).split())
+    assert "par voie d'affichage dans les services concernés ou par courrier" in annex
+    assert "L. 1211-2" in annex
+    assert "reçoit de l'investigateur une information individuelle" not in annex

@@ -618,6 +618,11 @@ class Research(Strict):
     riph_category: Literal[1, 2, 3] | None = None
     ivd_performance_study: bool = False
     reuses_existing_data_only: bool = False
+    leftover_samples: bool = Field(
+        False,
+        description="The research uses samples left over from care (elements of the human "
+        "body): used unless the person, informed beforehand, objects (CSP L.1211-2).",
+    )
     genetic_testing: bool = False
     participation: Participation | None = Field(
         None, description="How participants agree to take part; not the GDPR lawful basis."

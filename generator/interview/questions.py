@@ -769,6 +769,11 @@ SPECS: dict[str, Spec] = {
         _("Such studies fall under MR-002."),
         R,
     ),
+    "research.leftover_samples": Spec(
+        _("Does it use samples left over from care?"),
+        _("Then the persons, informed beforehand (posters, letters), may object (CSP L.1211-2)."),
+        R,
+    ),
     "research.reuses_existing_data_only": Spec(
         _("Does it only reuse data that already exist?"),
         _("Research reusing existing data falls under MR-004."),

@@ -61,6 +61,8 @@ RULES: dict[str, Rule] = {
     ),
     "LEGITIMATE_INTEREST_PUBLIC": Rule(Severity.WARNING, ("GDPR 6(1)",), {"sponsor": str}),
     "FLOW_NOT_HDS": Rule(Severity.WARNING, ("CSP L.1111-8",), {"recipient": str}),
+    # Samples left over from care: the person, informed, may object (CSP L.1211-2).
+    "LEFTOVER_SAMPLES": Rule(Severity.INFO, ("CSP L.1211-2",)),
     # A sponsor outside the EU acts in it through a legal representative.
     "SPONSOR_REPRESENTATIVE_MISSING": Rule(
         Severity.WARNING, ("Regulation 536/2014 art. 74", "GDPR 27"), {"sponsor": str}
@@ -227,6 +229,8 @@ def assess_research(answers: Answers, out: Findings) -> Route:
             out.add("DPIA_REQUIRED", route=route)
 
     _participation(r, out)
+    if r.leftover_samples:
+        out.add("LEFTOVER_SAMPLES")
     if r.participation:
         out.add("PARTICIPATION", participation=r.participation, basis=r.lawful_basis)
     sponsor = answers.party(r.sponsor)
