@@ -49,7 +49,7 @@ def expected_documents(example: Path) -> list[Case]:
     return [
         Case(
             example,
-            in_language(answers, Language(edition), answers.language),
+            in_language(answers, Language(edition)),
             Language(edition),
             due,
             document_filename(due, answers, library.documents[due.kind.value], Language(edition)),

@@ -158,7 +158,7 @@ def test_an_edition_falls_back_on_the_other_language() -> None:
     data = yaml.safe_load(MINIMAL)
     data["processing"]["subject_matter"] = {"en": "online appointments"}
     answers = Answers.model_validate(data)
-    french = in_language(answers, Language.FR, answers.language)
+    french = in_language(answers, Language.FR)
     assert french.processing.subject_matter == "online appointments"
     assert french.processing.purposes == ["prise de rendez-vous"]
     assert answers.processing.subject_matter == Translations(en="online appointments")

@@ -214,7 +214,7 @@ def _same(written: Path, expected: Path | dict[str, Any], both_languages: bool =
 
     def plain(answers: Answers) -> Any:
         if not both_languages:
-            answers = in_language(answers, answers.language, answers.language)
+            answers = in_language(answers, answers.language)
         return canonical(answers.model_dump(exclude={"parties": {"__all__": {"role_reasoning"}}}))
 
     wanted = (
@@ -565,7 +565,7 @@ def test_keyboard_run_with_a_refused_answer_a_step_back_and_a_review(out: Path) 
     keys += DOWN + ENTER + DOWN + ENTER + ENTER
     assert keyboard(keys, out, "fr") == 0
     # What was typed in French stays French ({fr: ...}) once the documents are in English.
-    typed = in_language(Answers.model_validate(CLINIC_ANSWERS), Language.FR, Language.FR)
+    typed = in_language(Answers.model_validate(CLINIC_ANSWERS), Language.FR)
     _same(out / "answers.yaml", {**typed.model_dump(mode="json"), "language": "en"})
     written = load_answers(out / "answers.yaml")
     assert written.processing.subject_matter == Translations(fr=typed.processing.subject_matter)

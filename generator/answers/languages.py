@@ -22,34 +22,34 @@ T = TypeVar("T")
 FieldPath = tuple[str | int, ...]
 
 
-def text_in(value: str | Translations, language: Language, own: Language) -> str:
+def text_in(value: str | Translations, language: Language) -> str:
     """The text of `value` in `language`; the other language's when it has none. A plain
-    string is in `own`, the answers' language."""
+    string (in the answers' language) is printed as it is."""
     if isinstance(value, str):
         return value
     other = Language.EN if language is Language.FR else Language.FR
     return value.in_(language) or value.in_(other) or ""
 
 
-def in_language(value: T, language: Language, own: Language) -> T:
+def in_language(value: T, language: Language) -> T:
     """`value` (answers, or part of them) with every free text as a plain string in
     `language`: what the documents of that edition print. Unchanged parts are shared."""
-    return _localised(value, language, own)
+    return _localised(value, language)
 
 
-def _localised(value: Any, language: Language, own: Language) -> Any:
+def _localised(value: Any, language: Language) -> Any:
     if isinstance(value, Translations):
-        return text_in(value, language, own)
+        return text_in(value, language)
     if isinstance(value, BaseModel):
         changes = {}
         for name in type(value).model_fields:
             item = getattr(value, name)
-            new = _localised(item, language, own)
+            new = _localised(item, language)
             if new is not item:
                 changes[name] = new
         return value.model_copy(update=changes) if changes else value
     if isinstance(value, (list, tuple)):
-        items = [_localised(item, language, own) for item in value]
+        items = [_localised(item, language) for item in value]
         if all(new is old for new, old in zip(items, value)):
             return value
         return type(value)(items)

@@ -84,11 +84,10 @@ def plan_document(
     doc = library.documents[due.kind.value]
     wording = wording_for(library, language)
     # Every free text in this edition's language, the assessment's transfers included.
-    own = answers.language
-    answers = in_language(answers, language, own)
+    answers = in_language(answers, language)
     assessment = replace(
         assessment,
-        outside_eea_transfers=in_language(assessment.outside_eea_transfers, language, own),
+        outside_eea_transfers=in_language(assessment.outside_eea_transfers, language),
     )
     context = {**document_context(due, answers, assessment), "bilingual": bilingual}
     if doc.texts.subject:  # worded once, for every clause and annex that states it
@@ -178,7 +177,7 @@ def _subject(due: DocumentDue, answers: Answers, language: Language) -> str:
         return slug(answers.party(due.parties[1]).name) or "processor"
     research = answers.research
     if research:
-        name = research.acronym or text_in(research.title, language, answers.language)
+        name = research.acronym or text_in(research.title, language)
     else:
         name = answers.party(due.parties[0]).name
     return slug(name) or "document"
