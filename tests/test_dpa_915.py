@@ -159,16 +159,16 @@ def _minimal() -> dict:
     return yaml.safe_load(MINIMAL)
 
 
+def _transfer(recipient: str, country: str, purpose: str, safeguard: str) -> dict[str, str]:
+    """A declared transfer of the answers file."""
+    return {"recipient": recipient, "country": country, "purpose": purpose, "safeguard": safeguard}
+
+
 def test_processor_established_outside_the_eea_is_under_module_2(tmp_path: Path) -> None:
     answers = _minimal()
     answers["parties"][1]["country"] = "CH"
     answers["transfers"] = [
-        {
-            "recipient": "Santé Cloud",
-            "country": "CH",
-            "purpose": "exploitation du service",
-            "safeguard": "scc_2021_914",
-        }
+        _transfer("Santé Cloud", "CH", "exploitation du service", "scc_2021_914")
     ]
     text = _build(tmp_path, answers)
     for language in ("fr", "en"):
@@ -187,12 +187,7 @@ def test_host_outside_the_eea_is_a_sub_processor_under_module_3(tmp_path: Path) 
         "storage_country": "US",
     }
     answers["transfers"] = [
-        {
-            "recipient": "Northwind Hosting Inc.",
-            "country": "US",
-            "purpose": "hébergement",
-            "safeguard": "scc_2021_914",
-        }
+        _transfer("Northwind Hosting Inc.", "US", "hébergement", "scc_2021_914")
     ]
     text = _build(tmp_path, answers)
     for language in ("fr", "en"):
@@ -202,14 +197,7 @@ def test_host_outside_the_eea_is_a_sub_processor_under_module_3(tmp_path: Path) 
 
 def test_other_recipient_leaves_the_module_to_the_roles(tmp_path: Path) -> None:
     answers = _minimal()
-    answers["transfers"] = [
-        {
-            "recipient": "Laboratoire Tiers Ltd",
-            "country": "GB",
-            "purpose": "analyses",
-            "safeguard": "scc_2021_914",
-        }
-    ]
+    answers["transfers"] = [_transfer("Laboratoire Tiers Ltd", "GB", "analyses", "scc_2021_914")]
     text = _build(tmp_path, answers)
     for language in ("fr", "en"):
         assert MODULE_OPEN[language] in text
@@ -219,14 +207,7 @@ def test_other_recipient_leaves_the_module_to_the_roles(tmp_path: Path) -> None:
 
 def test_adequacy_needs_no_assessment_statement_nor_module(tmp_path: Path) -> None:
     answers = _minimal()
-    answers["transfers"] = [
-        {
-            "recipient": "Laboratoire Tiers Ltd",
-            "country": "GB",
-            "purpose": "analyses",
-            "safeguard": "adequacy",
-        }
-    ]
+    answers["transfers"] = [_transfer("Laboratoire Tiers Ltd", "GB", "analyses", "adequacy")]
     text = _build(tmp_path, answers)
     for language in ("fr", "en"):
         assert AUTHORITY[language] in text  # still a transfer

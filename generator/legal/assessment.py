@@ -323,15 +323,12 @@ def assess(answers: Answers, edition: str | None = None) -> Assessment:
         if party.public_body and party.dpo is None:
             out.add("PUBLIC_BODY_DPO", party=party.name)
     _parties_in_no_document(answers, documents, out)
-    _contract_language(answers, documents, edition or answers.language.value, out)
-    _free_text_language(answers, edition or answers.language.value, out)
+    edition = edition or answers.language.value
+    _contract_language(answers, documents, edition, out)
+    _free_text_language(answers, edition, out)
     _services_before_signature(answers, out)
-    dpa_due = any(d.kind is DocumentKind.DPA for d in documents)
-    main = answers.processing.main_agreement
-    if dpa_due and main and main.public_contract and main.ccag is None:
-        out.add("CCAG_ASSUMED")
-    if dpa_due and answers.options.liability_caps is LiabilityCaps.EXCLUDED:
-        out.add("LIABILITY_UNCAPPED")
+    if any(d.kind is DocumentKind.DPA for d in documents):
+        _dpa_defaults(answers, out)
     if answers.processing.processor_own_purposes:
         for party in processors:  # it is a controller for those purposes, not a processor
             out.add("PROCESSOR_OWN_PURPOSES", party=party.name)
@@ -469,6 +466,16 @@ def signed_before_services(answers: Answers) -> bool:
     from its signature."""
     main, signed = answers.processing.main_agreement, answers.signature.date
     return bool(main and main.services_start and signed and signed <= main.services_start)
+
+
+def _dpa_defaults(answers: Answers, out: Findings) -> None:
+    """Defaults a DPA prints that a reader must check against the contract documents, or that
+    a vendor will negotiate: said, so that nobody signs them unknowingly."""
+    main = answers.processing.main_agreement
+    if main and main.public_contract and main.ccag is None:
+        out.add("CCAG_ASSUMED")
+    if answers.options.liability_caps is LiabilityCaps.EXCLUDED:
+        out.add("LIABILITY_UNCAPPED")
 
 
 def _services_before_signature(answers: Answers, out: Findings) -> None:

@@ -105,9 +105,13 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
     if due.kind is DocumentKind.DPA:
         controller, processor = parties
         r = answers.research
-        site = r is not None and processor.id in r.centres
         tasks = [t for c in (r.cros if r else []) if c.party == processor.id for t in c.tasks]
-        context.update(controller=controller, processor=processor, site=site, processor_tasks=tasks)
+        context.update(
+            controller=controller,
+            processor=processor,
+            site=processor in context["processor_centres"],  # the assessment's decision
+            processor_tasks=tasks,
+        )
         context.update(_processor_view(answers, assessment, processor))
     return context
 
