@@ -197,6 +197,7 @@ def test_glucose_vigilance_is_a_clause_of_the_body(built: dict[str, str]) -> Non
     assert "articles 83 à 92 du règlement (UE) 2017/745" in text
     # The hospital answers a reasoned request in time for the manufacturer's own deadlines.
     assert "au plus tard dans les deux (2) jours ouvrés de sa réception" in text
+    assert "ni de donner l'instruction d'extraction périodique" in " ".join(text.split())
     assert (
         "le Sous-traitant agit en qualité de responsable du traitement, "
         "sous sa propre responsabilité" in text

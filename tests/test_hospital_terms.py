@@ -290,8 +290,9 @@ def test_sub_processor_contracts_older_than_the_deed_are_brought_into_line(
     assert "leur seul défaut de conformité à ces stipulations ne constitue pas" in text
     # What happened between the start and the signature is reported within five working days.
     assert (
-        "Dans un délai de cinq (5) jours ouvrés à compter de la signature de l'Accord, le "
-        "Sous-traitant informe le Responsable du traitement de toute Violation de données"
+        "Sans préjudice de l'article 33, paragraphe 2, du RGPD, le Sous-traitant notifie au "
+        "Responsable du traitement, dans un délai de vingt-quatre (24) heures à compter de la "
+        "signature de l'Accord"
     ) in text
     assert "sont mis en conformité" not in built["clinic-lab-results"]
 

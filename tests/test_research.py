@@ -613,8 +613,16 @@ def test_a_sites_dpa_keeps_the_hospitals_own_duties(tmp_path: Path) -> None:
         # The clauses' « Contrat principal » is defined: the study's convention with the site.
         "« Contrat principal » : la convention conclue entre les Parties pour la conduite de la "
         "recherche",
-        # Its own information-system and archive providers, under a general authorisation.
+        # Its own information-system and archive providers, under a general authorisation
+        # notified beforehand, which the specific-authorisation rule yields to.
         "aux prestataires de son système d'information et de ses services d'archives",
+        "l'informe par écrit, préalablement, de tout ajout ou remplacement envisagé",
+        "Sous réserve de l'autorisation générale qui précède, le Sous-traitant ne fait appel",
+        # Encryption and logging bind its electronic systems; paper is kept under lock.
+        "s'appliquent aux Données conservées sous forme électronique dans ses systèmes",
+        "le sont sous clé, dans un local à accès restreint",
+        # A non-objection study: the participant objects to taking part.
+        "s'oppose à sa participation ou au traitement de ses données",
     ):
         assert provision in site, provision
     for vendor in ("assurance couvrant les risques cyber", "quinze ans en archivage intermédiaire"):
