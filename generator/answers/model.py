@@ -226,6 +226,14 @@ class ProtocolAuthors(StrEnum):
     SPONSOR_AND_CENTRES = "sponsor_and_centres"
 
 
+class ResearchProduct(StrEnum):
+    """The health product a study is about, whose EU regulation frames the research."""
+
+    MEDICINAL_PRODUCT = "medicinal_product"  # Regulation (EU) 536/2014
+    MEDICAL_DEVICE = "medical_device"  # Regulation (EU) 2017/745
+    IN_VITRO_DIAGNOSTIC = "in_vitro_diagnostic"  # Regulation (EU) 2017/746
+
+
 class FlowMeans(StrEnum):
     ECRF = "ecrf"
     SECURE_TRANSFER = "secure_transfer"
@@ -593,6 +601,12 @@ class DataFlow(Strict):
     storage: FreeText = Field(description="Where the recipient stores them (system, host).")
     hds: bool = Field(description="Stored by a certified health-data host.")
     country: Country = "FR"
+    safeguard: Safeguard | None = Field(
+        None,
+        description="Ground of the transfer when the recipient, or the storage, is outside "
+        "the EEA (key-coded data stay personal data for the recipient).",
+    )
+    assessment: FreeText | None = Field(None, description=_TRANSFER_ASSESSMENT)
 
 
 class Retention(Strict):
@@ -616,6 +630,14 @@ class Research(Strict):
     internal: InternalStudy
     involves_human_person: bool = Field(description="RIPH (Public Health Code L.1121-1).")
     riph_category: Literal[1, 2, 3] | None = None
+    commercial: bool = Field(
+        False,
+        description="Industry-sponsored: the sponsor runs the research for commercial "
+        "purposes (CSP L.1121-16-1).",
+    )
+    product: ResearchProduct | None = Field(
+        None, description="The health product studied, whose EU regulation applies."
+    )
     ivd_performance_study: bool = False
     reuses_existing_data_only: bool = False
     leftover_samples: bool = Field(
@@ -627,6 +649,10 @@ class Research(Strict):
     participation: Participation | None = Field(
         None, description="How participants agree to take part; not the GDPR lawful basis."
     )
+    pmsi_data: bool = Field(
+        False, description="Uses hospital discharge data (PMSI, emergency RPU) from ATIH."
+    )
+    snds_data: bool = Field(False, description="Uses data of the main SNDS database.")
     snds_linkage: bool = False
     nir_used: bool = False
     identifying_data_leave_centres: bool = False

@@ -102,6 +102,19 @@ def _outside_eu(data: Data, path: Path) -> bool:
     return bool(country) and not facts.in_eu(str(country))
 
 
+def _flow_outside_eea(data: Data, path: Path) -> bool:
+    """A research flow stored outside the EEA, or to a party established outside it."""
+    recipient = _item(data, path).get("recipient")
+    party = next((p for p in _get(data, "parties") or [] if p.get("id") == recipient), {})
+    countries = (_item(data, path).get("country"), party.get("country"))
+    return any(c and facts.outside_eea(str(c)) for c in countries)
+
+
+def _flow_assessed(data: Data, path: Path) -> bool:
+    ground = _item(data, path).get("safeguard")
+    return _flow_outside_eea(data, path) and ground in (Safeguard.SCC.value, Safeguard.BCR.value)
+
+
 def _private(data: Data, path: Path) -> bool:
     return not _item(data, path).get("public_body")
 
@@ -764,6 +777,16 @@ SPECS: dict[str, Spec] = {
         R,
         when=_riph,
     ),
+    "research.commercial": Spec(
+        _("Is the research industry-sponsored (commercial purposes)?"),
+        _("In a public hospital, a commercial study is contracted through the convention unique."),
+        R,
+    ),
+    "research.product": Spec(
+        _("Which health product does it study (or empty)?"),
+        _("A medicinal product: Regulation 536/2014; a device: 2017/745; an IVD: 2017/746."),
+        R,
+    ),
     "research.ivd_performance_study": Spec(
         _("Is it a performance study of in-vitro diagnostic devices?"),
         _("Such studies fall under MR-002."),
@@ -787,6 +810,16 @@ SPECS: dict[str, Spec] = {
         _("Required by the Public Health Code; never the GDPR lawful basis."),
         R,
         when=_riph,
+    ),
+    "research.pmsi_data": Spec(
+        _("Does it use hospital discharge data (PMSI, RPU) from the ATIH platform?"),
+        _("Access to PMSI data has its own reference methodologies (MR-005, MR-006)."),
+        R,
+    ),
+    "research.snds_data": Spec(
+        _("Does it use data of the main SNDS database?"),
+        _("Access to the SNDS has its own reference methodologies (MR-007, MR-008)."),
+        R,
     ),
     "research.snds_linkage": Spec(
         _("Are the data linked with the national health data system (SNDS)?"),
@@ -828,6 +861,13 @@ SPECS: dict[str, Spec] = {
     "research.data_flows.*.country": Spec(
         _("In which country (ISO code)?"), _("Outside the EEA it is a transfer."), R
     ),
+    "research.data_flows.*.safeguard": Spec(
+        _("On which ground are they transferred outside the EEA?"),
+        _("Key-coded data stay personal data for a recipient outside the EEA (GDPR Art. 44)."),
+        R,
+        when=_flow_outside_eea,
+    ),
+    "research.data_flows.*.assessment": Spec(_ASSESSMENT, _ASSESSMENT_HELP, R, when=_flow_assessed),
     "research.key_table_holder": Spec(
         _("Who keeps the key table (code to identity)? Empty: each centre"),
         _("Only the sites normally keep the link between code and identity."),
