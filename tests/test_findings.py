@@ -1045,6 +1045,36 @@ TABLE: tuple[Row, ...] = (
         ),
     ),
     Row(
+        "CONTRACT_TERMS_MISSING",
+        Severity.BLOCKER,
+        (),
+        raises=(
+            C(
+                "dpa-without-courts",
+                TELE,
+                options__courts=None,
+                values={"fields": ["options.courts"]},
+            ),
+            C(
+                "arrangement-without-place",
+                REUSE,
+                signature__place=None,
+                values={"fields": ["signature.place"]},
+            ),
+            C(
+                "research-dpa-without-either",
+                OBS,
+                options__courts=None,
+                signature__place=None,
+                values={"fields": ["options.courts", "signature.place"]},
+            ),
+        ),
+        spares=(
+            C("internal-study-binds-nobody", INTERNAL, options__courts=None, signature__place=None),
+            C("both-given", TELE),
+        ),
+    ),
+    Row(
         "FRENCH_TEXT_AUTHENTIC",
         Severity.INFO,
         ("Loi 94-665 art. 5",),

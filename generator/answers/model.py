@@ -484,7 +484,9 @@ class Measure(Strict):
 
 
 class Signature(Strict):
-    place: Text
+    place: Text | None = Field(
+        None, description="Required when a contract is due; an internal study is not signed."
+    )
     date: dt.date | None = Field(None, description="Left blank to date by hand.")
     electronic: bool = False
     copies: int = Field(2, ge=1, le=20)
@@ -559,7 +561,11 @@ class Options(Strict):
     prevailing_language: Language = Field(
         Language.FR, description="The version that prevails in the bilingual edition."
     )
-    courts: FreeText = Field(description="E.g. 'tribunal judiciaire de Paris'.")
+    courts: FreeText | None = Field(
+        None,
+        description="E.g. 'tribunal judiciaire de Paris'. Required when a contract is due "
+        "(a DPA, a joint-controller arrangement); an internal study has none.",
+    )
     hospital: HospitalTerms = Field(
         default_factory=HospitalTerms,
         description="What a hospital expects: reversibility, insurance, group adhesion, "
@@ -703,8 +709,9 @@ class Answers(Strict):
         default_factory=list, description="Transfers outside the EEA other than sub-processors'."
     )
     security_measures: list[Measure] = Field(min_length=1)
-    options: Options
-    signature: Signature
+    # Defaults throughout: an internal study binds nobody and gives no contract terms.
+    options: Options = Field(default_factory=Options)
+    signature: Signature = Field(default_factory=Signature)
     research: Research | None = Field(None, description="Present for a research project.")
 
     @model_validator(mode="after")

@@ -9,7 +9,7 @@ A test fails when a field of the model has no entry here.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -33,8 +33,8 @@ SECTIONS = (
     N_("Sub-processors"),
     N_("Transfers outside the EEA"),
     N_("Security measures"),
-    N_("Contract options"),
     N_("Research project"),
+    N_("Contract options"),
 )
 
 
@@ -196,7 +196,7 @@ def derived_roles(data: Data, path: Path) -> list[str]:
 
 # The questions -------------------------------------------------------------------------
 
-P, PR, D, H, S, T, M, C, R = range(1, 10)  # section numbers, as in SECTIONS
+P, PR, D, H, S, T, M, R, C = range(1, 10)  # section numbers, as in SECTIONS
 _ = N_
 _ASSESSMENT = _(
     "Summary of the transfer impact assessment (law assessed, conclusion, measures, risk)"
@@ -923,7 +923,8 @@ SPECS: dict[str, Spec] = {
 }
 
 # The order of the top-level questions: the research question comes first, because it decides
-# which roles the parties can have; the research details come last.
+# which roles the parties can have; the research details come before the contract terms,
+# because an internal study binds nobody and is asked none.
 ORDER = (
     "language",
     "research.?",
@@ -933,9 +934,30 @@ ORDER = (
     "sub_processors",
     "transfers",
     "security_measures",
+    "research",
     "options",
     "signature",
     "reference",
-    "research",
     "format_version",
 )
+
+
+def _contract_due(data: Data, _: Path) -> bool:
+    """Not an internal study: some document binds the parties (a DPA, an arrangement)."""
+    study = _study(data)
+    return study is None or facts.research_route(study) is not Route.INTERNAL
+
+
+Condition = Callable[[Data, Path], bool]
+
+
+def _also(first: Condition, then: Condition | None) -> Condition:
+    return first if then is None else lambda data, path: first(data, path) and then(data, path)
+
+
+# The contract terms are asked only of a document that binds: every option but the language
+# that prevails (a bilingual annex has one too), the place and form of signature.
+for _key in [k for k in SPECS if k.startswith("options.") and k != "options.prevailing_language"]:
+    SPECS[_key] = replace(SPECS[_key], when=_also(_contract_due, SPECS[_key].when))
+for _key in ("signature.place", "signature.electronic", "signature.copies"):
+    SPECS[_key] = replace(SPECS[_key], when=_contract_due)

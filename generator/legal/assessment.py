@@ -141,6 +141,9 @@ RULES: dict[str, Rule] = {
     "PUBLIC_BODY_DPO": Rule(Severity.WARNING, ("GDPR 37(1)(a)",), {"party": str}),
     "FRENCH_REQUIRED": Rule(Severity.BLOCKER, ("Loi 94-665 art. 5",), {"parties": list[str]}),
     "FRENCH_TEXT_AUTHENTIC": Rule(Severity.INFO, ("Loi 94-665 art. 5",), {"parties": list[str]}),
+    # The deeds name their courts and the place they are signed (clauses/dpa/220-law.yaml,
+    # the closing formula); an internal study binds nobody and needs neither.
+    "CONTRACT_TERMS_MISSING": Rule(Severity.BLOCKER, (), {"fields": list[str]}),
     "HOSTED_DATA_NOT_RETURNED": Rule(
         Severity.WARNING, ("CSP L.1111-8", "CSP R.1111-11"), {"host": str}
     ),
@@ -325,6 +328,7 @@ def assess(answers: Answers, edition: str | None = None) -> Assessment:
     _parties_in_no_document(answers, documents, out)
     edition = edition or answers.language.value
     _contract_language(answers, documents, edition, out)
+    _contract_terms(answers, documents, out)
     _free_text_language(answers, edition, out)
     _services_before_signature(answers, out)
     if any(d.kind is DocumentKind.DPA for d in documents):
@@ -503,6 +507,17 @@ def _contract_language(
         out.add("FRENCH_REQUIRED", parties=bound)
     elif edition == "bilingual" and any(french_text_only(c) for c in contracts):
         out.add("FRENCH_TEXT_AUTHENTIC", parties=bound)
+
+
+def _contract_terms(answers: Answers, documents: list[DocumentDue], out: Findings) -> None:
+    """The terms only a contract prints, optional in the answers for a study that binds
+    nobody (an internal study), required as soon as one is due."""
+    if not any(d.kind in CONTRACTS for d in documents):
+        return
+    given = {"options.courts": answers.options.courts, "signature.place": answers.signature.place}
+    missing = [name for name, value in given.items() if not value]
+    if missing:
+        out.add("CONTRACT_TERMS_MISSING", fields=missing)
 
 
 def _free_text_language(answers: Answers, edition: str, out: Findings) -> None:
