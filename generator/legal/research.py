@@ -11,6 +11,7 @@ from ..answers.countries import in_eu
 from ..answers.model import (
     Answers,
     DataSubject,
+    FlowMeans,
     LawfulBasis,
     Participation,
     ProtocolAuthors,
@@ -255,6 +256,14 @@ def internal_dpia_required(answers: Answers) -> bool:
     (WP248 rev.01), so an internal study needs a DPIA, not merely advised."""
     vulnerable = DataSubject.PATIENTS in answers.processing.data_subjects
     return vulnerable and answers.processing.special_categories
+
+
+def uses_case_report_form(research: Research) -> bool:
+    """Participants' data are recorded in a case report form: in research involving the
+    human person, or where a flow goes by eCRF; a study reusing data extracts them instead."""
+    return research.involves_human_person or any(
+        f.means is FlowMeans.ECRF for f in research.data_flows
+    )
 
 
 def _formal_route(r: Research, out: Findings) -> tuple[Route, Phrase | None, list[Phrase]]:

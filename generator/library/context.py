@@ -20,7 +20,7 @@ from ..legal.assessment import (
     signed_before_services,
     sub_processors_of,
 )
-from ..legal.research import internal_dpia_required, research_parties
+from ..legal.research import internal_dpia_required, research_parties, uses_case_report_form
 
 
 class _View(BaseModel):
@@ -59,6 +59,7 @@ _COMMON: dict[str, Any] = {
     "services_before_signature": bool,  # the services started before the signature
     "signed_before_services": bool,  # signed on or before the day the services start
     "internal_dpia_required": bool,  # an internal study of patients' health data
+    "case_report_form": bool,  # data recorded in a CRF (research on persons, or eCRF flows)
     "bilingual": bool,  # the French and English side-by-side edition
     # Between French parties, one bound to French: the French text alone is the contract.
     "french_text_only": bool,
@@ -98,6 +99,7 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
         services_before_signature=services_before_signature(answers),
         signed_before_services=signed_before_services(answers),
         internal_dpia_required=internal_dpia_required(answers),
+        case_report_form=bool(answers.research) and uses_case_report_form(answers.research),
         **_research(answers, assessment),
     )
     parties = [answers.party(pid) for pid in due.parties]
