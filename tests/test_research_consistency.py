@@ -21,8 +21,10 @@ from generator.legal.research import uses_case_report_form
 _NO_ARCHIVE = (
     "Pendant cet archivage",
     "durée d'archivage",
+    "issue de leur archivage",
     "During that archiving",
     "archiving period",
+    "end of their archiving",
 )
 _INTERNAL = ("accomplit la formalité applicable", "completes the applicable formality")
 _NO_PERSON = ("retire son consentement à participer", "withdraws his or her consent to take part")

@@ -258,6 +258,15 @@ def internal_dpia_required(answers: Answers) -> bool:
     return vulnerable and answers.processing.special_categories
 
 
+def objection_unconditional(research: Research) -> bool:
+    """Persons take part unless they object (non-objection research, reuse of existing data):
+    the information they receive promises that an objection stops the use of their data, so
+    it is not weighed against the public interest as GDPR 21(6) would allow."""
+    return not research.involves_human_person or (
+        research.participation is Participation.NON_OPPOSITION
+    )
+
+
 def uses_case_report_form(research: Research) -> bool:
     """Participants' data are recorded in a case report form: in research involving the
     human person, or where a flow goes by eCRF; a study reusing data extracts them instead."""

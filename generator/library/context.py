@@ -20,7 +20,12 @@ from ..legal.assessment import (
     signed_before_services,
     sub_processors_of,
 )
-from ..legal.research import internal_dpia_required, research_parties, uses_case_report_form
+from ..legal.research import (
+    internal_dpia_required,
+    objection_unconditional,
+    research_parties,
+    uses_case_report_form,
+)
 
 
 class _View(BaseModel):
@@ -60,6 +65,8 @@ _COMMON: dict[str, Any] = {
     "signed_before_services": bool,  # signed on or before the day the services start
     "internal_dpia_required": bool,  # an internal study of patients' health data
     "case_report_form": bool,  # data recorded in a CRF (research on persons, or eCRF flows)
+    "objection_unconditional": bool,  # non-objection research: an objection stops the use
+    "other_processors": bool,  # processors besides CROs and centres (a host, sub-processors)
     "bilingual": bool,  # the French and English side-by-side edition
     # Between French parties, one bound to French: the French text alone is the contract.
     "french_text_only": bool,
@@ -100,6 +107,8 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
         signed_before_services=signed_before_services(answers),
         internal_dpia_required=internal_dpia_required(answers),
         case_report_form=bool(answers.research) and uses_case_report_form(answers.research),
+        objection_unconditional=bool(answers.research)
+        and objection_unconditional(answers.research),
         **_research(answers, assessment),
     )
     parties = [answers.party(pid) for pid in due.parties]
@@ -130,6 +139,7 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
             research_roles=empty,
             flows=empty,
             key_table_holders=empty,
+            other_processors=False,
         )
     return dict(
         sponsor=answers.party(r.sponsor),
@@ -149,6 +159,13 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
             for f in r.data_flows
         ],
         key_table_holders=[answers.party(pid) for pid in assessment.key_table_holders],
+        other_processors=bool(answers.hosting or answers.sub_processors)
+        or any(
+            Role.PROCESSOR in assessment.roles[p.id]
+            and p.id not in r.centres
+            and p.id not in {c.party for c in r.cros}
+            for p in answers.parties
+        ),
     )
 
 
