@@ -20,7 +20,7 @@ from ..legal.assessment import (
     signed_before_services,
     sub_processors_of,
 )
-from ..legal.research import internal_dpia_required, research_parties
+from ..legal.research import internal_dpia_required, recipient_controllers, research_parties
 
 
 class _View(BaseModel):
@@ -53,6 +53,11 @@ _COMMON: dict[str, Any] = {
     "centres": list[Party],
     "cro_parties": list[Party],
     "processor_centres": list[Party],  # the centres acting as the sponsor's processors
+    # The sponsor's processors that are neither centres nor CROs (a host, a secure environment).
+    "other_processors": list[Party],
+    "funders": list[Party],  # the parties funding the research
+    # Recipients of research data controlling them for their own purposes (no DPA).
+    "recipient_controllers": list[Party],
     "research_roles": list[PartyRoles],
     "flows": list[FlowView],
     "key_table_holders": list[Party],
@@ -125,6 +130,9 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
             centres=empty,
             cro_parties=empty,
             processor_centres=empty,
+            other_processors=empty,
+            funders=empty,
+            recipient_controllers=empty,
             research_roles=empty,
             flows=empty,
             key_table_holders=empty,
@@ -137,6 +145,16 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
             answers.party(c)
             for c in dict.fromkeys(r.centres)
             if Role.PROCESSOR in assessment.roles[c]
+        ],
+        other_processors=[
+            answers.party(pid)
+            for pid in research_parties(answers)
+            if Role.PROCESSOR in assessment.roles[pid]
+            and pid not in {r.sponsor, *r.centres, *(c.party for c in r.cros)}
+        ],
+        funders=[p for p in answers.parties if Role.FUNDER in assessment.roles[p.id]],
+        recipient_controllers=[
+            answers.party(pid) for pid in recipient_controllers(answers, assessment.roles)
         ],
         research_roles=[
             PartyRoles(party=answers.party(pid), roles=list(assessment.roles[pid]))
