@@ -55,6 +55,9 @@ IVD = "research-ivd-performance"  # in-vitro diagnostic performance study: MR-00
 REUSE = "research-joint-reuse"  # three hospitals reusing their data, joint protocol: MR-004
 SNDS = "research-snds-authorisation"  # SNDS linkage with the NIR: authorisation (CESREES)
 INTERNAL = "research-internal-study"  # one hospital's internal study
+# Sponsor-centre (0), centre (1), secure environment (2), funder receiving data (3): MR-004;
+# flows: sponsor and centre to the environment (0, 1), sponsor to the funder (2).
+FUNDED = "research-funded-reuse"
 
 
 @functools.cache
@@ -135,6 +138,8 @@ AGENDO = "Agendo Santé"  # TELE's processor
 NUVEA = "Nuvéa Cloud Santé"  # TELE's host, also its health-data sub-processor (0)
 STREAMWAVE = "Streamwave B.V."  # TELE's video sub-processor (2)
 CLINIQA = "Cliniqa Recherche"  # OBS's CRO
+SECURIS = "Securis Data Santé"  # FUNDED's secure research environment
+VELMORA = "Velmora Pharma France"  # FUNDED's funder
 WRITTEN, EXPRESS = Participation.WRITTEN_CONSENT, Participation.EXPRESS_CONSENT
 NON_OPPOSITION = Participation.NON_OPPOSITION
 PUBLIC, LEGITIMATE = LawfulBasis.PUBLIC_INTEREST, LawfulBasis.LEGITIMATE_INTEREST
@@ -830,9 +835,22 @@ TABLE: tuple[Row, ...] = (
                 count=1,
                 values={"party": "Party funder"},
             ),
+            C(
+                "a-controller-receiving-nothing",
+                FUNDED,
+                {"parties.3.roles": ["controller"], "research.data_flows": lambda f: f[:2]},
+                count=1,
+                values={"party": VELMORA},
+            ),
         ),
         spares=(
             C("every-party-placed", OBS),
+            C("a-host-and-a-funder-receiving-data", FUNDED),
+            C(
+                "a-funder-receiving-aggregated-results-only",
+                FUNDED,
+                {"parties.3.roles": ["funder"], "research.data_flows": lambda f: f[:2]},
+            ),
             C(
                 "a-host-for-the-sponsor-gets-its-dpa",
                 OBS,
@@ -1874,6 +1892,13 @@ TABLE: tuple[Row, ...] = (
                 values={"recipient": "Centre hospitalier de Blois-Sologne"},
             ),
             C(
+                "to-a-secure-environment-for-the-sponsor",
+                FUNDED,
+                {"research.data_flows.1.hds": False},
+                count=1,
+                values={"recipient": SECURIS},
+            ),
+            C(
                 "to-the-cro-of-a-joint-study",
                 OBS,
                 {
@@ -1910,6 +1935,50 @@ TABLE: tuple[Row, ...] = (
                 REUSE,
                 {"research.data_flows.0.hds": False, "research.data_flows.1.hds": False},
             ),
+            C("to-a-controller-for-its-own-purposes", FUNDED, {"research.data_flows.2.hds": False}),
+        ),
+    ),
+    Row(
+        "RECIPIENT_CONTROLLER",
+        Severity.INFO,
+        ("GDPR 4(9)", "GDPR 6", "GDPR 14(1)(e)", "Loi 78-17 art. 66"),
+        raises=(
+            C("a-funder-receiving-coded-data", FUNDED, count=1, values={"party": VELMORA}),
+            C(
+                "a-partner-receiving-data",
+                OBS,
+                {
+                    "parties": plus(party("partner", "controller")),
+                    "research.data_flows": plus(flow("chu-val-de-loire", "partner")),
+                },
+                count=1,
+                values={"party": "Party partner"},
+            ),
+        ),
+        spares=(
+            C("a-cro-receiving-data", OBS),
+            C("a-funder-receiving-nothing", FUNDED, research__data_flows=lambda f: f[:2]),
+            C("a-funder-processing-for-the-sponsor", FUNDED, {"parties.3.roles": ["processor"]}),
+            C("a-recipient-without-role", FUNDED, {"parties.3.roles": ["funder"]}),
+        ),
+    ),
+    Row(
+        "RECIPIENT_WITHOUT_ROLE",
+        Severity.WARNING,
+        ("GDPR 4(7)", "GDPR 4(8)"),
+        raises=(
+            C(
+                "a-funder-receiving-data-with-no-role-for-them",
+                FUNDED,
+                {"parties.3.roles": ["funder"]},
+                count=1,
+                values={"party": VELMORA},
+            ),
+        ),
+        spares=(
+            C("a-controller-recipient", FUNDED),
+            C("a-processor-recipient", FUNDED, {"parties.3.roles": ["funder", "processor"]}),
+            C("the-study-s-own-recipients", OBS),
         ),
     ),
 )

@@ -92,6 +92,9 @@ class Role(StrEnum):
     SPONSOR = "sponsor"
     CRO = "cro"
     INVESTIGATING_CENTRE = "investigating_centre"
+    # Finances a study without deciding its purposes or means; a controller too if it
+    # receives research data for purposes of its own.
+    FUNDER = "funder"
 
 
 class DataSubject(StrEnum):
@@ -361,7 +364,11 @@ class MainAgreement(Strict):
 
 
 class Processing(Strict):
-    subject_matter: FreeText = Field(description="What the processor does for the controller.")
+    subject_matter: FreeText = Field(
+        description="What the processor does for the controller. In a study, what a processor "
+        "that is neither a centre nor a CRO (a host, a secure research environment) does for "
+        "the sponsor: a centre's and a CRO's DPAs word their own."
+    )
     main_agreement: MainAgreement | None = None
     purposes: list[FreeText] = Field(min_length=1)
     operations: list[Operation] = Field(min_length=1)

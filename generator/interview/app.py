@@ -156,8 +156,10 @@ def _reasoning(state: State, step: Step, _: Callable[[str], str]) -> str:
     name = party.get("name", "")
     if state.data.get("research") is not None:
         return _(
-            "For a study, tick its research roles (sponsor, CRO, investigating centre): "
-            "Clausier derives controller, processor or joint controller from them."
+            "For a study, tick its research roles (sponsor, CRO, investigating centre, "
+            "funder): Clausier derives controller, processor or joint controller from them. "
+            "For any other party, tick its own role: processor for a host working for the "
+            "sponsor, controller for a recipient using the data for its own purposes."
         )
     if "joint_controller" in roles:
         text = _("{name} decides the purposes with another party: joint controller (Art. 26).")

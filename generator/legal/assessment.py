@@ -380,11 +380,9 @@ def _research_documents(
     if route is not Route.INTERNAL:
         # The study's processors first (CROs, centres), then any other party acting for the
         # sponsor (a host, a secure environment): each has its DPA.
-        studied = research_parties(answers)
-        others = [p.id for p in answers.parties if p.id not in studied]
         documents += [
             DocumentDue(DocumentKind.DPA, (r.sponsor, party_id))
-            for party_id in [*studied, *others]
+            for party_id in research_parties(answers)
             if Role.PROCESSOR in roles[party_id] and party_id != r.sponsor
         ]
     return documents

@@ -68,6 +68,15 @@ RULES: dict[str, Rule] = {
     "SPONSOR_REPRESENTATIVE_MISSING": Rule(
         Severity.WARNING, ("Regulation 536/2014 art. 74", "GDPR 27"), {"sponsor": str}
     ),
+    # A party using research data for its own purposes (a funder, a partner) is a recipient and
+    # a controller of its own: no DPA, its own basis and formality, named to the participants.
+    "RECIPIENT_CONTROLLER": Rule(
+        Severity.INFO,
+        ("GDPR 4(9)", "GDPR 6", "GDPR 14(1)(e)", "Loi 78-17 art. 66"),
+        {"party": str},
+    ),
+    # A flow's recipient with no role for the data: the sponsor's processor, or a controller?
+    "RECIPIENT_WITHOUT_ROLE": Rule(Severity.WARNING, ("GDPR 4(7)", "GDPR 4(8)"), {"party": str}),
 }
 # The reasons and facts those findings name, worded in clauses/messages.yaml.
 PHRASES: dict[str, dict[str, type]] = {
@@ -241,14 +250,26 @@ def assess_research(answers: Answers, out: Findings) -> Route:
         out.add("LEGITIMATE_INTEREST_PUBLIC", sponsor=sponsor.name)
     _intended(r, route, out)
     # A controller keeping its own data needs no certified host (CSP L.1111-8); a processor
-    # storing them for others may.
-    hosts_for_others = {cro.party for cro in r.cros}
-    if r.protocol_drafted_by is ProtocolAuthors.SPONSOR:
-        hosts_for_others |= {c for c in r.centres if c != r.sponsor}
+    # storing them for others may: a CRO, a centre, a host or secure environment.
+    roles = research_roles(answers)
     for flow in r.data_flows:
-        if not flow.hds and flow.recipient in hosts_for_others and answers.processing.health_data:
+        processor = flow.recipient != r.sponsor and Role.PROCESSOR in roles[flow.recipient]
+        if not flow.hds and processor and answers.processing.health_data:
             out.add("FLOW_NOT_HDS", recipient=answers.party(flow.recipient).name)
+    _recipients(answers, roles, out)
     return route
+
+
+def _recipients(answers: Answers, roles: dict[str, tuple[Role, ...]], out: Findings) -> None:
+    """Each recipient of research data acts for the sponsor or for itself: said, or asked."""
+    r = answers.research
+    assert r is not None
+    for pid in recipient_controllers(answers, roles):
+        out.add("RECIPIENT_CONTROLLER", party=answers.party(pid).name)
+    gdpr = {Role.CONTROLLER, Role.JOINT_CONTROLLER, Role.PROCESSOR}
+    for pid in dict.fromkeys(f.recipient for f in r.data_flows):
+        if not gdpr & set(roles[pid]):
+            out.add("RECIPIENT_WITHOUT_ROLE", party=answers.party(pid).name)
 
 
 def internal_dpia_required(answers: Answers) -> bool:
@@ -304,9 +325,31 @@ def _intended(r: Research, route: Route, out: Findings) -> None:
 
 
 def research_parties(answers: Answers) -> list[str]:
-    """Ids of the parties taking part in the research, sponsor first, in a stable order."""
+    """Ids of the parties the protocol annex describes, sponsor first, in a stable order: the
+    study's own (sponsor, CROs, centres), then any other party with a place in it — a processor
+    acting for the sponsor (a host, a secure environment), a joint controller, a funder, the
+    sender or recipient of a data flow."""
     r = answers.research
     if r is None:
         return []
-    ids = [r.sponsor, *(c.party for c in r.cros), *r.centres]
-    return list(dict.fromkeys(ids))
+    roles = research_roles(answers)
+    placed = {Role.PROCESSOR, Role.JOINT_CONTROLLER, Role.FUNDER}
+    ends = {pid for f in r.data_flows for pid in (f.source, f.recipient)}
+    others = [p.id for p in answers.parties if placed & set(roles[p.id]) or p.id in ends]
+    return list(dict.fromkeys([r.sponsor, *(c.party for c in r.cros), *r.centres, *others]))
+
+
+def recipient_controllers(answers: Answers, roles: dict[str, tuple[Role, ...]]) -> list[str]:
+    """Parties receiving research data as controllers for purposes of their own (GDPR 4(9)):
+    a recipient of a data flow, other than the sponsor, its centres and CROs, that holds the
+    controller role. Not the sponsor's processors: no DPA binds them to it."""
+    r = answers.research
+    if r is None:
+        return []
+    study = {r.sponsor, *r.centres, *(c.party for c in r.cros)}
+    received = {f.recipient for f in r.data_flows}
+    return [
+        p.id
+        for p in answers.parties
+        if p.id in received and p.id not in study and Role.CONTROLLER in roles[p.id]
+    ]

@@ -23,6 +23,7 @@ from ..legal.assessment import (
 from ..legal.research import (
     internal_dpia_required,
     objection_unconditional,
+    recipient_controllers,
     research_parties,
     uses_case_report_form,
 )
@@ -58,6 +59,11 @@ _COMMON: dict[str, Any] = {
     "centres": list[Party],
     "cro_parties": list[Party],
     "processor_centres": list[Party],  # the centres acting as the sponsor's processors
+    # The sponsor's processors that are neither centres nor CROs (a host, a secure environment).
+    "other_processors": list[Party],
+    "funders": list[Party],  # the parties funding the research
+    # Recipients of research data controlling them for their own purposes (no DPA).
+    "recipient_controllers": list[Party],
     "research_roles": list[PartyRoles],
     "flows": list[FlowView],
     "key_table_holders": list[Party],
@@ -66,7 +72,6 @@ _COMMON: dict[str, Any] = {
     "internal_dpia_required": bool,  # an internal study of patients' health data
     "case_report_form": bool,  # data recorded in a CRF (research on persons, or eCRF flows)
     "objection_unconditional": bool,  # non-objection research: an objection stops the use
-    "other_processors": bool,  # processors besides CROs and centres (a host, sub-processors)
     "bilingual": bool,  # the French and English side-by-side edition
     # Between French parties, one bound to French: the French text alone is the contract.
     "french_text_only": bool,
@@ -136,10 +141,12 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
             centres=empty,
             cro_parties=empty,
             processor_centres=empty,
+            other_processors=empty,
+            funders=empty,
+            recipient_controllers=empty,
             research_roles=empty,
             flows=empty,
             key_table_holders=empty,
-            other_processors=False,
         )
     return dict(
         sponsor=answers.party(r.sponsor),
@@ -150,6 +157,16 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
             for c in dict.fromkeys(r.centres)
             if Role.PROCESSOR in assessment.roles[c]
         ],
+        other_processors=[
+            answers.party(pid)
+            for pid in research_parties(answers)
+            if Role.PROCESSOR in assessment.roles[pid]
+            and pid not in {r.sponsor, *r.centres, *(c.party for c in r.cros)}
+        ],
+        funders=[p for p in answers.parties if Role.FUNDER in assessment.roles[p.id]],
+        recipient_controllers=[
+            answers.party(pid) for pid in recipient_controllers(answers, assessment.roles)
+        ],
         research_roles=[
             PartyRoles(party=answers.party(pid), roles=list(assessment.roles[pid]))
             for pid in research_parties(answers)
@@ -159,13 +176,6 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
             for f in r.data_flows
         ],
         key_table_holders=[answers.party(pid) for pid in assessment.key_table_holders],
-        other_processors=bool(answers.hosting or answers.sub_processors)
-        or any(
-            Role.PROCESSOR in assessment.roles[p.id]
-            and p.id not in r.centres
-            and p.id not in {c.party for c in r.cros}
-            for p in answers.parties
-        ),
     )
 
 
