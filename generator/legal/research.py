@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..answers.countries import in_eu
 from ..answers.model import (
     Answers,
+    DataCategory,
     DataSubject,
     LawfulBasis,
     Participation,
@@ -292,3 +293,28 @@ def research_parties(answers: Answers) -> list[str]:
         return []
     ids = [r.sponsor, *(c.party for c in r.cros), *r.centres]
     return list(dict.fromkeys(ids))
+
+
+# Data that identify a participant directly: the methodologies keep them at the site, which
+# alone links a participant's code to their identity (docs/legal/research.md).
+DIRECTLY_IDENTIFYING = frozenset(
+    {DataCategory.IDENTIFICATION, DataCategory.CONTACT, DataCategory.NIR}
+)
+
+
+def data_categories_of(answers: Answers, party_id: str) -> list[DataCategory]:
+    """The categories of data a processor of a study receives (GDPR 28(3): its DPA describes
+    its own processing). A centre collects everything; any other processor receives coded
+    data only, unless it keeps the key table or the study sends it identities: a flow to it
+    that is not pseudonymised or, when no flow to it is described, identifying data leaving
+    the centres."""
+    categories = answers.processing.data_categories
+    r = answers.research
+    if r is None or party_id in r.centres or party_id in key_table_holders(r):
+        return list(categories)
+    inflows = [f for f in r.data_flows if f.recipient == party_id]
+    if any(not f.pseudonymised for f in inflows) or (
+        not inflows and r.identifying_data_leave_centres
+    ):
+        return list(categories)
+    return [c for c in categories if c not in DIRECTLY_IDENTIFYING]

@@ -20,7 +20,7 @@ from ..legal.assessment import (
     signed_before_services,
     sub_processors_of,
 )
-from ..legal.research import internal_dpia_required, research_parties
+from ..legal.research import data_categories_of, internal_dpia_required, research_parties
 
 
 class _View(BaseModel):
@@ -151,8 +151,9 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
 
 
 def _processor_view(answers: Answers, assessment: Assessment, processor: Party) -> dict[str, Any]:
-    """In a DPA, the hosting, sub-processors, measures and transfers of its processor only.
-    A hosting, sub-processor or measure naming no processor applies to every processor."""
+    """In a DPA, the hosting, sub-processors, measures and transfers of its processor only,
+    and the processing with the data categories it receives. A hosting, sub-processor or
+    measure naming no processor applies to every processor."""
 
     def mine(owner: str | None) -> bool:
         return owner is None or owner == processor.id
@@ -168,7 +169,9 @@ def _processor_view(answers: Answers, assessment: Assessment, processor: Party) 
         for t in assessment.outside_eea_transfers
         if (t.declared and mine(t.processor)) or (not t.declared and t.recipient in recipients)
     ]
+    categories = data_categories_of(answers, processor.id)
     return dict(
+        processing=answers.processing.model_copy(update={"data_categories": categories}),
         hosting=hosting,
         data_stored=hosting is not None or any(s.hosts_data for s in subs),
         sub_processors=subs,
