@@ -68,6 +68,10 @@ RULES: dict[str, Rule] = {
     "SPONSOR_REPRESENTATIVE_MISSING": Rule(
         Severity.WARNING, ("Regulation 536/2014 art. 74", "GDPR 27"), {"sponsor": str}
     ),
+    # A site in another State answers to that State's health law and ethics committee.
+    "SITE_OUTSIDE_FRANCE": Rule(
+        Severity.INFO, ("GDPR 9(4)", "Loi 78-17 art. 3"), {"site": str, "country": str}
+    ),
 }
 # The reasons and facts those findings name, worded in clauses/messages.yaml.
 PHRASES: dict[str, dict[str, type]] = {
@@ -237,6 +241,9 @@ def assess_research(answers: Answers, out: Findings) -> Route:
     sponsor = answers.party(r.sponsor)
     if not in_eu(sponsor.country) and sponsor.eu_representative is None:
         out.add("SPONSOR_REPRESENTATIVE_MISSING", sponsor=sponsor.name)
+    for site in sites_outside_france(answers):
+        party = answers.party(site)
+        out.add("SITE_OUTSIDE_FRANCE", site=party.name, country=party.country)
     if r.lawful_basis is LawfulBasis.LEGITIMATE_INTEREST and sponsor.public_body:
         out.add("LEGITIMATE_INTEREST_PUBLIC", sponsor=sponsor.name)
     _intended(r, route, out)
@@ -310,7 +317,11 @@ def data_categories_of(answers: Answers, party_id: str) -> list[DataCategory]:
     the centres."""
     categories = answers.processing.data_categories
     r = answers.research
-    if r is None or party_id in r.centres or party_id in key_table_holders(r):
+    if r is None:
+        return list(categories)
+    if party_id in sites_outside_france(answers):  # the NIR is French: no such site has one
+        return [c for c in categories if c is not DataCategory.NIR]
+    if party_id in r.centres or party_id in key_table_holders(r):
         return list(categories)
     inflows = [f for f in r.data_flows if f.recipient == party_id]
     if any(not f.pseudonymised for f in inflows) or (
@@ -318,3 +329,13 @@ def data_categories_of(answers: Answers, party_id: str) -> list[DataCategory]:
     ):
         return list(categories)
     return [c for c in categories if c not in DIRECTLY_IDENTIFYING]
+
+
+def sites_outside_france(answers: Answers) -> tuple[str, ...]:
+    """The investigating centres established outside France. The Public Health Code governs
+    the French sites; each of these answers, for its part of the research, to the law of its
+    own State (medical secrecy, access to medical records) and to its ethics committee."""
+    r = answers.research
+    if r is None:
+        return ()
+    return tuple(c for c in dict.fromkeys(r.centres) if answers.party(c).country != "FR")
