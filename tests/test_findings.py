@@ -49,7 +49,8 @@ LEGAL = Path(generator.legal.__file__).resolve().parent
 
 # The examples cases start from.
 TELE = "chu-teleconsultation"  # hospital (0) and vendor (1); subs: host (0), SMS (1), video (2)
-OBS = "research-observational-cro"  # sponsor-centre (0), three centres (1-3), CRO (4): MR-003
+# sponsor-centre (0), three centres (1-3), CRO (4), German centre (5): MR-003
+OBS = "research-observational-cro"
 DRUG = "research-drug-trial"  # category 1 drug trial with genetic testing: MR-001
 IVD = "research-ivd-performance"  # in-vitro diagnostic performance study: MR-002
 REUSE = "research-joint-reuse"  # three hospitals reusing their data, joint protocol: MR-004
@@ -509,6 +510,13 @@ TABLE: tuple[Row, ...] = (
                 values={"recipient": CHU_VDL, "country": "US"},
             ),
             C(
+                "research-flow-to-a-sponsor-established-outside",
+                OBS,
+                {"parties.0.country": "US"},
+                count=1,
+                values={"recipient": CHU_VDL, "country": "US"},
+            ),
+            C(
                 "two-declared",
                 TELE,
                 {"transfers": [transfer("IN"), transfer("US", recipient="Other Inc.")]},
@@ -521,6 +529,11 @@ TABLE: tuple[Row, ...] = (
         ),
         spares=(
             C("none", TELE),
+            C(
+                "research-flow-to-a-us-sponsor-on-its-ground",
+                OBS,
+                {"parties.0.country": "US", "research.data_flows.4.safeguard": "adequacy"},
+            ),
             C("declared-with-ground", TELE, transfers=[transfer("IN", "scc_2021_914")]),
             C("declared-by-derogation", TELE, transfers=[transfer("IN", "derogation")]),
             C("declared-inside-eea", TELE, transfers=[transfer("DE")]),
@@ -915,9 +928,25 @@ TABLE: tuple[Row, ...] = (
                 },
                 values={"recipient": "Groupe X", "country": "US"},
             ),
+            C(
+                "cro-to-a-us-sponsor-on-scc-unassessed",
+                OBS,
+                {"parties.0.country": "US", "research.data_flows.4.safeguard": "scc_2021_914"},
+                count=1,
+                values={"recipient": CHU_VDL, "country": "US"},
+            ),
         ),
         spares=(
             C("assessed", "glucose-telemonitoring"),
+            C(
+                "cro-to-a-us-sponsor-assessed",
+                OBS,
+                {
+                    "parties.0.country": "US",
+                    "research.data_flows.4.safeguard": "scc_2021_914",
+                    "research.data_flows.4.assessment": "droit américain évalué",
+                },
+            ),
             C(
                 "a-derogation-is-not-assessed-so",
                 TELE,
@@ -1452,6 +1481,31 @@ TABLE: tuple[Row, ...] = (
                 {"parties.0.country": "US", "parties.0.eu_representative": "Orvane EU BV, Leiden"},
             ),
             C("partnership", TELE, {"parties.0.country": "US"}),
+        ),
+    ),
+    Row(
+        "SITE_OUTSIDE_FRANCE",
+        Severity.INFO,
+        ("GDPR 9(4)", "Loi 78-17 art. 3"),
+        raises=(
+            C(
+                "german-site",
+                OBS,
+                count=1,
+                values={"site": "Universitätsklinikum Rheinhessen", "country": "DE"},
+            ),
+            C(
+                "belgian-joint-controller-site",
+                REUSE,
+                {"parties.1.country": "BE"},
+                count=1,
+                values={"site": _example(REUSE)["parties"][1]["name"], "country": "BE"},
+            ),
+        ),
+        spares=(
+            C("french-sites", DRUG),
+            C("german-site-moved-to-france", OBS, {"parties.5.country": "FR"}),
+            C("partnership", TELE, {"parties.1.country": "DE"}),
         ),
     ),
     Row(
@@ -2149,7 +2203,7 @@ def test_findings_come_blockers_first_then_warnings_then_information() -> None:
 # --- Roles and documents of research projects ---------------------------------------------------
 
 JOINT = {"research.protocol_drafted_by": "sponsor_and_centres"}
-CENTRES_OBS = ("ch-blois-sologne", "ch-chartres-beauce", "gh-berry-cher")
+CENTRES_OBS = ("ch-blois-sologne", "ch-chartres-beauce", "gh-berry-cher", "ukl-rheinhessen")
 CENTRES_DRUG = ("chu-picardie", "ghsa-lille", "chu-adour")
 
 
@@ -2254,7 +2308,7 @@ def test_research_roles_and_documents(
     result = assess(given)
     assert {pid: tuple(r.value for r in rs) for pid, rs in result.roles.items()} == roles
     assert [(d.kind.value, d.parties) for d in result.documents] == documents
-    processors = [pid for pid, rs in roles.items() if "processor" in rs]
+    processors = [p.id for p in given.parties if "processor" in roles[p.id]]  # answers' order
     assert [p.id for p in result.parties_with(given, Role.PROCESSOR)] == processors
 
 
@@ -2315,11 +2369,15 @@ def _transfer(
     hosting: bool = False,
     declared: bool = False,
     assessment: Any = None,
+    processor: str | None = None,
+    data: Any = None,
 ) -> dict[str, Any]:
     return {
+        "processor": processor,
         "recipient": recipient,
         "country": country,
         "purpose": purpose,
+        "data": data,
         "safeguard": safeguard,
         "details": None,
         "assessment": assessment,
@@ -2379,8 +2437,51 @@ def _transfer(
         pytest.param(
             OBS,
             {"research.data_flows.4.country": "US"},
-            lambda a: [_transfer(CHU_VDL, "US", a.research.data_flows[4].data)],
+            lambda a: [
+                _transfer(
+                    CHU_VDL, "US", None, data=a.research.data_flows[4].data, processor="cliniqa"
+                )
+            ],
             id="research-flow-outside",
+        ),
+        pytest.param(
+            OBS,
+            {
+                "parties.0.country": "US",
+                "research.data_flows.4.safeguard": "scc_2021_914",
+                "research.data_flows.4.assessment": "évaluation",
+            },
+            lambda a: [
+                _transfer(
+                    CHU_VDL,
+                    "US",
+                    None,
+                    data=a.research.data_flows[4].data,
+                    safeguard=SCC,
+                    assessment="évaluation",
+                    processor="cliniqa",
+                )
+            ],
+            id="research-flow-to-a-sponsor-established-outside",
+        ),
+        pytest.param(
+            OBS,
+            {
+                "parties.4.country": "US",
+                "research.data_flows": lambda flows: flows[:2],
+                "research.data_flows.0.safeguard": "scc_2021_914",
+            },
+            lambda a: [
+                _transfer(CLINIQA, "US", None, data=a.research.data_flows[0].data, safeguard=SCC),
+                _transfer(
+                    CLINIQA,
+                    "US",
+                    None,
+                    data=a.research.data_flows[1].data,
+                    processor="ch-blois-sologne",
+                ),
+            ],
+            id="flows-to-a-cro-outside-one-per-exporter",
         ),
         pytest.param(
             DRUG,

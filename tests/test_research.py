@@ -637,9 +637,13 @@ def test_a_sponsor_outside_the_eu_is_named_with_its_representative(tmp_path: Pat
     codes = {f.code for f in assess(Answers.model_validate(data)).findings}
     assert "SPONSOR_REPRESENTATIVE_MISSING" in codes
     data["parties"][0]["eu_representative"] = "Orvénia Europe BV, Leiden (Pays-Bas)"
-    assert "SPONSOR_REPRESENTATIVE_MISSING" not in {
-        f.code for f in assess(Answers.model_validate(data)).findings
-    }
+    codes = {f.code for f in assess(Answers.model_validate(data)).findings}
+    assert "SPONSOR_REPRESENTATIVE_MISSING" not in codes
+    # The flows to a sponsor in the United States are transfers: each needs its ground.
+    assert "TRANSFER_NO_SAFEGUARD" in codes
+    for flow in data["research"]["data_flows"]:
+        if flow["recipient"] == data["parties"][0]["id"]:
+            flow.update(safeguard="scc_2021_914", assessment="droit des États-Unis évalué")
     file = tmp_path / "trial.yaml"
     file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     assert run_cli("build", file, "--out", tmp_path / "out", "--lang", "fr") == 0

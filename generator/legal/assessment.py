@@ -37,6 +37,7 @@ from .research import (
     key_table_holders,
     research_parties,
     research_roles,
+    sites_outside_france,
 )
 
 __all__ = ["Assessment", "DocumentDue", "DocumentKind", "Finding", "Severity", "assess"]
@@ -74,6 +75,7 @@ class Assessment:
     research_route: Route | None = None
     joint_controllers: tuple[str, ...] = ()  # ids of the parties that are joint controllers
     key_table_holders: tuple[str, ...] = ()  # ids of who keeps the research key table
+    sites_outside_france: tuple[str, ...] = ()  # ids of the centres established elsewhere
 
     @property
     def blockers(self) -> tuple[Finding, ...]:
@@ -222,9 +224,11 @@ def sub_processors_of(answers: Answers, processor: Party) -> list[EngagedSubProc
 
 class OutsideTransfer(Transfer):
     """A flow of data out of the EEA, declared in the answers or derived from them. A derived
-    storage transfer has no purpose of its own: the clause words it (`hosting`)."""
+    storage transfer has no purpose of its own: the clause words it (`hosting`); nor has a
+    research flow, made for the research: it names the data it sends (`data`)."""
 
     purpose: FreeText | None = None  # type: ignore[assignment]
+    data: FreeText | None = None
     hosting: bool = False
     declared: bool = False
 
@@ -232,17 +236,21 @@ class OutsideTransfer(Transfer):
 def outside_eea_transfers(
     answers: Answers, roles: dict[str, tuple[Role, ...]]
 ) -> tuple[OutsideTransfer, ...]:
-    """Every flow of data out of the EEA: declared transfers, processors and sub-processors
-    established outside it, storage outside it, research data flows to a third country."""
+    """Every flow of data out of the EEA: declared transfers, research data flows to a
+    recipient established or storing them outside it, processors and sub-processors
+    established outside it, storage outside it."""
     found = [
         OutsideTransfer(**t.model_dump(), declared=True)
         for t in answers.transfers
         if not in_eea(t.country)
     ]
+    found += _research_transfers(answers, roles, found)
 
     def undeclared(name: str, country: str) -> bool:
+        # A processor's own research flow (processor set) does not stand for another's.
         return not in_eea(country) and not any(
-            t.recipient == name and t.country == country for t in found
+            t.recipient == name and t.country == country and (t.declared or t.processor is None)
+            for t in found
         )
 
     # A processor established outside the EEA receives the data itself: that is a transfer.
@@ -271,14 +279,41 @@ def outside_eea_transfers(
                 found.append(
                     OutsideTransfer(recipient=hosting.provider, country=country, hosting=True)
                 )
-    if answers.research:
-        for flow in answers.research.data_flows:
-            recipient = answers.party(flow.recipient).name
-            if undeclared(recipient, flow.country):
-                found.append(
-                    OutsideTransfer(recipient=recipient, country=flow.country, purpose=flow.data)
-                )
     return tuple(found)
+
+
+def _research_transfers(
+    answers: Answers, roles: dict[str, tuple[Role, ...]], declared: list[OutsideTransfer]
+) -> list[OutsideTransfer]:
+    """A research flow to a recipient established outside the EEA, or storing the data
+    outside it, is a transfer: key-coded data stay personal data for the recipient. It is the
+    source's transfer: when the source is a processor of the sponsor, its DPA alone authorises
+    it (to the sponsor itself: a processor-to-controller transfer, SCC 2021/914 module 4)."""
+    found: list[OutsideTransfer] = []
+    for flow in answers.research.data_flows if answers.research else ():
+        recipient = answers.party(flow.recipient)
+        source = flow.source if Role.PROCESSOR in roles[flow.source] else None
+        for country in dict.fromkeys((recipient.country, flow.country)):
+            if in_eea(country) or any(
+                t.recipient == recipient.name and t.country == country for t in declared
+            ):
+                continue
+            if any(
+                (t.recipient, t.country, t.processor) == (recipient.name, country, source)
+                for t in found
+            ):
+                continue  # the same source's other flow to that recipient: one transfer
+            found.append(
+                OutsideTransfer(
+                    processor=source,
+                    recipient=recipient.name,
+                    country=country,
+                    data=flow.data,
+                    safeguard=flow.safeguard,
+                    assessment=flow.assessment,
+                )
+            )
+    return found
 
 
 def writes_in_french(party: Party) -> bool:
@@ -347,6 +382,7 @@ def assess(answers: Answers, edition: str | None = None) -> Assessment:
             p.id for p in answers.parties if Role.JOINT_CONTROLLER in roles[p.id]
         ),
         key_table_holders=key_table_holders(answers.research) if answers.research else (),
+        sites_outside_france=sites_outside_france(answers),
     )
 
 

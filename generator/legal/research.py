@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..answers.countries import in_eu
 from ..answers.model import (
     Answers,
+    DataCategory,
     DataSubject,
     FlowMeans,
     LawfulBasis,
@@ -77,6 +78,10 @@ RULES: dict[str, Rule] = {
     ),
     # A flow's recipient with no role for the data: the sponsor's processor, or a controller?
     "RECIPIENT_WITHOUT_ROLE": Rule(Severity.WARNING, ("GDPR 4(7)", "GDPR 4(8)"), {"party": str}),
+    # A site in another State answers to that State's health law and ethics committee.
+    "SITE_OUTSIDE_FRANCE": Rule(
+        Severity.INFO, ("GDPR 9(4)", "Loi 78-17 art. 3"), {"site": str, "country": str}
+    ),
 }
 # The reasons and facts those findings name, worded in clauses/messages.yaml.
 PHRASES: dict[str, dict[str, type]] = {
@@ -246,6 +251,9 @@ def assess_research(answers: Answers, out: Findings) -> Route:
     sponsor = answers.party(r.sponsor)
     if not in_eu(sponsor.country) and sponsor.eu_representative is None:
         out.add("SPONSOR_REPRESENTATIVE_MISSING", sponsor=sponsor.name)
+    for site in sites_outside_france(answers):
+        party = answers.party(site)
+        out.add("SITE_OUTSIDE_FRANCE", site=party.name, country=party.country)
     if r.lawful_basis is LawfulBasis.LEGITIMATE_INTEREST and sponsor.public_body:
         out.add("LEGITIMATE_INTEREST_PUBLIC", sponsor=sponsor.name)
     _intended(r, route, out)
@@ -353,3 +361,42 @@ def recipient_controllers(answers: Answers, roles: dict[str, tuple[Role, ...]]) 
         for p in answers.parties
         if p.id in received and p.id not in study and Role.CONTROLLER in roles[p.id]
     ]
+
+
+# Data that identify a participant directly: the methodologies keep them at the site, which
+# alone links a participant's code to their identity (docs/legal/research.md).
+DIRECTLY_IDENTIFYING = frozenset(
+    {DataCategory.IDENTIFICATION, DataCategory.CONTACT, DataCategory.NIR}
+)
+
+
+def data_categories_of(answers: Answers, party_id: str) -> list[DataCategory]:
+    """The categories of data a processor of a study receives (GDPR 28(3): its DPA describes
+    its own processing). A centre collects everything; any other processor receives coded
+    data only, unless it keeps the key table or the study sends it identities: a flow to it
+    that is not pseudonymised or, when no flow to it is described, identifying data leaving
+    the centres."""
+    categories = answers.processing.data_categories
+    r = answers.research
+    if r is None:
+        return list(categories)
+    if party_id in sites_outside_france(answers):  # the NIR is French: no such site has one
+        return [c for c in categories if c is not DataCategory.NIR]
+    if party_id in r.centres or party_id in key_table_holders(r):
+        return list(categories)
+    inflows = [f for f in r.data_flows if f.recipient == party_id]
+    if any(not f.pseudonymised for f in inflows) or (
+        not inflows and r.identifying_data_leave_centres
+    ):
+        return list(categories)
+    return [c for c in categories if c not in DIRECTLY_IDENTIFYING]
+
+
+def sites_outside_france(answers: Answers) -> tuple[str, ...]:
+    """The investigating centres established outside France. The Public Health Code governs
+    the French sites; each of these answers, for its part of the research, to the law of its
+    own State (medical secrecy, access to medical records) and to its ethics committee."""
+    r = answers.research
+    if r is None:
+        return ()
+    return tuple(c for c in dict.fromkeys(r.centres) if answers.party(c).country != "FR")

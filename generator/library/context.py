@@ -21,6 +21,7 @@ from ..legal.assessment import (
     sub_processors_of,
 )
 from ..legal.research import (
+    data_categories_of,
     internal_dpia_required,
     objection_unconditional,
     recipient_controllers,
@@ -86,6 +87,9 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
         "site": bool,
         "processor_tasks": list[str],  # a CRO's tasks for the sponsor; empty otherwise
         "subject": str,  # _document.yaml `subject`, worded for this processor
+        # The processor is a centre established outside France: the law of its own State, not
+        # the Public Health Code, governs its medical secrecy, records and duties.
+        "foreign_site": bool,
     },
     DocumentKind.JOINT_CONTROLLERS: {},
     DocumentKind.PROTOCOL_ANNEX: {},
@@ -126,6 +130,7 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
             controller=controller,
             processor=processor,
             site=processor in context["processor_centres"],  # the assessment's decision
+            foreign_site=processor.id in assessment.sites_outside_france,
             processor_tasks=tasks,
         )
         context.update(_processor_view(answers, assessment, processor))
@@ -180,8 +185,9 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
 
 
 def _processor_view(answers: Answers, assessment: Assessment, processor: Party) -> dict[str, Any]:
-    """In a DPA, the hosting, sub-processors, measures and transfers of its processor only.
-    A hosting, sub-processor or measure naming no processor applies to every processor."""
+    """In a DPA, the hosting, sub-processors, measures and transfers of its processor only,
+    and the processing with the data categories it receives. A hosting, sub-processor or
+    measure naming no processor applies to every processor."""
 
     def mine(owner: str | None) -> bool:
         return owner is None or owner == processor.id
@@ -190,14 +196,18 @@ def _processor_view(answers: Answers, assessment: Assessment, processor: Party) 
     subs = sub_processors_of(answers, processor)
     measures = [m for m in answers.security_measures if not m.parties or processor.id in m.parties]
     recipients = {processor.name, *(s.name for s in subs), *([hosting.provider] if hosting else [])}
-    # A declared transfer belongs to the processor it names (every processor's if none); a
-    # derived one to the processor or sub-processor that receives the data.
+    # A transfer belongs to the processor it names (a research flow's source); one naming
+    # none, declared, to every processor; derived, to the one or the sub-processor receiving
+    # the data.
     transfers = [
         t
         for t in assessment.outside_eea_transfers
-        if (t.declared and mine(t.processor)) or (not t.declared and t.recipient in recipients)
+        if t.processor == processor.id
+        or (t.processor is None and (t.declared or t.recipient in recipients))
     ]
+    categories = data_categories_of(answers, processor.id)
     return dict(
+        processing=answers.processing.model_copy(update={"data_categories": categories}),
         hosting=hosting,
         data_stored=hosting is not None or any(s.hosts_data for s in subs),
         sub_processors=subs,
