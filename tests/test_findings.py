@@ -786,6 +786,8 @@ TABLE: tuple[Row, ...] = (
             C("french", TELE, edition="fr"),
             C("bilingual", TELE, edition="bilingual"),
             C("english-private-parties", TELE, {"parties.0.public_body": False}, edition="en"),
+            # The law binds French public persons, not a public hospital of another State.
+            C("english-foreign-public-hospital", TELE, {"parties.0.country": "DE"}, edition="en"),
             # A protocol annex is no contract: an internal study has none.
             C("english-internal-study", INTERNAL, edition="en"),
         ),

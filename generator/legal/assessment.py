@@ -317,9 +317,10 @@ def _research_transfers(
 
 
 def writes_in_french(party: Party) -> bool:
-    """A public-law body, or a private body performing a public-service mission, contracts
-    in French (Loi 94-665 art. 5)."""
-    return party.public_body or party.public_service_mission
+    """A French public-law body, or a French private body performing a public-service
+    mission, contracts in French (Loi 94-665 art. 5); the law does not bind another State's
+    public bodies."""
+    return (party.public_body or party.public_service_mission) and party.country == "FR"
 
 
 def french_text_only(parties: list[Party]) -> bool:
