@@ -212,3 +212,21 @@ def test_only_the_cros_dpa_authorises_its_transfer_to_the_controller(
         "statistical results; ground: standard contractual clauses",
     }[lang]
     assert listed in annex
+
+
+@pytest.mark.parametrize("lang", ["fr", "bilingual"])
+def test_annex_i_gives_each_partys_role_in_the_agreement(tmp_path: Path, lang: str) -> None:
+    """Annex I says who is controller and who processor in this agreement, then each party's
+    roles in the study: a site's DPA does not call the site a mere "investigational site".
+    (Public hospitals contract in French: the English text is read in the bilingual one.)"""
+    example = ROOT / "examples" / "research-funded-reuse.yaml"
+    assert run_cli("build", example, "--out", tmp_path, "--lang", lang) == 0
+    site = _flat(next(tmp_path.glob("accord-sous-traitance-centre-hospitalier-regional*.docx")))
+    expected = {
+        "fr": ("responsable du traitement, promoteur et centre investigateur",
+               "sous-traitant et centre investigateur"),
+        "bilingual": ("controller, sponsor and investigational site",
+                      "processor and investigational site"),
+    }[lang]  # fmt: skip
+    for roles in expected:
+        assert roles in site, roles

@@ -87,6 +87,8 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
         "site": bool,
         "processor_tasks": list[str],  # a CRO's tasks for the sponsor; empty otherwise
         "subject": str,  # _document.yaml `subject`, worded for this processor
+        # Each of the two parties' role in this agreement, then its roles in the study.
+        "party_roles": dict[str, list[Role]],
         # The processor is a centre established outside France: the law of its own State, not
         # the Public Health Code, governs its medical secrecy, records and duties.
         "foreign_site": bool,
@@ -132,9 +134,21 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
             site=processor in context["processor_centres"],  # the assessment's decision
             foreign_site=processor.id in assessment.sites_outside_france,
             processor_tasks=tasks,
+            party_roles={
+                controller.id: [Role.CONTROLLER, *_study_roles(assessment, controller)],
+                processor.id: [Role.PROCESSOR, *_study_roles(assessment, processor)],
+            },
         )
         context.update(_processor_view(answers, assessment, processor))
     return context
+
+
+# The roles a party holds in a study, besides its GDPR role in a given agreement.
+_STUDY_ROLES = (Role.SPONSOR, Role.CRO, Role.INVESTIGATING_CENTRE, Role.FUNDER)
+
+
+def _study_roles(assessment: Assessment, party: Party) -> list[Role]:
+    return [role for role in _STUDY_ROLES if role in assessment.roles[party.id]]
 
 
 def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
