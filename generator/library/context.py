@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from ..answers.countries import EEA
-from ..answers.model import Answers, DataFlow, Party, Research, Role, Route
+from ..answers.model import Answers, DataFlow, Party, Research, ResearchProduct, Role, Route
 from ..legal.assessment import (
     Assessment,
     DocumentDue,
@@ -20,7 +20,13 @@ from ..legal.assessment import (
     signed_before_services,
     sub_processors_of,
 )
-from ..legal.research import internal_dpia_required, research_parties
+from ..legal.research import (
+    clinical_trial,
+    device_study,
+    internal_dpia_required,
+    research_parties,
+    safety_reporting,
+)
 
 
 class _View(BaseModel):
@@ -59,6 +65,12 @@ _COMMON: dict[str, Any] = {
     "services_before_signature": bool,  # the services started before the signature
     "signed_before_services": bool,  # signed on or before the day the services start
     "internal_dpia_required": bool,  # an internal study of patients' health data
+    # A clinical trial of a medicinal product under Regulation 536/2014 (CTIS, art. 28(3)
+    # withdrawal, art. 58 archiving); vigilance duties on a legal obligation (always a
+    # trial's); the device regulation framing a device or IVD study, else none.
+    "clinical_trial": bool,
+    "safety_reporting": bool,
+    "device_study": ResearchProduct | None,
     "bilingual": bool,  # the French and English side-by-side edition
     # Between French parties, one bound to French: the French text alone is the contract.
     "french_text_only": bool,
@@ -98,6 +110,9 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
         services_before_signature=services_before_signature(answers),
         signed_before_services=signed_before_services(answers),
         internal_dpia_required=internal_dpia_required(answers),
+        clinical_trial=clinical_trial(answers.research),
+        safety_reporting=safety_reporting(answers.research),
+        device_study=device_study(answers.research),
         **_research(answers, assessment),
     )
     parties = [answers.party(pid) for pid in due.parties]
