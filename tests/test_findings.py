@@ -1344,7 +1344,7 @@ TABLE: tuple[Row, ...] = (
         ("CSP L.1121-1",),
         raises=(
             C("category-3", OBS, count=1, values={"category": 3}),
-            C("category-1", DRUG, values={"category": 1}),
+            C("category-1", DRUG, values={"category": 1}, research__product=None),
             C(
                 "category-2",
                 OBS,
@@ -1354,7 +1354,13 @@ TABLE: tuple[Row, ...] = (
             ),
             C("authorisation", OBS, values={"category": 3}, research__snds_linkage=True),
         ),
-        spares=(C("reuse", REUSE), C("ivd", IVD), C("snds", SNDS), C("internal", INTERNAL)),
+        spares=(
+            C("reuse", REUSE),
+            C("ivd", IVD),
+            C("snds", SNDS),
+            C("internal", INTERNAL),
+            C("drug-trial", DRUG),  # CLINICAL_TRIAL_CTIS in its place
+        ),
     ),
     Row(
         "PARTICIPATION",
@@ -1483,6 +1489,101 @@ TABLE: tuple[Row, ...] = (
                 {"parties.0.country": "US", "parties.0.eu_representative": "Orvane EU BV, Leiden"},
             ),
             C("partnership", TELE, {"parties.0.country": "US"}),
+        ),
+    ),
+    # --- The product studied: Regulation 536/2014, 2017/745, 2017/746 ------------------------
+    Row(
+        "CLINICAL_TRIAL_CTIS",
+        Severity.INFO,
+        ("Regulation 536/2014 art. 5", "Regulation 536/2014 art. 8", "CSP L.1124-1"),
+        raises=(
+            C("drug-trial", DRUG, count=1, values={"category": 1}),
+            C("category-2", DRUG, values={"category": 2}, research__riph_category=2),
+        ),
+        spares=(
+            C("no-product", DRUG, research__product=None),
+            C("category-3", DRUG, research__riph_category=3),
+            C("device", DRUG, research__product="medical_device"),
+            C("not-riph", REUSE, research__product="medicinal_product"),
+        ),
+    ),
+    Row(
+        "CLINICAL_TRIAL_CATEGORY_2",
+        Severity.WARNING,
+        ("CSP L.1121-1", "Regulation 536/2014 art. 2"),
+        raises=(C("category-2", DRUG, count=1, research__riph_category=2),),
+        spares=(
+            C("category-1", DRUG),
+            C(
+                "device-category-2",
+                DRUG,
+                research__product="medical_device",
+                research__riph_category=2,
+            ),
+        ),
+    ),
+    Row(
+        "MEDICINAL_NON_INTERVENTIONAL",
+        Severity.INFO,
+        ("Regulation 536/2014 art. 2",),
+        raises=(
+            C("category-3", OBS, count=1, research__product="medicinal_product"),
+            C("drug-category-3", DRUG, research__riph_category=3),
+        ),
+        spares=(
+            C("drug-trial", DRUG),
+            C("not-riph", REUSE, research__product="medicinal_product"),
+            C("no-product", OBS),
+        ),
+    ),
+    Row(
+        "CLINICAL_TRIAL_SAFETY_REPORTING",
+        Severity.WARNING,
+        (
+            "Regulation 536/2014 art. 41",
+            "Regulation 536/2014 art. 42",
+            "GDPR 6(1)(c)",
+            "GDPR 9(2)(i)",
+        ),
+        raises=(C("unset", DRUG, count=1, research__safety_reporting=False),),
+        spares=(
+            C("set", DRUG),
+            C("device", DRUG, research__product="medical_device", research__safety_reporting=False),
+            C("category-3", DRUG, research__riph_category=3, research__safety_reporting=False),
+        ),
+    ),
+    Row(
+        "DEVICE_INVESTIGATION",
+        Severity.INFO,
+        ("Regulation 2017/745 art. 62", "CSP L.1121-1", "CSP L.1125-1"),
+        raises=(
+            C("device-category-1", DRUG, count=1, research__product="medical_device"),
+            C(
+                "device-category-2",
+                OBS,
+                research__product="medical_device",
+                research__riph_category=2,
+                research__participation="express_consent",
+            ),
+        ),
+        spares=(
+            C("device-category-3", OBS, research__product="medical_device"),
+            C("device-not-riph", IVD, research__product="medical_device"),
+            C("drug-trial", DRUG),
+        ),
+    ),
+    Row(
+        "IVD_PERFORMANCE_STUDY",
+        Severity.INFO,
+        ("Regulation 2017/746 art. 57", "Regulation 2017/746 art. 58"),
+        raises=(
+            C("leftover-samples", IVD, count=1),
+            C("riph", OBS, research__product="in_vitro_diagnostic"),
+        ),
+        spares=(
+            C("no-product", IVD, research__product=None),
+            C("reuse", REUSE, research__product="in_vitro_diagnostic"),
+            C("drug-trial", DRUG),
         ),
     ),
     Row(

@@ -17,6 +17,7 @@ from ..answers.model import (
     Participation,
     ProtocolAuthors,
     Research,
+    ResearchProduct,
     Role,
     Route,
 )
@@ -81,6 +82,41 @@ RULES: dict[str, Rule] = {
     # A site in another State answers to that State's health law and ethics committee.
     "SITE_OUTSIDE_FRANCE": Rule(
         Severity.INFO, ("GDPR 9(4)", "Loi 78-17 art. 3"), {"site": str, "country": str}
+    ),
+    # A clinical trial of a medicinal product: one application through CTIS, the ANSM
+    # assessing Part I and a CPP Part II, the ANSM notifying the single decision (in place of
+    # RIPH_CPP for that trial).
+    "CLINICAL_TRIAL_CTIS": Rule(
+        Severity.INFO,
+        ("Regulation 536/2014 art. 5", "Regulation 536/2014 art. 8", "CSP L.1124-1"),
+        {"category": int},
+    ),
+    # French law keeps studies of a medicinal product out of category 2 (arrêté listing that
+    # category: current text to be confirmed): worded as a point to check, never blocked.
+    "CLINICAL_TRIAL_CATEGORY_2": Rule(
+        Severity.WARNING, ("CSP L.1121-1", "Regulation 536/2014 art. 2")
+    ),
+    # A non-interventional study of a medicinal product is not a clinical trial under the
+    # Regulation (art. 2(2)(4)): the plain RIPH route, to be confirmed per study.
+    "MEDICINAL_NON_INTERVENTIONAL": Rule(Severity.INFO, ("Regulation 536/2014 art. 2",)),
+    # A CTR trial's vigilance duties rest on a legal obligation whatever the answers say: the
+    # documents state them (safety_reporting), and the answers should too.
+    "CLINICAL_TRIAL_SAFETY_REPORTING": Rule(
+        Severity.WARNING,
+        (
+            "Regulation 536/2014 art. 41",
+            "Regulation 536/2014 art. 42",
+            "GDPR 6(1)(c)",
+            "GDPR 9(2)(i)",
+        ),
+    ),
+    # Device and IVD studies: their regulations' own ANSM procedures and document retention
+    # are not read in a primary source yet: said as points to confirm per study.
+    "DEVICE_INVESTIGATION": Rule(
+        Severity.INFO, ("Regulation 2017/745 art. 62", "CSP L.1121-1", "CSP L.1125-1")
+    ),
+    "IVD_PERFORMANCE_STUDY": Rule(
+        Severity.INFO, ("Regulation 2017/746 art. 57", "Regulation 2017/746 art. 58")
     ),
 }
 # The reasons and facts those findings name, worded in clauses/messages.yaml.
@@ -229,7 +265,7 @@ def assess_research(answers: Answers, out: Findings) -> Route:
         if claimed_internal:
             out.add("NOT_INTERNAL", reasons=contradictions)
         route, why, reasons = _formal_route(r, out)
-        if r.involves_human_person:
+        if r.involves_human_person and not clinical_trial(r):  # a trial: CLINICAL_TRIAL_CTIS
             out.add("RIPH_CPP", category=r.riph_category)
         if route in METHODOLOGIES:
             out.add("METHODOLOGY", route=route, why=why)
@@ -244,6 +280,7 @@ def assess_research(answers: Answers, out: Findings) -> Route:
             out.add("DPIA_REQUIRED", route=route)
 
     _participation(r, out)
+    _health_product(r, out)
     if r.leftover_samples:
         out.add("LEFTOVER_SAMPLES")
     if r.participation:
@@ -278,6 +315,58 @@ def _recipients(answers: Answers, roles: dict[str, tuple[Role, ...]], out: Findi
     for pid in dict.fromkeys(f.recipient for f in r.data_flows):
         if not gdpr & set(roles[pid]):
             out.add("RECIPIENT_WITHOUT_ROLE", party=answers.party(pid).name)
+
+
+def clinical_trial(research: Research | None) -> bool:
+    """A clinical trial of a medicinal product under Regulation 536/2014: interventional
+    research involving the human person (category 1 or 2) on a medicinal product. A category 3
+    study is non-interventional (art. 2(2)(4)); research not involving the person is none.
+    The one place that decides it: documents read it as `clinical_trial`."""
+    return (
+        research is not None
+        and research.product is ResearchProduct.MEDICINAL_PRODUCT
+        and research.involves_human_person
+        and research.riph_category in (1, 2)
+    )
+
+
+def safety_reporting(research: Research | None) -> bool:
+    """Vigilance duties resting on a legal obligation: those the answers state, and always a
+    clinical trial's (Regulation 536/2014 arts 41 to 43), so documents and findings agree."""
+    return research is not None and (research.safety_reporting or clinical_trial(research))
+
+
+def device_study(research: Research | None) -> ResearchProduct | None:
+    """The device whose EU regulation frames a study: an interventional clinical investigation
+    of a medical device (2017/745), or a performance study of an in-vitro diagnostic device
+    (2017/746) whether or not it involves the person; None for anything else."""
+    if research is None:
+        return None
+    if research.product is ResearchProduct.MEDICAL_DEVICE:
+        interventional = research.involves_human_person and research.riph_category in (1, 2)
+        return research.product if interventional else None
+    if research.product is ResearchProduct.IN_VITRO_DIAGNOSTIC:
+        studied = research.involves_human_person or research.ivd_performance_study
+        return research.product if studied else None
+    return None
+
+
+def _health_product(r: Research, out: Findings) -> None:
+    """What the regulation of the product studied adds: the CTIS procedure and vigilance of a
+    clinical trial; the device regulations' own procedures, to be confirmed per study."""
+    if clinical_trial(r):
+        out.add("CLINICAL_TRIAL_CTIS", category=r.riph_category)
+        if r.riph_category == 2:
+            out.add("CLINICAL_TRIAL_CATEGORY_2")
+        if not r.safety_reporting:
+            out.add("CLINICAL_TRIAL_SAFETY_REPORTING")
+    elif r.product is ResearchProduct.MEDICINAL_PRODUCT and r.involves_human_person:
+        out.add("MEDICINAL_NON_INTERVENTIONAL")
+    device = device_study(r)
+    if device is ResearchProduct.MEDICAL_DEVICE:
+        out.add("DEVICE_INVESTIGATION")
+    elif device is ResearchProduct.IN_VITRO_DIAGNOSTIC:
+        out.add("IVD_PERFORMANCE_STUDY")
 
 
 def internal_dpia_required(answers: Answers) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from ..answers.countries import EEA
-from ..answers.model import Answers, DataFlow, Party, Research, Role, Route
+from ..answers.model import Answers, DataFlow, Party, Research, ResearchProduct, Role, Route
 from ..legal.assessment import (
     Assessment,
     DocumentDue,
@@ -21,11 +21,14 @@ from ..legal.assessment import (
     sub_processors_of,
 )
 from ..legal.research import (
+    clinical_trial,
     data_categories_of,
+    device_study,
     internal_dpia_required,
     objection_unconditional,
     recipient_controllers,
     research_parties,
+    safety_reporting,
     uses_case_report_form,
 )
 
@@ -73,6 +76,12 @@ _COMMON: dict[str, Any] = {
     "internal_dpia_required": bool,  # an internal study of patients' health data
     "case_report_form": bool,  # data recorded in a CRF (research on persons, or eCRF flows)
     "objection_unconditional": bool,  # non-objection research: an objection stops the use
+    # A clinical trial of a medicinal product under Regulation 536/2014 (CTIS, art. 28(3)
+    # withdrawal, art. 58 archiving); vigilance duties on a legal obligation (always a
+    # trial's); the device regulation framing a device or IVD study, else none.
+    "clinical_trial": bool,
+    "safety_reporting": bool,
+    "device_study": ResearchProduct | None,
     "bilingual": bool,  # the French and English side-by-side edition
     # Between French parties, one bound to French: the French text alone is the contract.
     "french_text_only": bool,
@@ -120,6 +129,9 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
         case_report_form=bool(answers.research) and uses_case_report_form(answers.research),
         objection_unconditional=bool(answers.research)
         and objection_unconditional(answers.research),
+        clinical_trial=clinical_trial(answers.research),
+        safety_reporting=safety_reporting(answers.research),
+        device_study=device_study(answers.research),
         **_research(answers, assessment),
     )
     parties = [answers.party(pid) for pid in due.parties]
