@@ -20,7 +20,12 @@ from ..legal.assessment import (
     signed_before_services,
     sub_processors_of,
 )
-from ..legal.research import internal_dpia_required, research_parties
+from ..legal.research import (
+    cnam_receives_nir,
+    internal_dpia_required,
+    research_parties,
+    uses_snds,
+)
 
 
 class _View(BaseModel):
@@ -47,7 +52,7 @@ _COMMON: dict[str, Any] = {
     # Facts the assessment decided (generator/legal): clause text reads them, never
     # re-derives them from the answers.
     "route": Route | None,
-    "methodology": bool,  # the route is a CNIL reference methodology (MR-001 to MR-004)
+    "methodology": bool,  # the route is a CNIL reference methodology (MR-001 to MR-008)
     "joint_controllers": list[Party],  # the parties that are joint controllers (Art. 26)
     "sponsor": Party,
     "centres": list[Party],
@@ -56,6 +61,8 @@ _COMMON: dict[str, Any] = {
     "research_roles": list[PartyRoles],
     "flows": list[FlowView],
     "key_table_holders": list[Party],
+    "snds": bool,  # the study processes SNDS data: the SNDS security framework applies
+    "nir_to_cnam": bool,  # the national health insurance fund receives the NIR for matching
     "services_before_signature": bool,  # the services started before the signature
     "signed_before_services": bool,  # signed on or before the day the services start
     "internal_dpia_required": bool,  # an internal study of patients' health data
@@ -128,6 +135,8 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
             research_roles=empty,
             flows=empty,
             key_table_holders=empty,
+            snds=False,
+            nir_to_cnam=False,
         )
     return dict(
         sponsor=answers.party(r.sponsor),
@@ -147,6 +156,8 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
             for f in r.data_flows
         ],
         key_table_holders=[answers.party(pid) for pid in assessment.key_table_holders],
+        snds=uses_snds(r),
+        nir_to_cnam=cnam_receives_nir(r),
     )
 
 
