@@ -55,6 +55,7 @@ DRUG = "research-drug-trial"  # category 1 drug trial with genetic testing: MR-0
 IVD = "research-ivd-performance"  # in-vitro diagnostic performance study: MR-002
 REUSE = "research-joint-reuse"  # three hospitals reusing their data, joint protocol: MR-004
 SNDS = "research-snds-authorisation"  # SNDS linkage with the NIR: authorisation (CESREES)
+SNDS_ONLY = "research-snds-methodology"  # main SNDS database only, public interest: MR-007
 INTERNAL = "research-internal-study"  # one hospital's internal study
 # Sponsor-centre (0), centre (1), secure environment (2), funder receiving data (3): MR-004;
 # flows: sponsor and centre to the environment (0, 1), sponsor to the funder (2).
@@ -141,6 +142,7 @@ STREAMWAVE = "Streamwave B.V."  # TELE's video sub-processor (2)
 CLINIQA = "Cliniqa Recherche"  # OBS's CRO
 SECURIS = "Securis Data Santé"  # FUNDED's secure research environment
 VELMORA = "Velmora Pharma France"  # FUNDED's funder
+CHU_CHAMPAGNE = "Centre hospitalier universitaire de Champagne"  # REUSE's sponsor
 WRITTEN, EXPRESS = Participation.WRITTEN_CONSENT, Participation.EXPRESS_CONSENT
 NON_OPPOSITION = Participation.NON_OPPOSITION
 PUBLIC, LEGITIMATE = LawfulBasis.PUBLIC_INTEREST, LawfulBasis.LEGITIMATE_INTEREST
@@ -1700,11 +1702,73 @@ TABLE: tuple[Row, ...] = (
                 route="MR-002",
                 values={"route": Route.MR_002, "why": P("ivd_performance_study")},
             ),
+            C(
+                "mr-005-pmsi-before-reuse",
+                REUSE,
+                research__pmsi_data=True,
+                research__intended_route=None,
+                route="MR-005",
+                values={"route": Route.MR_005, "why": P("pmsi_establishment")},
+            ),
+            C(
+                "mr-006-pmsi-industry",
+                REUSE,
+                research__pmsi_data=True,
+                research__intended_route=None,
+                research__commercial=True,
+                route="MR-006",
+                values={"route": Route.MR_006, "why": P("pmsi_industry")},
+            ),
+            C(
+                "mr-007-snds-public-interest",
+                SNDS_ONLY,
+                route="MR-007",
+                values={"route": Route.MR_007, "why": P("snds_public_interest")},
+            ),
+            C(
+                "mr-008-snds-legitimate-interest",
+                SNDS_ONLY,
+                research__lawful_basis="legitimate_interest",
+                research__intended_route="MR-008",
+                route="MR-008",
+                values={"route": Route.MR_008, "why": P("snds_legitimate_interest")},
+            ),
+            C(
+                "snds-decides-over-pmsi",
+                SNDS_ONLY,
+                research__pmsi_data=True,
+                research__intended_route=None,
+                research__commercial=True,
+                route="MR-007",
+                values={"route": Route.MR_007, "why": P("snds_public_interest")},
+            ),
+            C(
+                "riph-with-snds-data",
+                OBS,
+                research__snds_data=True,
+                route="MR-003",
+                values={"route": Route.MR_003, "why": P("category_3_research")},
+            ),
+            C(
+                "snds-without-reuse-flag",
+                SNDS_ONLY,
+                research__reuses_existing_data_only=False,
+                route="MR-007",
+                values={"route": Route.MR_007, "why": P("snds_public_interest")},
+            ),
         ),
         spares=(
             C("snds", SNDS, route="authorisation"),
             C("internal", INTERNAL, route="internal"),
             C("nir", OBS, research__nir_used=True, route="authorisation"),
+            C("snds-linked", SNDS_ONLY, research__snds_linkage=True, route="authorisation"),
+            C(
+                "snds-on-consent",
+                SNDS_ONLY,
+                research__lawful_basis="consent",
+                research__intended_route=None,
+                route="authorisation",
+            ),
         ),
     ),
     Row(
@@ -1886,6 +1950,80 @@ TABLE: tuple[Row, ...] = (
                 route="authorisation",
             ),
             C("internal", INTERNAL),
+        ),
+    ),
+    Row(
+        "PMSI_SPONSOR",
+        Severity.INFO,
+        ("Loi 78-17 art. 73",),
+        raises=(
+            C(
+                "mr-005",
+                REUSE,
+                count=1,
+                research__pmsi_data=True,
+                research__intended_route=None,
+                values={"route": Route.MR_005, "sponsor": CHU_CHAMPAGNE},
+            ),
+            C(
+                "mr-006",
+                REUSE,
+                research__pmsi_data=True,
+                research__intended_route=None,
+                research__commercial=True,
+                values={"route": Route.MR_006, "sponsor": CHU_CHAMPAGNE},
+            ),
+        ),
+        spares=(
+            C("mr-004", REUSE),
+            C("pmsi-beyond", REUSE, research__pmsi_data=True, research__nir_used=True),
+            C("snds", SNDS_ONLY, research__pmsi_data=True),
+        ),
+    ),
+    Row(
+        "SNDS_METHODOLOGY_DUTIES",
+        Severity.INFO,
+        ("Loi 78-17 art. 73", "GDPR 26", "GDPR 30", "GDPR 37"),
+        raises=(
+            C("mr-007", SNDS_ONLY, count=1, values={"route": Route.MR_007}),
+            C(
+                "mr-008",
+                SNDS_ONLY,
+                research__lawful_basis="legitimate_interest",
+                research__intended_route=None,
+                values={"route": Route.MR_008},
+            ),
+        ),
+        spares=(
+            C("authorisation", SNDS),
+            C("mr-004", REUSE),
+            C("pmsi", REUSE, research__pmsi_data=True),
+        ),
+    ),
+    Row(
+        "SNDS_SECURITY",
+        Severity.INFO,
+        ("CSP L.1461-1", "Arrêté 6 May 2024 (SNDS)"),
+        raises=(
+            C("main-database", SNDS_ONLY, count=1),
+            C("linkage", SNDS, count=1),
+            C("linkage-only", SNDS, research__snds_data=False),
+        ),
+        spares=(
+            C("mr-004", REUSE),
+            C("pmsi", REUSE, research__pmsi_data=True),
+            C("riph", OBS),
+        ),
+    ),
+    Row(
+        "SNDS_NIR_CNAM",
+        Severity.INFO,
+        ("CSP L.1461-1", "GDPR 4(9)"),
+        raises=(C("linkage-on-the-nir", SNDS, count=1),),
+        spares=(
+            C("linkage-without-nir", SNDS, research__nir_used=False),
+            C("nir-without-linkage", REUSE, research__nir_used=True),
+            C("main-database", SNDS_ONLY),
         ),
     ),
     Row(

@@ -199,6 +199,10 @@ class Route(StrEnum):
     MR_002 = "MR-002"
     MR_003 = "MR-003"
     MR_004 = "MR-004"
+    MR_005 = "MR-005"
+    MR_006 = "MR-006"
+    MR_007 = "MR-007"
+    MR_008 = "MR-008"
     AUTHORISATION = "authorisation"
 
 

@@ -213,7 +213,7 @@ SPECS: dict[str, Spec] = {
     ),
     "research.?": Spec(
         _("Is this a research project (protocol annex, agreements with sponsor, CRO, sites)?"),
-        _("Research adds the French formality (MR-001 to MR-004, authorisation) and its roles."),
+        _("Research adds the French formality (MR-001 to MR-008, authorisation) and its roles."),
     ),
     "reference": Spec(
         _("Internal reference of the agreement (leave empty if none)"),
@@ -799,7 +799,7 @@ SPECS: dict[str, Spec] = {
     ),
     "research.reuses_existing_data_only": Spec(
         _("Does it only reuse data that already exist?"),
-        _("Research reusing existing data falls under MR-004."),
+        _("Reusing existing data: MR-004, or MR-005 to MR-008 for PMSI or SNDS data."),
         R,
     ),
     "research.genetic_testing": Spec(

@@ -83,7 +83,7 @@ class Assessment:
 
     @property
     def methodology(self) -> bool:
-        """The research follows a CNIL reference methodology (MR-001 to MR-004)."""
+        """The research follows a CNIL reference methodology (MR-001 to MR-008)."""
         return self.research_route in METHODOLOGIES
 
     def parties_with(self, answers: Answers, *roles: Role) -> list[Party]:

@@ -24,7 +24,24 @@ from ..answers.model import (
 from .findings import Findings, Phrase, Rule, Severity
 
 _CONSENTS = {Participation.WRITTEN_CONSENT, Participation.EXPRESS_CONSENT}
-METHODOLOGIES = frozenset({Route.MR_001, Route.MR_002, Route.MR_003, Route.MR_004})
+METHODOLOGIES = frozenset(
+    {
+        Route.MR_001,
+        Route.MR_002,
+        Route.MR_003,
+        Route.MR_004,
+        Route.MR_005,
+        Route.MR_006,
+        Route.MR_007,
+        Route.MR_008,
+    }
+)
+# The main SNDS database: MR-007 for a body on a public-interest mission, MR-008 for one
+# acting on a legitimate interest (any other basis fits neither).
+_SNDS_METHODOLOGIES = {
+    LawfulBasis.PUBLIC_INTEREST: Route.MR_007,
+    LawfulBasis.LEGITIMATE_INTEREST: Route.MR_008,
+}
 
 # Each finding the research reasoning can raise; its words are in clauses/messages.yaml.
 RULES: dict[str, Rule] = {
@@ -118,6 +135,16 @@ RULES: dict[str, Rule] = {
     "IVD_PERFORMANCE_STUDY": Rule(
         Severity.INFO, ("Regulation 2017/746 art. 57", "Regulation 2017/746 art. 58")
     ),
+    # MR-005 is for health establishments and hospital federations, MR-006 for health-product
+    # companies: who the sponsor is decides, which the answers do not state (to be confirmed).
+    "PMSI_SPONSOR": Rule(Severity.INFO, ("Loi 78-17 art. 73",), {"route": Route, "sponsor": str}),
+    # What MR-007 and MR-008 require of each controller (their §6.2.2-6.2.3, confirmed).
+    "SNDS_METHODOLOGY_DUTIES": Rule(
+        Severity.INFO, ("Loi 78-17 art. 73", "GDPR 26", "GDPR 30", "GDPR 37"), {"route": Route}
+    ),
+    "SNDS_SECURITY": Rule(Severity.INFO, ("CSP L.1461-1", "Arrêté 6 May 2024 (SNDS)")),
+    # Matching on the NIR is done by the national health insurance fund, which receives it.
+    "SNDS_NIR_CNAM": Rule(Severity.INFO, ("CSP L.1461-1", "GDPR 4(9)")),
 }
 # The reasons and facts those findings name, worded in clauses/messages.yaml.
 PHRASES: dict[str, dict[str, type]] = {
@@ -128,6 +155,11 @@ PHRASES: dict[str, dict[str, type]] = {
     "category_3_research": {},
     "ivd_performance_study": {},
     "existing_data_reuse": {},
+    "pmsi_establishment": {},
+    "pmsi_industry": {},
+    "snds_public_interest": {},
+    "snds_legitimate_interest": {},
+    "snds_other_basis": {},
     "snds_linkage": {},
     "nir_used": {},
     "identifying_data_leave": {},
@@ -210,14 +242,43 @@ def _methodology(r: Research, out: Findings) -> tuple[Route | None, Phrase | Non
         return Route.MR_003, out.phrase("category_3_research")
     if r.ivd_performance_study:
         return Route.MR_002, out.phrase("ivd_performance_study")
+    access = _data_access_methodology(r, out)
+    if access:
+        return access
     if r.reuses_existing_data_only:
         return Route.MR_004, out.phrase("existing_data_reuse")
     return None, None
 
 
+def _data_access_methodology(r: Research, out: Findings) -> tuple[Route, Phrase] | None:
+    """Research reusing SNDS or PMSI data has methodologies of its own, which take precedence
+    over MR-004: the main SNDS database (which holds the PMSI too) by the sponsor's lawful
+    basis, PMSI data by who the sponsor is (docs/legal/research.md). SNDS data on another
+    basis fit neither MR-007 nor MR-008: `_beyond` says so."""
+    if r.snds_data and r.lawful_basis in _SNDS_METHODOLOGIES:
+        return _SNDS_METHODOLOGIES[r.lawful_basis], out.phrase(f"snds_{r.lawful_basis.value}")
+    if r.pmsi_data and not r.snds_data:
+        if r.commercial:
+            return Route.MR_006, out.phrase("pmsi_industry")
+        return Route.MR_005, out.phrase("pmsi_establishment")
+    return None
+
+
+def uses_snds(r: Research) -> bool:
+    """The study processes SNDS data, so the SNDS security framework applies to it."""
+    return r.snds_data or r.snds_linkage
+
+
+def cnam_receives_nir(r: Research) -> bool:
+    """The SNDS linkage is made on the NIR, which the national health insurance fund (CNAM)
+    receives to match it (LEGAL.md section 9: to be confirmed per study)."""
+    return r.snds_linkage and r.nir_used
+
+
 def _beyond(r: Research, out: Findings) -> list[Phrase]:
     """What takes the research outside every reference methodology."""
     facts = (
+        (r.snds_data and r.lawful_basis not in _SNDS_METHODOLOGIES, "snds_other_basis"),
         (r.snds_linkage, "snds_linkage"),
         (r.nir_used, "nir_used"),
         (r.identifying_data_leave_centres, "identifying_data_leave"),
@@ -294,6 +355,7 @@ def assess_research(answers: Answers, out: Findings) -> Route:
     if r.lawful_basis is LawfulBasis.LEGITIMATE_INTEREST and sponsor.public_body:
         out.add("LEGITIMATE_INTEREST_PUBLIC", sponsor=sponsor.name)
     _intended(r, route, out)
+    _data_access(r, route, sponsor.name, out)
     # A controller keeping its own data needs no certified host (CSP L.1111-8); a processor
     # storing them for others may: a CRO, a centre, a host or secure environment.
     roles = research_roles(answers)
@@ -367,6 +429,18 @@ def _health_product(r: Research, out: Findings) -> None:
         out.add("DEVICE_INVESTIGATION")
     elif device is ResearchProduct.IN_VITRO_DIAGNOSTIC:
         out.add("IVD_PERFORMANCE_STUDY")
+
+
+def _data_access(r: Research, route: Route, sponsor: str, out: Findings) -> None:
+    """What the PMSI and SNDS methodologies, and SNDS data whatever the route, add."""
+    if route in (Route.MR_005, Route.MR_006):
+        out.add("PMSI_SPONSOR", route=route, sponsor=sponsor)
+    if route in (Route.MR_007, Route.MR_008):
+        out.add("SNDS_METHODOLOGY_DUTIES", route=route)
+    if uses_snds(r):
+        out.add("SNDS_SECURITY")
+    if cnam_receives_nir(r):
+        out.add("SNDS_NIR_CNAM")
 
 
 def internal_dpia_required(answers: Answers) -> bool:

@@ -22,6 +22,7 @@ from ..legal.assessment import (
 )
 from ..legal.research import (
     clinical_trial,
+    cnam_receives_nir,
     data_categories_of,
     device_study,
     internal_dpia_required,
@@ -30,6 +31,7 @@ from ..legal.research import (
     research_parties,
     safety_reporting,
     uses_case_report_form,
+    uses_snds,
 )
 
 
@@ -57,7 +59,7 @@ _COMMON: dict[str, Any] = {
     # Facts the assessment decided (generator/legal): clause text reads them, never
     # re-derives them from the answers.
     "route": Route | None,
-    "methodology": bool,  # the route is a CNIL reference methodology (MR-001 to MR-004)
+    "methodology": bool,  # the route is a CNIL reference methodology (MR-001 to MR-008)
     "joint_controllers": list[Party],  # the parties that are joint controllers (Art. 26)
     "sponsor": Party,
     "centres": list[Party],
@@ -71,6 +73,8 @@ _COMMON: dict[str, Any] = {
     "research_roles": list[PartyRoles],
     "flows": list[FlowView],
     "key_table_holders": list[Party],
+    "snds": bool,  # the study processes SNDS data: the SNDS security framework applies
+    "nir_to_cnam": bool,  # the national health insurance fund receives the NIR for matching
     "services_before_signature": bool,  # the services started before the signature
     "signed_before_services": bool,  # signed on or before the day the services start
     "internal_dpia_required": bool,  # an internal study of patients' health data
@@ -178,6 +182,8 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
             research_roles=empty,
             flows=empty,
             key_table_holders=empty,
+            snds=False,
+            nir_to_cnam=False,
         )
     return dict(
         sponsor=answers.party(r.sponsor),
@@ -207,6 +213,8 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
             for f in r.data_flows
         ],
         key_table_holders=[answers.party(pid) for pid in assessment.key_table_holders],
+        snds=uses_snds(r),
+        nir_to_cnam=cnam_receives_nir(r),
     )
 
 
