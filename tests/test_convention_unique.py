@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT, docx_text, run_cli
 
 EXAMPLE = ROOT / "examples" / "research-convention-unique.yaml"
@@ -122,3 +123,28 @@ def test_the_clinics_dpa_is_unchanged(built: Path) -> None:
     assert "Accord de sous-traitance de données à caractère personnel" in text
     assert "Codage des données des participants" in text
     assert "convention unique" not in text.lower()
+
+
+@pytest.mark.parametrize("commercial", [True, False])
+def test_a_joint_arrangement_yields_to_the_convention_unique(
+    tmp_path: Path, commercial: bool
+) -> None:
+    """A CHU that wrote the protocol with an industry sponsor still signs the convention
+    unique (CONVENTION_UNIQUE_JOINT_CONTROL): the Art. 26 arrangement, which prevails over the
+    parties' other agreements, does not claim to prevail over it."""
+    data = yaml.safe_load(EXAMPLE.read_text("utf-8"))
+    data["research"]["protocol_drafted_by"] = "sponsor_and_centres"
+    data["research"]["commercial"] = commercial
+    file = tmp_path / "joint.yaml"
+    file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert run_cli("build", file, "--out", tmp_path / "out", "--lang", "fr") == 0
+    (arrangement,) = (tmp_path / "out").glob("accord-responsables-conjoints-*.docx")
+    text = _text(arrangement)
+    assert "l'Accord prévaut" in text
+    yields = (
+        "sauf sur la convention unique conclue en application de l'article L. 1121-16-1 du Code "
+        "de la santé publique, dont le modèle, fixé par arrêté, ne peut être modifié et qui "
+        "prévaut sur l'Accord"
+    )
+    assert (yields in text) is commercial
+    assert not list((tmp_path / "out").glob("description-*.docx"))

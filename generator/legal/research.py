@@ -174,8 +174,8 @@ def _convention_unique(answers: Answers, out: Findings) -> None:
         joint = [c for c in centres if Role.JOINT_CONTROLLER in roles[c]]
         if joint:
             out.add("CONVENTION_UNIQUE_JOINT_CONTROL", centres=names(joint))
-    elif r.commercial and r.riph_category == 3 and _public_centres(answers):
-        out.add("CONVENTION_UNIQUE_CATEGORY_3", centres=names(_public_centres(answers)))
+    elif r.commercial and r.riph_category == 3 and (public := _public_centres(answers)):
+        out.add("CONVENTION_UNIQUE_CATEGORY_3", centres=names(public))
 
 
 def _claimed_internal(r: Research) -> bool:

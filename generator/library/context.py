@@ -20,7 +20,11 @@ from ..legal.assessment import (
     signed_before_services,
     sub_processors_of,
 )
-from ..legal.research import internal_dpia_required, research_parties
+from ..legal.research import (
+    convention_unique_centres,
+    internal_dpia_required,
+    research_parties,
+)
 
 
 class _View(BaseModel):
@@ -74,6 +78,8 @@ _COMMON: dict[str, Any] = {
     "research_roles": list[PartyRoles],
     "flows": list[FlowView],
     "key_table_holders": list[Party],
+    # The public establishments the sponsor contracts with through the convention unique.
+    "convention_centres": list[Party],
     "services_before_signature": bool,  # the services started before the signature
     "signed_before_services": bool,  # signed on or before the day the services start
     "internal_dpia_required": bool,  # an internal study of patients' health data
@@ -125,6 +131,7 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
         services_before_signature=services_before_signature(answers),
         signed_before_services=signed_before_services(answers),
         internal_dpia_required=internal_dpia_required(answers),
+        convention_centres=[answers.party(c) for c in convention_unique_centres(answers)],
         **_research(answers, assessment),
     )
     parties = [answers.party(pid) for pid in due.parties]
