@@ -117,6 +117,20 @@ def test_the_bilingual_description_says_the_same_in_english(built: Path) -> None
     assert re.findall(r"\w+ prévaut", text) == ["Convention prévaut"]
 
 
+def test_the_protocol_annex_names_the_convention_as_the_chus_contract(built: Path) -> None:
+    text = _text(built / "fr" / "annexe-rgpd-protocole-cardio-qol-fr.docx")
+    said = (
+        "Pour chacun des établissements publics de santé suivants, ce contrat est la convention "
+        "unique prévue à l'article L. 1121-16-1 du Code de la santé publique, établie selon le "
+        "modèle fixé par arrêté, que complète la description des traitements établie entre le "
+        "Promoteur et cet établissement : "
+    )
+    assert said in text
+    listed = text[text.index(said) + len(said) :]
+    # The CHU alone, then the next paragraph: the clinic signs an ordinary contract.
+    assert listed.startswith("Centre hospitalier universitaire de Forez-Velay. Les investigateurs")
+
+
 def test_the_clinics_dpa_is_unchanged(built: Path) -> None:
     """The private clinic signs an ordinary site contract: its DPA is a site's DPA."""
     text = _text(built / "fr" / "accord-sous-traitance-clinique-du-parc-de-villeurbanne-fr.docx")
