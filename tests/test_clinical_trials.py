@@ -233,10 +233,18 @@ def test_a_trial_sites_dpa_archives_for_twenty_five_years(
     drug = built[DRUG.stem, lang]
     site = _one(drug, f"{DPA[lang]}-groupe-hospitalier-saint-aubert")
     cro = _one(drug, f"{DPA[lang]}-medrion-clinical")
-    device_site = _one(built[DEVICE.stem, lang], f"{DPA[lang]}-hospices-civils-de-la-saone")
+    # The device study's public sites are under the convention unique: no DPA, and their
+    # description says nothing of a medicinal product's 25 years.
+    device = built[DEVICE.stem, lang]
+    assert not [n for n in device if n.startswith(f"{DPA[lang]}-hospices-civils-de-la-saone")]
+    description = {
+        "fr": "description-traitements-convention-unique",
+        "en": "convention-unique-processing-description",
+    }[lang]
+    device_site = _one(device, f"{description}-hospices-civils")
     assert archive in site and protocol not in site
     assert archive not in cro  # a CRO returns and deletes
-    assert protocol in device_site and archive not in device_site
+    assert archive not in device_site and "vingt-cinq (25) ans" not in device_site
 
 
 def test_joint_controllers_of_a_trial_archive_for_twenty_five_years(tmp_path: Path) -> None:

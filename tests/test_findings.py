@@ -60,6 +60,7 @@ INTERNAL = "research-internal-study"  # one hospital's internal study
 # Sponsor-centre (0), centre (1), secure environment (2), funder receiving data (3): MR-004;
 # flows: sponsor and centre to the environment (0, 1), sponsor to the funder (2).
 FUNDED = "research-funded-reuse"
+CU = "research-convention-unique"  # industry sponsor (0), CRO (1), CHU (2), private clinic (3)
 
 
 @functools.cache
@@ -138,6 +139,10 @@ NO_HEALTH = {"processing.data_categories": ["identification", "contact"]}
 CHU_VDL = "Centre hospitalier universitaire de Val-de-Loire"  # TELE's controller, OBS's sponsor
 AGENDO = "Agendo Santé"  # TELE's processor
 NUVEA = "Nuvéa Cloud Santé"  # TELE's host, also its health-data sub-processor (0)
+CHU_FOREZ = "Centre hospitalier universitaire de Forez-Velay"  # CU's public centre
+CLINIC_PARC = "Clinique du Parc de Villeurbanne"  # CU's private centre
+CHU_PICARDIE = "Centre hospitalier universitaire de Picardie-Somme"  # DRUG's public centres
+CHU_ADOUR = "Centre hospitalier universitaire de l'Adour"
 STREAMWAVE = "Streamwave B.V."  # TELE's video sub-processor (2)
 CLINIQA = "Cliniqa Recherche"  # OBS's CRO
 SECURIS = "Securis Data Santé"  # FUNDED's secure research environment
@@ -2278,6 +2283,94 @@ TABLE: tuple[Row, ...] = (
     ),
 )
 
+# The convention unique: industry-sponsored research of category 1 or 2 in a public
+# establishment.
+CATEGORY_3 = {"research.riph_category": 3, "research.participation": "non_opposition"}
+JOINT_PROTOCOL = {"research.protocol_drafted_by": "sponsor_and_centres"}
+CONVENTION_ROWS = (
+    Row(
+        "CONVENTION_UNIQUE",
+        Severity.INFO,
+        ("CSP L.1121-16-1", "CSP R.1121-3-1"),
+        raises=(
+            C("chu-in-commercial-category-2", CU, count=1, values={"centres": [CHU_FOREZ]}),
+            # An industry drug trial: the two public CHUs, not the private not-for-profit group.
+            C(
+                "drug-trial-public-chus",
+                DRUG,
+                values={
+                    "centres": [
+                        "Centre hospitalier universitaire de Picardie-Somme",
+                        "Centre hospitalier universitaire de l'Adour",
+                    ]
+                },
+            ),
+            C(
+                "category-1",
+                CU,
+                research__riph_category=1,
+                research__participation="written_consent",
+                values={"centres": [CHU_FOREZ]},
+            ),
+            C(
+                "both-centres-public",
+                CU,
+                {"parties.3.public_body": True},
+                values={"centres": [CHU_FOREZ, CLINIC_PARC]},
+            ),
+            C(
+                "joint-controllers-sign-it-too",
+                CU,
+                JOINT_PROTOCOL,
+                values={"centres": [CHU_FOREZ]},
+            ),
+            C(
+                "drug-trial-the-espic-aside",
+                DRUG,
+                research__commercial=True,
+                values={"centres": [CHU_PICARDIE, CHU_ADOUR]},
+            ),
+        ),
+        spares=(
+            C("academic", CU, research__commercial=False),
+            C("commercial-category-3", CU, CATEGORY_3),
+            C("private-centres-only", CU, {"parties.2.public_body": False}),
+            C(
+                "not-involving-the-human-person",
+                CU,
+                research__involves_human_person=False,
+                research__riph_category=None,
+                research__participation=None,
+            ),
+            C("drug-trial-academic", DRUG, research__commercial=False),
+        ),
+    ),
+    Row(
+        "CONVENTION_UNIQUE_JOINT_CONTROL",
+        Severity.WARNING,
+        ("CSP L.1121-16-1", "GDPR 26", "GDPR 28"),
+        raises=(
+            C("protocol-drawn-up-together", CU, JOINT_PROTOCOL, values={"centres": [CHU_FOREZ]}),
+        ),
+        spares=(
+            C("sponsor-wrote-the-protocol", CU),
+            C("joint-but-academic", CU, JOINT_PROTOCOL, research__commercial=False),
+        ),
+    ),
+    Row(
+        "CONVENTION_UNIQUE_CATEGORY_3",
+        Severity.INFO,
+        ("CSP L.1121-16-1",),
+        raises=(C("commercial-category-3", CU, CATEGORY_3, values={"centres": [CHU_FOREZ]}),),
+        spares=(
+            C("category-2", CU),
+            C("academic-category-3", CU, CATEGORY_3, research__commercial=False),
+            C("category-3-private-centres", CU, {**CATEGORY_3, "parties.2.public_body": False}),
+        ),
+    ),
+)
+TABLE += CONVENTION_ROWS
+
 ROWS = {row.code: row for row in TABLE}
 
 
@@ -2536,6 +2629,39 @@ CENTRES_DRUG = ("chu-picardie", "ghsa-lille", "chu-adour")
             },
             [("protocol-annex", ("ch-rhone-vivarais",))],
             id="a-lone-joint-controller-has-no-arrangement",
+        ),
+        pytest.param(
+            CU,
+            {},
+            {
+                "heliance": ("sponsor", "controller"),
+                "clinactis": ("cro", "processor"),
+                "chu-forez": ("investigating_centre", "processor"),
+                "clinique-parc": ("investigating_centre", "processor"),
+            },
+            [
+                ("protocol-annex", ("heliance",)),
+                ("dpa", ("heliance", "clinactis")),
+                ("convention-unique-description", ("heliance", "chu-forez")),
+                ("dpa", ("heliance", "clinique-parc")),
+            ],
+            id="the-public-hospital-has-its-convention-unique-the-clinic-its-dpa",
+        ),
+        pytest.param(
+            CU,
+            JOINT,
+            {
+                "heliance": ("sponsor", "joint_controller"),
+                "clinactis": ("cro", "processor"),
+                "chu-forez": ("investigating_centre", "joint_controller"),
+                "clinique-parc": ("investigating_centre", "joint_controller"),
+            },
+            [
+                ("protocol-annex", ("heliance",)),
+                ("joint-controllers", ("heliance", "chu-forez", "clinique-parc")),
+                ("dpa", ("heliance", "clinactis")),
+            ],
+            id="a-joint-controller-under-the-convention-unique-gets-no-description",
         ),
     ],
 )

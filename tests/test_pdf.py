@@ -67,7 +67,9 @@ def test_numbering_footers_and_signatures_are_visible(
     answers, language, due, name = case.answers, case.language, case.due, case.name
     text = pdf_texts[Path(name).stem]
     french = language is Language.FR
-    contract = due.kind is not DocumentKind.PROTOCOL_ANNEX
+    # The annexes (the protocol's, the convention unique's) are signed with what they complete:
+    # no « Article » headings, no signature block of their own.
+    contract = due.kind not in (DocumentKind.PROTOCOL_ANNEX, DocumentKind.CONVENTION_UNIQUE)
     assert re.search(r"^\s*2\.1\s", text, re.M), "no clause 2.1"
     if due.kind is DocumentKind.DPA:
         assert re.search(r"^\s*\(a\)\s", text, re.M), "no sub-item (a)"

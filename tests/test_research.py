@@ -375,6 +375,19 @@ def test_research_documents_read_back(demo_dir: Path, case: Case) -> None:
         for title in titles:
             assert title in text
         assert ("26" in flat) and " ".join(answers.research.title.split()) in flat
+    elif due.kind is DocumentKind.CONVENTION_UNIQUE:
+        for clause in default_library().documents[due.kind.value].clauses:
+            if clause.spec.when is None:
+                assert clause.spec.title.in_(language) in text, clause.spec.id
+        establishment = due.parties[1]
+        others = set(answers.research.centres) - {establishment}
+        for flow in answers.research.data_flows:  # its own flows, never another centre's
+            theirs = {flow.source, flow.recipient} & others
+            if theirs:
+                assert all(answers.party(c).name not in flat for c in theirs)
+            else:
+                assert " ".join(flow.data.split()) in flat
+        assert answers.party(establishment).name in flat
     else:
         assert " ".join(answers.research.title.split()) in flat
 

@@ -34,6 +34,7 @@ from .findings import Finding, Findings, Rule, Severity
 from .research import (
     METHODOLOGIES,
     assess_research,
+    convention_unique_centres,
     key_table_holders,
     research_parties,
     research_roles,
@@ -49,6 +50,9 @@ class DocumentKind(str, Enum):
     DPA = "dpa"
     PROTOCOL_ANNEX = "protocol-annex"
     JOINT_CONTROLLERS = "joint-controllers"
+    # What the convention unique's model leaves the sponsor and a public establishment to fill
+    # in: due instead of that establishment's DPA (research.convention_unique_centres).
+    CONVENTION_UNIQUE = "convention-unique-description"
 
 
 @dataclass(frozen=True)
@@ -177,7 +181,9 @@ ALL_RULES: dict[str, Rule] = {**RULES, **research.RULES}
 ALL_PHRASES: dict[str, dict[str, type]] = {**PHRASES, **research.PHRASES}
 
 # The documents that are contracts, which a party bound to French signs in French.
-CONTRACTS = frozenset({DocumentKind.DPA, DocumentKind.JOINT_CONTROLLERS})
+CONTRACTS = frozenset(
+    {DocumentKind.DPA, DocumentKind.JOINT_CONTROLLERS, DocumentKind.CONVENTION_UNIQUE}
+)
 
 # A processor may notify a breach later than this and still leave the controller time to
 # notify the supervisory authority within Art. 33(1)'s 72 hours.
@@ -407,7 +413,9 @@ def _research_documents(
     answers: Answers, roles: dict[str, tuple[Role, ...]], route: Route
 ) -> list[DocumentDue]:
     """The protocol annex always; the Art. 26 arrangement between joint controllers; a DPA
-    between the sponsor and each of its processors (CROs, centres acting for it)."""
+    between the sponsor and each of its processors (CROs, centres acting for it), except a
+    centre under the convention unique, whose model holds the Art. 28 terms: it gets the
+    description of the processing that model leaves to the parties."""
     r = answers.research
     assert r is not None
     documents = [DocumentDue(DocumentKind.PROTOCOL_ANNEX, (r.sponsor,))]
@@ -417,8 +425,12 @@ def _research_documents(
     if route is not Route.INTERNAL:
         # The study's processors first (CROs, centres), then any other party acting for the
         # sponsor (a host, a secure environment): each has its DPA.
+        convention = convention_unique_centres(answers)
         documents += [
-            DocumentDue(DocumentKind.DPA, (r.sponsor, party_id))
+            DocumentDue(
+                DocumentKind.CONVENTION_UNIQUE if party_id in convention else DocumentKind.DPA,
+                (r.sponsor, party_id),
+            )
             for party_id in research_parties(answers)
             if Role.PROCESSOR in roles[party_id] and party_id != r.sponsor
         ]

@@ -7,6 +7,8 @@ worded as such (in clauses/messages.yaml) and never block.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..answers.countries import in_eu
 from ..answers.model import (
     Answers,
@@ -145,6 +147,20 @@ RULES: dict[str, Rule] = {
     "SNDS_SECURITY": Rule(Severity.INFO, ("CSP L.1461-1", "Arrêté 6 May 2024 (SNDS)")),
     # Matching on the NIR is done by the national health insurance fund, which receives it.
     "SNDS_NIR_CNAM": Rule(Severity.INFO, ("CSP L.1461-1", "GDPR 4(9)")),
+    # Industry-sponsored research in a public establishment: the contract is the convention
+    # unique, whose model (fixed by arrêté) cannot be modified.
+    "CONVENTION_UNIQUE": Rule(
+        Severity.INFO, ("CSP L.1121-16-1", "CSP R.1121-3-1"), {"centres": list[str]}
+    ),
+    # Its model frames the establishment as the sponsor's processor (to be confirmed); the
+    # answers make them joint controllers.
+    "CONVENTION_UNIQUE_JOINT_CONTROL": Rule(
+        Severity.WARNING, ("CSP L.1121-16-1", "GDPR 26", "GDPR 28"), {"centres": list[str]}
+    ),
+    # Category 3: whether the convention unique applies is to be confirmed.
+    "CONVENTION_UNIQUE_CATEGORY_3": Rule(
+        Severity.INFO, ("CSP L.1121-16-1",), {"centres": list[str]}
+    ),
 }
 # The reasons and facts those findings name, worded in clauses/messages.yaml.
 PHRASES: dict[str, dict[str, type]] = {
@@ -204,6 +220,45 @@ def key_table_holders(research: Research) -> tuple[str, ...]:
     if research.key_table_holder:
         return (research.key_table_holder,)
     return tuple(dict.fromkeys(research.centres))
+
+
+def _public_centres(answers: Answers) -> list[str]:
+    """The centres that are public health establishments (a public-law body), sponsor aside."""
+    r = answers.research
+    assert r is not None
+    return [c for c in dict.fromkeys(r.centres) if c != r.sponsor and answers.party(c).public_body]
+
+
+def convention_unique_centres(answers: Answers) -> tuple[str, ...]:
+    """The centres the sponsor contracts with through the convention unique (CSP L.1121-16-1,
+    R.1121-3-1): public health establishments taking part in industry-sponsored research
+    involving the human person of category 1 or 2. The data-protection roles do not decide it:
+    the Code ties the convention to the research and the establishment, so a centre sharing
+    control of the data with the sponsor signs it too (CONVENTION_UNIQUE_JOINT_CONTROL)."""
+    r = answers.research
+    if r is None or not r.commercial or r.riph_category not in (1, 2):
+        return ()
+    return tuple(_public_centres(answers))
+
+
+def _convention_unique(answers: Answers, out: Findings) -> None:
+    """Say which establishments sign the convention unique; a joint controller among them, whose
+    convention frames it as a processor; a commercial category 3 study, where it is unsettled."""
+    r = answers.research
+    assert r is not None
+
+    def names(ids: Iterable[str]) -> list[str]:
+        return [answers.party(i).name for i in ids]
+
+    centres = convention_unique_centres(answers)
+    if centres:
+        out.add("CONVENTION_UNIQUE", centres=names(centres))
+        roles = research_roles(answers)
+        joint = [c for c in centres if Role.JOINT_CONTROLLER in roles[c]]
+        if joint:
+            out.add("CONVENTION_UNIQUE_JOINT_CONTROL", centres=names(joint))
+    elif r.commercial and r.riph_category == 3 and (public := _public_centres(answers)):
+        out.add("CONVENTION_UNIQUE_CATEGORY_3", centres=names(public))
 
 
 def _claimed_internal(r: Research) -> bool:
@@ -356,6 +411,7 @@ def assess_research(answers: Answers, out: Findings) -> Route:
         out.add("LEGITIMATE_INTEREST_PUBLIC", sponsor=sponsor.name)
     _intended(r, route, out)
     _data_access(r, route, sponsor.name, out)
+    _convention_unique(answers, out)
     # A controller keeping its own data needs no certified host (CSP L.1111-8); a processor
     # storing them for others may: a CRO, a centre, a host or secure environment.
     roles = research_roles(answers)

@@ -8,7 +8,16 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from ..answers.countries import EEA
-from ..answers.model import Answers, DataFlow, Party, Research, ResearchProduct, Role, Route
+from ..answers.model import (
+    Answers,
+    DataFlow,
+    FreeText,
+    Party,
+    Research,
+    ResearchProduct,
+    Role,
+    Route,
+)
 from ..legal.assessment import (
     Assessment,
     DocumentDue,
@@ -23,6 +32,7 @@ from ..legal.assessment import (
 from ..legal.research import (
     clinical_trial,
     cnam_receives_nir,
+    convention_unique_centres,
     data_categories_of,
     device_study,
     internal_dpia_required,
@@ -50,6 +60,24 @@ class FlowView(_View):
     flow: DataFlow
 
 
+class StructureView(_View):
+    """A party that processes an establishment's research data, in the description of the
+    convention unique: its roles in the study, a CRO's tasks, and the data of the flows
+    concerning the establishment that it receives."""
+
+    party: Party
+    roles: list[Role]
+    tasks: list[FreeText]
+    received: list[FreeText]
+
+
+class EngagedView(_View):
+    """A sub-processor (a host included) of one of the structures."""
+
+    sub: EngagedSubProcessor
+    engaged_by: Party
+
+
 _COMMON: dict[str, Any] = {
     **{name: field.annotation for name, field in Answers.model_fields.items()},
     "outside_eea_transfers": list[OutsideTransfer],
@@ -75,6 +103,8 @@ _COMMON: dict[str, Any] = {
     "key_table_holders": list[Party],
     "snds": bool,  # the study processes SNDS data: the SNDS security framework applies
     "nir_to_cnam": bool,  # the national health insurance fund receives the NIR for matching
+    # The public establishments the sponsor contracts with through the convention unique.
+    "convention_centres": list[Party],
     "services_before_signature": bool,  # the services started before the signature
     "signed_before_services": bool,  # signed on or before the day the services start
     "internal_dpia_required": bool,  # an internal study of patients' health data
@@ -108,6 +138,15 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
     },
     DocumentKind.JOINT_CONTROLLERS: {},
     DocumentKind.PROTOCOL_ANNEX: {},
+    # The description of the processing completing the convention unique with one public
+    # establishment: `security_measures` and `sub_processors` are the establishment's own.
+    DocumentKind.CONVENTION_UNIQUE: {
+        "establishment": Party,
+        # The flows of the study but those from or to another centre.
+        "establishment_flows": list[FlowView],
+        "structures": list[StructureView],  # the establishment, the sponsor, its processors
+        "engaged": list[EngagedView],  # the sub-processors and hosts of those processors
+    },
 }
 
 
@@ -136,6 +175,7 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
         clinical_trial=clinical_trial(answers.research),
         safety_reporting=safety_reporting(answers.research),
         device_study=device_study(answers.research),
+        convention_centres=[answers.party(c) for c in convention_unique_centres(answers)],
         **_research(answers, assessment),
     )
     parties = [answers.party(pid) for pid in due.parties]
@@ -156,6 +196,8 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
             },
         )
         context.update(_processor_view(answers, assessment, processor))
+    elif due.kind is DocumentKind.CONVENTION_UNIQUE:
+        context.update(_convention_view(answers, assessment, parties[1], context["flows"]))
     return context
 
 
@@ -165,6 +207,44 @@ _STUDY_ROLES = (Role.SPONSOR, Role.CRO, Role.INVESTIGATING_CENTRE, Role.FUNDER)
 
 def _study_roles(assessment: Assessment, party: Party) -> list[Role]:
     return [role for role in _STUDY_ROLES if role in assessment.roles[party.id]]
+
+
+def _convention_view(
+    answers: Answers, assessment: Assessment, establishment: Party, flows: list[FlowView]
+) -> dict[str, Any]:
+    """Who processes one establishment's research data, and how they reach them: the flows
+    that do not involve another centre, the parties of the study that act on them (the
+    establishment, the sponsor, the CROs, any other recipient) and their sub-processors."""
+    r = answers.research
+    assert r is not None
+    others = set(r.centres) - {establishment.id, r.sponsor}
+    mine = [f for f in flows if not {f.source.id, f.recipient.id} & others]
+    ids = [establishment.id, r.sponsor, *(c.party for c in r.cros)]
+    ids += [f.recipient.id for f in mine]
+    structures = [
+        StructureView(
+            party=answers.party(pid),
+            roles=list(assessment.roles[pid]),
+            tasks=[t for c in r.cros if c.party == pid for t in c.tasks],
+            received=[f.flow.data for f in mine if f.recipient.id == pid],
+        )
+        for pid in dict.fromkeys(ids)
+    ]
+    engaged = [
+        EngagedView(sub=sub, engaged_by=s.party)
+        for s in structures
+        if Role.PROCESSOR in s.roles
+        for sub in sub_processors_of(answers, s.party)
+    ]
+    view = _processor_view(answers, assessment, establishment)
+    return dict(
+        establishment=establishment,
+        establishment_flows=mine,
+        structures=structures,
+        engaged=engaged,
+        security_measures=view["security_measures"],
+        sub_processors=view["sub_processors"],
+    )
 
 
 def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:

@@ -172,8 +172,9 @@ def document_filename(
 
 
 def _subject(due: DocumentDue, answers: Answers, language: Language) -> str:
-    """What tells this document from its siblings in a file name: a DPA's processor, the study."""
-    if due.kind is DocumentKind.DPA:
+    """What tells this document from its siblings in a file name: a DPA's processor, the
+    establishment a convention unique binds, the study."""
+    if due.kind in (DocumentKind.DPA, DocumentKind.CONVENTION_UNIQUE):
         return slug(answers.party(due.parties[1]).name) or "processor"
     research = answers.research
     if research:
