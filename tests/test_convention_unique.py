@@ -71,7 +71,8 @@ def test_the_french_description_completes_the_convention_and_yields_to_it(built:
         "santé publique, établie selon le modèle fixé par l'arrêté du 28 mars 2022",
         "La Description complète, sans les modifier, les stipulations de la Convention",
         "En cas de contradiction entre la Description et la Convention, la Convention prévaut.",
-        "sont celles que fixe la Convention. La Description ne les reprend pas et y renvoie.",
+        "sont celles que fixe la Convention, dans la mesure où elle les prévoit. La Description ne "
+        "les reprend pas et y renvoie.",
         # The roles, the structures and what each does, where.
         "L'Établissement traite les Données pour le compte du Promoteur, en qualité de "
         "sous-traitant",
@@ -83,7 +84,8 @@ def test_the_french_description_completes_the_convention_and_yields_to_it(built:
         # The key table, archiving and security at the site; the contacts.
         "La table de correspondance entre le code de chaque Participant et son identité est "
         "établie et conservée au sein de l'Établissement",
-        "pendant quinze ans après la fin de la recherche",
+        "puis les archive dans ses propres locaux d'archives pendant la durée d'archivage que fixe "
+        "le protocole pour les centres",
         "Chiffrement intégral des disques des postes du centre",
         "Mme Nadia Benali – dpo@chu-forez-velay.fr",
         "M. Olivier Besson – dpo@heliance-pharma.fr",
