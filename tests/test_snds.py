@@ -203,3 +203,25 @@ def test_a_study_without_snds_data_says_nothing_of_the_snds(tmp_path: Path, name
         assert "arrêté du 6 mai 2024" not in text and "arrêté of 6 May 2024" not in text
         assert "Caisse nationale de l'assurance maladie" not in text
         assert "MR-007" not in text and "MR-005" not in text
+
+
+@pytest.mark.parametrize("lang", ["fr", "bilingual"])
+def test_an_snds_only_study_has_no_key_table_nor_inclusion(tmp_path: Path, lang: str) -> None:
+    """Data that come pseudonymised from the SNDS: nobody is included or coded at a site, no
+    key table exists, the persons are informed publicly (14(5)(b)) and identified only by what
+    they provide (11(2)); the annex says so and nothing to the contrary."""
+    example = ROOT / "examples" / "research-snds-methodology.yaml"
+    assert run_cli("build", example, "--out", tmp_path, "--lang", lang) == 0
+    (annex,) = tmp_path.glob("annexe-rgpd-protocole-*.docx")
+    text = " ".join(docx_text(annex).replace("\u00a0", " ").replace("\u202f", " ").split())
+    assert "sous l'identifiant pseudonymisé propre au SNDS" in text
+    assert "article 14, paragraphe 5, point b), du RGPD" in text
+    assert "article 11, paragraphe 2, du RGPD" in text
+    for absent in (
+        "table de correspondance",
+        "attribué lors de son inclusion",
+        "l'investigateur de son",
+    ):
+        assert absent not in text, absent
+    if lang == "bilingual":
+        assert "key table" not in text and "SNDS's own pseudonymised identifier" in text

@@ -213,10 +213,32 @@ def research_roles(answers: Answers) -> dict[str, tuple[Role, ...]]:
     return {pid: tuple(rs) for pid, rs in roles.items()}
 
 
+def hdh_directory(research: Research, route: Route | None) -> bool:
+    """Research not involving the human person registers in the Health Data Hub's public
+    directory: under MR-004, and when authorised by the CNIL (LEGAL.md section 9)."""
+    return route is Route.MR_004 or (
+        route is Route.AUTHORISATION and not research.involves_human_person
+    )
+
+
+def snds_only(research: Research) -> bool:
+    """The study's data are extracts of the main SNDS database alone, which reach it under
+    the SNDS's pseudonymised identifier: nobody is included, coded or informed at a site, and
+    no party of the study holds a key table."""
+    return (
+        research.snds_data
+        and not research.snds_linkage
+        and not research.involves_human_person
+        and not research.pmsi_data
+    )
+
+
 def key_table_holders(research: Research) -> tuple[str, ...]:
     """Who keeps the table linking participants' codes to their identities: the party the
     answers name, else each centre for its own participants (the methodologies keep it at
-    the site)."""
+    the site); nobody, in a study of SNDS extracts alone."""
+    if snds_only(research):
+        return ()
     if research.key_table_holder:
         return (research.key_table_holder,)
     return tuple(dict.fromkeys(research.centres))
@@ -389,8 +411,7 @@ def assess_research(answers: Answers, out: Findings) -> Route:
             if reasons:
                 out.add("BEYOND_METHODOLOGY", reasons=reasons)
             out.add("AUTHORISATION_RIPH" if r.involves_human_person else "AUTHORISATION_CESREES")
-        # Research not involving the human person: MR-004, and an authorisation for it.
-        if route is Route.MR_004 or (route is Route.AUTHORISATION and not r.involves_human_person):
+        if hdh_directory(r, route):
             out.add("HDH_DIRECTORY")
         if not r.dpia_reference:  # each methodology requires one; so does an authorisation
             out.add("DPIA_REQUIRED", route=route)

@@ -35,11 +35,13 @@ from ..legal.research import (
     convention_unique_centres,
     data_categories_of,
     device_study,
+    hdh_directory,
     internal_dpia_required,
     objection_unconditional,
     recipient_controllers,
     research_parties,
     safety_reporting,
+    snds_only,
     uses_case_report_form,
     uses_snds,
 )
@@ -110,6 +112,9 @@ _COMMON: dict[str, Any] = {
     "internal_dpia_required": bool,  # an internal study of patients' health data
     "case_report_form": bool,  # data recorded in a CRF (research on persons, or eCRF flows)
     "objection_unconditional": bool,  # non-objection research: an objection stops the use
+    # The study's data are SNDS extracts alone, under the SNDS's pseudonymised identifier.
+    "snds_only": bool,
+    "hdh_directory": bool,  # the study registers in the Health Data Hub's public directory
     # A clinical trial of a medicinal product under Regulation 536/2014 (CTIS, art. 28(3)
     # withdrawal, art. 58 archiving); vigilance duties on a legal obligation (always a
     # trial's); the device regulation framing a device or IVD study, else none.
@@ -172,6 +177,9 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
         case_report_form=bool(answers.research) and uses_case_report_form(answers.research),
         objection_unconditional=bool(answers.research)
         and objection_unconditional(answers.research),
+        snds_only=bool(answers.research) and snds_only(answers.research),
+        hdh_directory=bool(answers.research)
+        and hdh_directory(answers.research, assessment.research_route),
         clinical_trial=clinical_trial(answers.research),
         safety_reporting=safety_reporting(answers.research),
         device_study=device_study(answers.research),
