@@ -230,3 +230,23 @@ def test_annex_i_gives_each_partys_role_in_the_agreement(tmp_path: Path, lang: s
     }[lang]  # fmt: skip
     for roles in expected:
         assert roles in site, roles
+
+
+def test_the_annex_names_the_foreign_sites_ethics_committee_and_the_sponsors_representative(
+    tmp_path: Path,
+) -> None:
+    """A site in another State runs the study after its own ethics committee's opinion and
+    under its own law; a sponsor outside the EU is named with its representative there."""
+    observational = ROOT / "examples" / "research-observational-cro.yaml"
+    assert run_cli("build", observational, "--out", tmp_path / "obs", "--lang", "fr") == 0
+    (annex,) = (tmp_path / "obs").glob("annexe-rgpd-protocole-*.docx")
+    text = _flat(annex)
+    assert "Dans les Centres investigateurs établis hors de France (Universitätsklinikum" in text
+    assert "avis favorable du comité d'éthique compétent de l'État concerné" in text
+    us = ROOT / "examples" / "research-us-sponsor.yaml"
+    assert run_cli("build", us, "--out", tmp_path / "us", "--lang", "bilingual") == 0
+    (annex,) = (tmp_path / "us").glob("annexe-rgpd-protocole-*.docx")  # a public CHU: French
+    text = _flat(annex)
+    assert "Promoteur : Norwell Therapeutics, Inc., représenté dans l'Union européenne par" in text
+    assert "Sponsor: Norwell Therapeutics, Inc., represented in the European Union by" in text
+    assert "of its representative in the European Union and of its data protection officer" in text

@@ -115,6 +115,7 @@ _COMMON: dict[str, Any] = {
     # The study's data are SNDS extracts alone, under the SNDS's pseudonymised identifier.
     "snds_only": bool,
     "hdh_directory": bool,  # the study registers in the Health Data Hub's public directory
+    "foreign_sites": list[str],  # the names of the centres established outside France
     # A clinical trial of a medicinal product under Regulation 536/2014 (CTIS, art. 28(3)
     # withdrawal, art. 58 archiving); vigilance duties on a legal obligation (always a
     # trial's); the device regulation framing a device or IVD study, else none.
@@ -180,6 +181,7 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
         snds_only=bool(answers.research) and snds_only(answers.research),
         hdh_directory=bool(answers.research)
         and hdh_directory(answers.research, assessment.research_route),
+        foreign_sites=[answers.party(pid).name for pid in assessment.sites_outside_france],
         clinical_trial=clinical_trial(answers.research),
         safety_reporting=safety_reporting(answers.research),
         device_study=device_study(answers.research),
