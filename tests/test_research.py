@@ -579,7 +579,7 @@ def test_each_processors_dpa_states_its_own_subject_matter(tmp_path: Path) -> No
     cro = " ".join(docx_text(tmp_path / "accord-sous-traitance-cliniqa-recherche-fr.docx").split())
     study_wide = "pour la CRO, le paramétrage et l'exploitation de l'eCRF"
     assert study_wide not in site and study_wide not in cro
-    assert "a pour objet : le recueil, pour le compte du Responsable du traitement" in site
+    assert "a pour objet : l'information des personnes que le Sous-traitant inclut" in site
     assert "la conservation de la table de correspondance et des documents propres à la" in site
     assert "des tâches suivantes : monitoring des centres" in cro
     assert "des tâches suivantes" not in site
