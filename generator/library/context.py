@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from ..answers.countries import EEA
 from ..answers.model import (
     Answers,
+    DataCategory,
     DataFlow,
     FreeText,
     Party,
@@ -30,6 +31,7 @@ from ..legal.assessment import (
     sub_processors_of,
 )
 from ..legal.research import (
+    DIRECTLY_IDENTIFYING,
     clinical_trial,
     cnam_receives_nir,
     convention_unique_centres,
@@ -116,6 +118,10 @@ _COMMON: dict[str, Any] = {
     "snds_only": bool,
     "hdh_directory": bool,  # the study registers in the Health Data Hub's public directory
     "foreign_sites": list[str],  # the names of the centres established outside France
+    # The study's categories of data split: those that identify a participant directly stay
+    # out of the coded Research Data (kept at the sites, or used for a matching).
+    "identifying_categories": list[DataCategory],
+    "coded_categories": list[DataCategory],
     # A clinical trial of a medicinal product under Regulation 536/2014 (CTIS, art. 28(3)
     # withdrawal, art. 58 archiving); vigilance duties on a legal obligation (always a
     # trial's); the device regulation framing a device or IVD study, else none.
@@ -182,6 +188,12 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
         hdh_directory=bool(answers.research)
         and hdh_directory(answers.research, assessment.research_route),
         foreign_sites=[answers.party(pid).name for pid in assessment.sites_outside_france],
+        identifying_categories=[
+            c for c in answers.processing.data_categories if c in DIRECTLY_IDENTIFYING
+        ],
+        coded_categories=[
+            c for c in answers.processing.data_categories if c not in DIRECTLY_IDENTIFYING
+        ],
         clinical_trial=clinical_trial(answers.research),
         safety_reporting=safety_reporting(answers.research),
         device_study=device_study(answers.research),
