@@ -250,3 +250,15 @@ def test_the_annex_names_the_foreign_sites_ethics_committee_and_the_sponsors_rep
     assert "Promoteur : Norwell Therapeutics, Inc., représenté dans l'Union européenne par" in text
     assert "Sponsor: Norwell Therapeutics, Inc., represented in the European Union by" in text
     assert "of its representative in the European Union and of its data protection officer" in text
+
+
+def test_module_4_to_a_sponsor_subject_to_the_gdpr_is_worded_as_a_point_to_confirm(
+    tmp_path: Path,
+) -> None:
+    """A sponsor with an EU representative is itself subject to the GDPR (Art. 3(2)), which
+    in principle rules out the 2021/914 clauses (recital 7): the CRO's DPA says why they are
+    used and that it is to be confirmed, rather than stating module 4 as settled."""
+    assert run_cli("build", US_SPONSOR, "--out", tmp_path, "--lang", "fr", "--draft") == 0
+    cro = _flat(tmp_path / "accord-sous-traitance-vigilis-recherche-clinique-fr.docx")
+    assert "considérant 7 de la décision 2021/914" in cro
+    assert "point à confirmer lors de la signature" in cro
