@@ -1530,6 +1530,20 @@ TABLE: tuple[Row, ...] = (
         ),
     ),
     Row(
+        "PRODUCT_NOT_STATED",
+        Severity.INFO,
+        ("Regulation 536/2014 art. 2",),
+        raises=(
+            C("industry-category-2", CU, count=1),
+            C("category-1", DRUG, research__product=None),
+        ),
+        spares=(
+            C("drug-trial", DRUG),
+            C("category-3", OBS),
+            C("not-riph", REUSE),
+        ),
+    ),
+    Row(
         "MEDICINAL_NON_INTERVENTIONAL",
         Severity.INFO,
         ("Regulation 536/2014 art. 2",),

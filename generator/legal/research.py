@@ -118,6 +118,9 @@ RULES: dict[str, Rule] = {
     # A non-interventional study of a medicinal product is not a clinical trial under the
     # Regulation (art. 2(2)(4)): the plain RIPH route, to be confirmed per study.
     "MEDICINAL_NON_INTERVENTIONAL": Rule(Severity.INFO, ("Regulation 536/2014 art. 2",)),
+    # An interventional study the answers give no product for: if it is a medicinal product's,
+    # it is a clinical trial with its own regime, which the documents would then lack.
+    "PRODUCT_NOT_STATED": Rule(Severity.INFO, ("Regulation 536/2014 art. 2",)),
     # A CTR trial's vigilance duties rest on a legal obligation whatever the answers say: the
     # documents state them (safety_reporting), and the answers should too.
     "CLINICAL_TRIAL_SAFETY_REPORTING": Rule(
@@ -493,6 +496,8 @@ def device_study(research: Research | None) -> ResearchProduct | None:
 def _health_product(r: Research, out: Findings) -> None:
     """What the regulation of the product studied adds: the CTIS procedure and vigilance of a
     clinical trial; the device regulations' own procedures, to be confirmed per study."""
+    if r.product is None and r.involves_human_person and r.riph_category in (1, 2):
+        out.add("PRODUCT_NOT_STATED")
     if clinical_trial(r):
         out.add("CLINICAL_TRIAL_CTIS", category=r.riph_category)
         if r.riph_category == 2:
