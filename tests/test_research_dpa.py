@@ -262,3 +262,16 @@ def test_module_4_to_a_sponsor_subject_to_the_gdpr_is_worded_as_a_point_to_confi
     cro = _flat(tmp_path / "accord-sous-traitance-vigilis-recherche-clinique-fr.docx")
     assert "considérant 7 de la décision 2021/914" in cro
     assert "point à confirmer lors de la signature" in cro
+
+
+def test_a_site_abroad_has_the_court_agreed_with_it(tmp_path: Path) -> None:
+    """A party's own court (parties[].courts) replaces the contract options' in its DPA: a
+    German public hospital is not sent to a French administrative court; the French sites
+    keep the options' court."""
+    example = ROOT / "examples" / "research-observational-cro.yaml"
+    assert run_cli("build", example, "--out", tmp_path, "--lang", "fr") == 0
+    german = _flat(next(tmp_path.glob("accord-sous-traitance-universitatsklinikum*.docx")))
+    french = _flat(next(tmp_path.glob("accord-sous-traitance-centre-hospitalier-de-blois*.docx")))
+    court = "les juridictions françaises compétentes du ressort de la cour d'appel d'Orléans"
+    assert court in german and "tribunal administratif d'Orléans" not in german
+    assert court not in french and "tribunal administratif d'Orléans" in french

@@ -331,6 +331,11 @@ class Party(Strict):
         "EU (name and address) — a sponsor's under Regulation 536/2014 art. 74 and, where it "
         "applies, GDPR art. 27.",
     )
+    courts: FreeText | None = Field(
+        None,
+        description="The court for the agreements with this party, when not options.courts "
+        "(a site abroad, for instance).",
+    )
     dpo: Contact | None = Field(None, description="Data protection officer (Art. 37-39).")
     contact: Contact | None = Field(None, description="Contact person for this agreement.")
     determines_purposes: bool = Field(

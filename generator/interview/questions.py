@@ -115,6 +115,11 @@ def _flow_assessed(data: Data, path: Path) -> bool:
     return _flow_outside_eea(data, path) and ground in (Safeguard.SCC.value, Safeguard.BCR.value)
 
 
+def _abroad(data: Data, path: Path) -> bool:
+    country = _item(data, path).get("country")
+    return bool(country) and country != "FR"
+
+
 def _private(data: Data, path: Path) -> bool:
     return not _item(data, path).get("public_body")
 
@@ -282,6 +287,12 @@ SPECS: dict[str, Spec] = {
         _("A sponsor outside the EU needs one (Regulation 536/2014 art. 74, GDPR art. 27)."),
         P,
         when=_outside_eu,
+    ),
+    "parties.*.courts": Spec(
+        _("Court for the agreements with this party, if not the contract options' (or empty)"),
+        _("A party established abroad may not accept a French administrative court."),
+        P,
+        when=_abroad,
     ),
     "parties.*.dpo.?": Spec(
         _("Has this party designated a data protection officer?"),
