@@ -275,3 +275,15 @@ def test_a_site_abroad_has_the_court_agreed_with_it(tmp_path: Path) -> None:
     court = "les juridictions françaises compétentes du ressort de la cour d'appel d'Orléans"
     assert court in german and "tribunal administratif d'Orléans" not in german
     assert court not in french and "tribunal administratif d'Orléans" in french
+
+
+def test_a_research_dpa_serves_the_sponsors_purposes_without_taking_on_its_duties(
+    tmp_path: Path,
+) -> None:
+    """A CRO processes for the sponsor's research purposes only within its services; the
+    sponsor's own duties those purposes carry (vigilance, reporting) stay the sponsor's."""
+    assert run_cli("build", US_SPONSOR, "--out", tmp_path, "--lang", "fr", "--draft") == 0
+    cro = _flat(tmp_path / "accord-sous-traitance-vigilis-recherche-clinique-fr.docx")
+    assert "dans la seule mesure nécessaire aux prestations décrites" in cro
+    assert "ne sont pas transférées au Sous-traitant" in cro
+    assert "Le traitement a pour finalités, à l'exclusion de toute autre" not in cro
