@@ -85,11 +85,17 @@ def _outside_eea(data: Data, path: Path) -> bool:
     return bool(country) and facts.outside_eea(str(country))
 
 
-def _assessed(data: Data, path: Path) -> bool:
-    """A transfer on clauses or rules: its impact assessment is summarised in the deed."""
+def _on_clauses_or_rules(data: Data, path: Path) -> bool:
+    """Its ground binds the parties, not the country: the deed summarises its impact
+    assessment."""
     item = _item(data, path)
     ground = item.get("transfer_safeguard", item.get("safeguard"))
-    return _outside_eea(data, path) and ground in (Safeguard.SCC.value, Safeguard.BCR.value)
+    return ground in (Safeguard.SCC.value, Safeguard.BCR.value)
+
+
+def _assessed(data: Data, path: Path) -> bool:
+    """A transfer on clauses or rules: its impact assessment is summarised in the deed."""
+    return _outside_eea(data, path) and _on_clauses_or_rules(data, path)
 
 
 def _stores(data: Data, path: Path) -> bool:
@@ -111,8 +117,7 @@ def _flow_outside_eea(data: Data, path: Path) -> bool:
 
 
 def _flow_assessed(data: Data, path: Path) -> bool:
-    ground = _item(data, path).get("safeguard")
-    return _flow_outside_eea(data, path) and ground in (Safeguard.SCC.value, Safeguard.BCR.value)
+    return _flow_outside_eea(data, path) and _on_clauses_or_rules(data, path)
 
 
 def _abroad(data: Data, path: Path) -> bool:

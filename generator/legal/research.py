@@ -15,6 +15,7 @@ from ..answers.model import (
     DataCategory,
     DataSubject,
     FlowMeans,
+    FreeText,
     LawfulBasis,
     Participation,
     ProtocolAuthors,
@@ -459,31 +460,28 @@ def _recipients(answers: Answers, roles: dict[str, tuple[Role, ...]], out: Findi
             out.add("RECIPIENT_WITHOUT_ROLE", party=answers.party(pid).name)
 
 
-def clinical_trial(research: Research | None) -> bool:
+def clinical_trial(research: Research) -> bool:
     """A clinical trial of a medicinal product under Regulation 536/2014: interventional
     research involving the human person (category 1 or 2) on a medicinal product. A category 3
     study is non-interventional (art. 2(2)(4)); research not involving the person is none.
     The one place that decides it: documents read it as `clinical_trial`."""
     return (
-        research is not None
-        and research.product is ResearchProduct.MEDICINAL_PRODUCT
+        research.product is ResearchProduct.MEDICINAL_PRODUCT
         and research.involves_human_person
         and research.riph_category in (1, 2)
     )
 
 
-def safety_reporting(research: Research | None) -> bool:
+def safety_reporting(research: Research) -> bool:
     """Vigilance duties resting on a legal obligation: those the answers state, and always a
     clinical trial's (Regulation 536/2014 arts 41 to 43), so documents and findings agree."""
-    return research is not None and (research.safety_reporting or clinical_trial(research))
+    return research.safety_reporting or clinical_trial(research)
 
 
-def device_study(research: Research | None) -> ResearchProduct | None:
+def device_study(research: Research) -> ResearchProduct | None:
     """The device whose EU regulation frames a study: an interventional clinical investigation
     of a medical device (2017/745), or a performance study of an in-vitro diagnostic device
     (2017/746) whether or not it involves the person; None for anything else."""
-    if research is None:
-        return None
     if research.product is ResearchProduct.MEDICAL_DEVICE:
         interventional = research.involves_human_person and research.riph_category in (1, 2)
         return research.product if interventional else None
@@ -575,6 +573,11 @@ def _intended(r: Research, route: Route, out: Findings) -> None:
     elif intended is Route.INTERNAL:
         reason = out.phrase("internal_conditions")
     out.add("ROUTE_MISMATCH", intended=intended, derived=route, reason=reason)
+
+
+def cro_tasks(research: Research, party_id: str) -> list[FreeText]:
+    """What a CRO does for the sponsor (empty for any other party)."""
+    return [t for c in research.cros if c.party == party_id for t in c.tasks]
 
 
 def research_parties(answers: Answers) -> list[str]:

@@ -35,6 +35,7 @@ from ..legal.research import (
     clinical_trial,
     cnam_receives_nir,
     convention_unique_centres,
+    cro_tasks,
     data_categories_of,
     device_study,
     hdh_directory,
@@ -181,23 +182,12 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
         services_before_signature=services_before_signature(answers),
         signed_before_services=signed_before_services(answers),
         internal_dpia_required=internal_dpia_required(answers),
-        case_report_form=bool(answers.research) and uses_case_report_form(answers.research),
-        objection_unconditional=bool(answers.research)
-        and objection_unconditional(answers.research),
-        snds_only=bool(answers.research) and snds_only(answers.research),
-        hdh_directory=bool(answers.research)
-        and hdh_directory(answers.research, assessment.research_route),
-        foreign_sites=[answers.party(pid).name for pid in assessment.sites_outside_france],
         identifying_categories=[
             c for c in answers.processing.data_categories if c in DIRECTLY_IDENTIFYING
         ],
         coded_categories=[
             c for c in answers.processing.data_categories if c not in DIRECTLY_IDENTIFYING
         ],
-        clinical_trial=clinical_trial(answers.research),
-        safety_reporting=safety_reporting(answers.research),
-        device_study=device_study(answers.research),
-        convention_centres=[answers.party(c) for c in convention_unique_centres(answers)],
         **_research(answers, assessment),
     )
     parties = [answers.party(pid) for pid in due.parties]
@@ -205,13 +195,12 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
     if due.kind is DocumentKind.DPA:
         controller, processor = parties
         r = answers.research
-        tasks = [t for c in (r.cros if r else []) if c.party == processor.id for t in c.tasks]
         context.update(
             controller=controller,
             processor=processor,
             site=processor in context["processor_centres"],  # the assessment's decision
             foreign_site=processor.id in assessment.sites_outside_france,
-            processor_tasks=tasks,
+            processor_tasks=cro_tasks(r, processor.id) if r else [],
             party_roles={
                 controller.id: [Role.CONTROLLER, *_study_roles(assessment, controller)],
                 processor.id: [Role.PROCESSOR, *_study_roles(assessment, processor)],
@@ -247,7 +236,7 @@ def _convention_view(
         StructureView(
             party=answers.party(pid),
             roles=list(assessment.roles[pid]),
-            tasks=[t for c in r.cros if c.party == pid for t in c.tasks],
+            tasks=cro_tasks(r, pid),
             received=[f.flow.data for f in mine if f.recipient.id == pid],
         )
         for pid in dict.fromkeys(ids)
@@ -286,6 +275,15 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
             key_table_holders=empty,
             snds=False,
             nir_to_cnam=False,
+            case_report_form=False,
+            objection_unconditional=False,
+            snds_only=False,
+            hdh_directory=False,
+            foreign_sites=empty,
+            clinical_trial=False,
+            safety_reporting=False,
+            device_study=None,
+            convention_centres=empty,
         )
     return dict(
         sponsor=answers.party(r.sponsor),
@@ -317,6 +315,15 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
         key_table_holders=[answers.party(pid) for pid in assessment.key_table_holders],
         snds=uses_snds(r),
         nir_to_cnam=cnam_receives_nir(r),
+        case_report_form=uses_case_report_form(r),
+        objection_unconditional=objection_unconditional(r),
+        snds_only=snds_only(r),
+        hdh_directory=hdh_directory(r, assessment.research_route),
+        foreign_sites=[answers.party(pid).name for pid in assessment.sites_outside_france],
+        clinical_trial=clinical_trial(r),
+        safety_reporting=safety_reporting(r),
+        device_study=device_study(r),
+        convention_centres=[answers.party(c) for c in convention_unique_centres(answers)],
     )
 
 
