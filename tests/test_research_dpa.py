@@ -272,7 +272,7 @@ def test_a_site_abroad_has_the_court_agreed_with_it(tmp_path: Path) -> None:
     assert run_cli("build", example, "--out", tmp_path, "--lang", "fr") == 0
     german = _flat(next(tmp_path.glob("accord-sous-traitance-universitatsklinikum*.docx")))
     french = _flat(next(tmp_path.glob("accord-sous-traitance-centre-hospitalier-de-blois*.docx")))
-    court = "les juridictions françaises compétentes du ressort de la cour d'appel d'Orléans"
+    court = "les juridictions françaises compétentes siégeant à Orléans"
     assert court in german and "tribunal administratif d'Orléans" not in german
     assert court not in french and "tribunal administratif d'Orléans" in french
 
