@@ -33,6 +33,17 @@ CNAM_EN = (
     "the linkage with the SNDS only: it receives only the Participants' NIR"
 )
 
+# Table 2's row of the bilingual edition, each cell in French then English: sender,
+# recipient, data, pseudonymised.
+TABLE_ROW = (
+    "Centre hospitalier universitaire de Garonne Caisse nationale de l'assurance maladie (CNAM) "
+    "National health insurance fund (Caisse nationale de l'assurance maladie, CNAM) "
+    "NIR des personnes concernées, associé à leur numéro d'étude, et seules données "
+    "d'identification que requiert l'appariement avec le SNDS (section 5) the data subjects' "
+    "NIR, associated with their study number, and only the identification data the linkage "
+    "with the SNDS requires (section 5) Non No"
+)
+
 
 def _example(name: str, **research: Any) -> dict[str, Any]:
     data = yaml.safe_load((ROOT / "examples" / f"{name}.yaml").read_text("utf-8"))
@@ -189,9 +200,12 @@ def test_an_snds_linkage_on_the_nir_names_the_cnam_as_recipient(tmp_path: Path) 
     (dpa,) = _dpas(texts)
     assert "référentiel de sécurité applicable au SNDS" in dpa
     assert "Caisse nationale de l'assurance maladie (CNAM), pour le seul" not in dpa
+    # Table 2 draws the NIR's flow to the CNAM, from the key table's holder, in both languages.
+    assert TABLE_ROW in annex
     # Without the NIR, the CNAM receives nothing from the study.
     no_nir = _annex(_built(tmp_path / "no-nir", _example(SNDS_LINKED, nir_used=False), "fr"))
     assert "Caisse nationale de l'assurance maladie (CNAM), pour le seul" not in no_nir
+    assert "NIR des personnes concernées, associé" not in no_nir
     assert FRAMEWORK_FR in no_nir
 
 

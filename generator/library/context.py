@@ -60,9 +60,13 @@ class PartyRoles(_View):
 
 
 class FlowView(_View):
+    """A flow of the answers or, in the flows table only (`flow_rows`), with no recipient and no
+    flow: the NIR a key-table holder sends the national health insurance fund for the SNDS
+    matching, a flow the law describes, so its words are the table's, not the answers'."""
+
     source: Party
-    recipient: Party
-    flow: DataFlow
+    recipient: Party | None
+    flow: DataFlow | None
 
 
 class StructureView(_View):
@@ -104,7 +108,8 @@ _COMMON: dict[str, Any] = {
     # Recipients of research data controlling them for their own purposes (no DPA).
     "recipient_controllers": list[Party],
     "research_roles": list[PartyRoles],
-    "flows": list[FlowView],
+    "flows": list[FlowView],  # the answers' flows
+    "flow_rows": list[FlowView],  # and the NIR sent to the CNAM for the SNDS matching
     "key_table_holders": list[Party],
     "snds": bool,  # the study processes SNDS data: the SNDS security framework applies
     "nir_to_cnam": bool,  # the national health insurance fund receives the NIR for matching
@@ -272,6 +277,7 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
             recipient_controllers=empty,
             research_roles=empty,
             flows=empty,
+            flow_rows=empty,
             key_table_holders=empty,
             snds=False,
             nir_to_cnam=False,
@@ -285,6 +291,12 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
             device_study=None,
             convention_centres=empty,
         )
+    key_table_holders = [answers.party(pid) for pid in assessment.key_table_holders]
+    flows = [
+        FlowView(source=answers.party(f.source), recipient=answers.party(f.recipient), flow=f)
+        for f in r.data_flows
+    ]
+    nir = cnam_receives_nir(r)
     return dict(
         sponsor=answers.party(r.sponsor),
         centres=[answers.party(c) for c in dict.fromkeys(r.centres)],  # each centre once
@@ -308,13 +320,12 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
             PartyRoles(party=answers.party(pid), roles=list(assessment.roles[pid]))
             for pid in research_parties(answers)
         ],
-        flows=[
-            FlowView(source=answers.party(f.source), recipient=answers.party(f.recipient), flow=f)
-            for f in r.data_flows
-        ],
-        key_table_holders=[answers.party(pid) for pid in assessment.key_table_holders],
+        flows=flows,
+        flow_rows=flows
+        + [FlowView(source=h, recipient=None, flow=None) for h in key_table_holders if nir],
+        key_table_holders=key_table_holders,
         snds=uses_snds(r),
-        nir_to_cnam=cnam_receives_nir(r),
+        nir_to_cnam=nir,
         case_report_form=uses_case_report_form(r),
         objection_unconditional=objection_unconditional(r),
         snds_only=snds_only(r),
