@@ -2752,9 +2752,11 @@ def _transfer(
     assessment: Any = None,
     processor: str | None = None,
     data: Any = None,
+    exporter: str | None = None,
 ) -> dict[str, Any]:
     return {
         "processor": processor,
+        "exporter": exporter,
         "recipient": recipient,
         "country": country,
         "purpose": purpose,
@@ -2820,7 +2822,12 @@ def _transfer(
             {"research.data_flows.4.country": "US"},
             lambda a: [
                 _transfer(
-                    CHU_VDL, "US", None, data=a.research.data_flows[4].data, processor="cliniqa"
+                    CHU_VDL,
+                    "US",
+                    None,
+                    data=a.research.data_flows[4].data,
+                    processor="cliniqa",
+                    exporter=a.party("cliniqa").name,
                 )
             ],
             id="research-flow-outside",
@@ -2841,6 +2848,7 @@ def _transfer(
                     safeguard=SCC,
                     assessment="évaluation",
                     processor="cliniqa",
+                    exporter=a.party("cliniqa").name,
                 )
             ],
             id="research-flow-to-a-sponsor-established-outside",
@@ -2853,13 +2861,21 @@ def _transfer(
                 "research.data_flows.0.safeguard": "scc_2021_914",
             },
             lambda a: [
-                _transfer(CLINIQA, "US", None, data=a.research.data_flows[0].data, safeguard=SCC),
+                _transfer(
+                    CLINIQA,
+                    "US",
+                    None,
+                    data=a.research.data_flows[0].data,
+                    safeguard=SCC,
+                    exporter=a.party(a.research.data_flows[0].source).name,
+                ),
                 _transfer(
                     CLINIQA,
                     "US",
                     None,
                     data=a.research.data_flows[1].data,
                     processor="ch-blois-sologne",
+                    exporter=a.party("ch-blois-sologne").name,
                 ),
             ],
             id="flows-to-a-cro-outside-one-per-exporter",

@@ -30,6 +30,7 @@ _INTERNAL = ("accomplit la formalité applicable", "completes the applicable for
 _NO_PERSON = ("retire son consentement à participer", "withdraws his or her consent to take part")
 _NO_CRF = ("cahier d'observation", "case report form")
 _NO_CRO = ("(CRO, hébergement)", "(CRO, hosting)")
+_EXISTING_DATA = ("attribué lors de son inclusion", "assigned when the Participant is included")
 
 
 def contradictions(text: str, answers: Answers) -> list[str]:
@@ -43,6 +44,7 @@ def contradictions(text: str, answers: Answers) -> list[str]:
         "nobody takes part in person": () if research.involves_human_person else _NO_PERSON,
         "no case report form": () if uses_case_report_form(research) else _NO_CRF,
         "no CRO": () if research.cros else _NO_CRO,
+        "existing data only": _EXISTING_DATA if research.reuses_existing_data_only else (),
     }
     return [f"{fact}: {p!r}" for fact, phrases in ruled_out.items() for p in phrases if p in flat]
 
@@ -61,10 +63,12 @@ def test_a_contradiction_is_found() -> None:
     text = (
         "Elles ne font l'objet d'aucun archivage intermédiaire. Pendant cet archivage, … "
         "Le Promoteur accomplit la formalité applicable auprès de la CNIL ; "
-        "Lorsqu'un Participant retire son consentement à participer …"
+        "Lorsqu'un Participant retire son consentement à participer … "
+        "un code attribué lors de son inclusion."
     )
     assert [c.split(":")[0] for c in contradictions(text, internal)] == [
         "no intermediate archiving",
         "internal study",
         "nobody takes part in person",
+        "existing data only",
     ]

@@ -287,3 +287,37 @@ def test_a_research_dpa_serves_the_sponsors_purposes_without_taking_on_its_dutie
     assert "dans la seule mesure nécessaire aux prestations décrites" in cro
     assert "ne sont pas transférées au Sous-traitant" in cro
     assert "Le traitement a pour finalités, à l'exclusion de toute autre" not in cro
+
+
+DRUG = ROOT / "examples" / "research-drug-trial.yaml"
+
+
+@pytest.mark.parametrize(
+    ("example", "cro", "reports"),
+    [(SNDS, "epistat-conseil", True), (DRUG, "medrion-clinical", False)],
+)
+def test_only_a_health_establishments_processor_serves_its_incident_reports(
+    tmp_path: Path, example: Path, cro: str, reports: bool
+) -> None:
+    """CSP L.1111-8-2 binds health establishments: a CRO tells a hospital sponsor of serious
+    incidents so that it can report them, not an industrial sponsor, which has no such duty."""
+    assert run_cli("build", example, "--out", tmp_path, "--lang", "en", "--draft") == 0
+    dpa = _flat(tmp_path / f"{PREFIX['en']}-{cro}-en.docx")
+    assert ("the report required by Article L. 1111-8-2" in dpa) is reports
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("fr", "exportateur : Vigilis Recherche Clinique ; destinataire : Norwell Therapeutics"),
+        ("en", "exporter: Vigilis Recherche Clinique; recipient: Norwell Therapeutics"),
+    ],
+)
+def test_the_annex_names_the_exporter_of_a_research_transfer(
+    tmp_path: Path, lang: str, expected: str
+) -> None:
+    """A research flow leaving the EEA is its source's transfer: the annex says whose."""
+    assert run_cli("build", US_SPONSOR, "--out", tmp_path, "--lang", lang, "--draft") == 0
+    prefix = {"fr": "annexe-rgpd-protocole", "en": "protocol-gdpr-annex"}[lang]
+    (annex,) = tmp_path.glob(f"{prefix}-*.docx")
+    assert expected in _flat(annex)

@@ -27,6 +27,7 @@ from ..answers.model import (
     Route,
     Safeguard,
     SubProcessor,
+    Text,
     Transfer,
 )
 from . import research
@@ -235,6 +236,7 @@ class OutsideTransfer(Transfer):
 
     purpose: FreeText | None = None  # type: ignore[assignment]
     data: FreeText | None = None
+    exporter: Text | None = None  # the party sending the data, for a research flow
     hosting: bool = False
     declared: bool = False
 
@@ -315,6 +317,7 @@ def _research_transfers(
                     recipient=recipient.name,
                     country=country,
                     data=flow.data,
+                    exporter=answers.party(flow.source).name,
                     safeguard=flow.safeguard,
                     assessment=flow.assessment,
                 )

@@ -640,6 +640,17 @@ def data_categories_of(answers: Answers, party_id: str) -> list[DataCategory]:
     return [c for c in categories if c not in DIRECTLY_IDENTIFYING]
 
 
+def reports_incidents(answers: Answers, party_id: str) -> bool:
+    """The party is a French health establishment, held to report the serious incidents of
+    its information systems (CSP L.1111-8-2): outside research, the controller Clausier
+    serves (a hospital); in a study, a centre established in France — not an industrial or
+    academic sponsor that runs no centre."""
+    r = answers.research
+    if r is None:
+        return True
+    return party_id in r.centres and party_id not in sites_outside_france(answers)
+
+
 def sites_outside_france(answers: Answers) -> tuple[str, ...]:
     """The investigating centres established outside France. The Public Health Code governs
     the French sites; each of these answers, for its part of the research, to the law of its

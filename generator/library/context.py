@@ -42,6 +42,7 @@ from ..legal.research import (
     internal_dpia_required,
     objection_unconditional,
     recipient_controllers,
+    reports_incidents,
     research_parties,
     safety_reporting,
     snds_only,
@@ -153,6 +154,8 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
         # The processor is a centre established outside France: the law of its own State, not
         # the Public Health Code, governs its medical secrecy, records and duties.
         "foreign_site": bool,
+        # The controller is a French health establishment (CSP L.1111-8-2 incident reports).
+        "controller_reports_incidents": bool,
     },
     DocumentKind.JOINT_CONTROLLERS: {},
     DocumentKind.PROTOCOL_ANNEX: {},
@@ -205,6 +208,7 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
             processor=processor,
             site=processor in context["processor_centres"],  # the assessment's decision
             foreign_site=processor.id in assessment.sites_outside_france,
+            controller_reports_incidents=reports_incidents(answers, controller.id),
             processor_tasks=cro_tasks(r, processor.id) if r else [],
             party_roles={
                 controller.id: [Role.CONTROLLER, *_study_roles(assessment, controller)],
