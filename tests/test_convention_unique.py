@@ -36,6 +36,7 @@ def test_assess_gives_the_chu_its_description_and_the_clinic_its_dpa(
         {"kind": "dpa", "parties": ["heliance", "clinactis"]},
         {"kind": "convention-unique-description", "parties": ["heliance", "chu-forez"]},
         {"kind": "dpa", "parties": ["heliance", "clinique-parc"]},
+        {"kind": "dpa", "parties": ["heliance", "santelia"]},  # the sponsor's own host
     ]
     (finding,) = [f for f in result["findings"] if f["code"] == "CONVENTION_UNIQUE"]
     assert finding["severity"] == "info"
@@ -57,6 +58,7 @@ def test_the_chu_has_no_dpa_the_clinic_has_one(built: Path) -> None:
     assert names == [
         "accord-sous-traitance-clinactis-fr.docx",
         "accord-sous-traitance-clinique-du-parc-de-villeurbanne-fr.docx",
+        "accord-sous-traitance-santelia-cloud-fr.docx",
         "annexe-rgpd-protocole-cardio-qol-fr.docx",
         f"{DESCRIPTION}-fr.docx",
     ]

@@ -60,7 +60,7 @@ INTERNAL = "research-internal-study"  # one hospital's internal study
 # Sponsor-centre (0), centre (1), secure environment (2), funder receiving data (3): MR-004;
 # flows: sponsor and centre to the environment (0, 1), sponsor to the funder (2).
 FUNDED = "research-funded-reuse"
-CU = "research-convention-unique"  # industry sponsor (0), CRO (1), CHU (2), private clinic (3)
+CU = "research-convention-unique"  # industry sponsor (0), CRO (1), CHU (2), clinic (3), host (4)
 
 
 @functools.cache
@@ -2652,12 +2652,14 @@ CENTRES_DRUG = ("chu-picardie", "ghsa-lille", "chu-adour")
                 "clinactis": ("cro", "processor"),
                 "chu-forez": ("investigating_centre", "processor"),
                 "clinique-parc": ("investigating_centre", "processor"),
+                "santelia": ("processor",),  # the sponsor's own host
             },
             [
                 ("protocol-annex", ("heliance",)),
                 ("dpa", ("heliance", "clinactis")),
                 ("convention-unique-description", ("heliance", "chu-forez")),
                 ("dpa", ("heliance", "clinique-parc")),
+                ("dpa", ("heliance", "santelia")),
             ],
             id="the-public-hospital-has-its-convention-unique-the-clinic-its-dpa",
         ),
@@ -2669,11 +2671,13 @@ CENTRES_DRUG = ("chu-picardie", "ghsa-lille", "chu-adour")
                 "clinactis": ("cro", "processor"),
                 "chu-forez": ("investigating_centre", "joint_controller"),
                 "clinique-parc": ("investigating_centre", "joint_controller"),
+                "santelia": ("processor",),
             },
             [
                 ("protocol-annex", ("heliance",)),
                 ("joint-controllers", ("heliance", "chu-forez", "clinique-parc")),
                 ("dpa", ("heliance", "clinactis")),
+                ("dpa", ("heliance", "santelia")),
             ],
             id="a-joint-controller-under-the-convention-unique-gets-no-description",
         ),

@@ -154,3 +154,121 @@ def test_a_recipient_without_a_role_is_asked_for_one() -> None:
     data = _data()
     data["parties"][3]["roles"] = ["funder"]
     assert _codes(data)["RECIPIENT_WITHOUT_ROLE"] == [{"party": "Velmora Pharma France"}]
+
+
+# Parties a sponsor meets in real studies, added to two examples: the IVD study's reference
+# laboratory (a university hospital's national reference centre) and the industry study's own
+# certified host. Each is the sponsor's processor, with its DPA and its rows in the annex.
+IVD = ROOT / "examples" / "research-ivd-performance.yaml"
+CU = ROOT / "examples" / "research-convention-unique.yaml"
+REFERENCE_LAB = "Centre hospitalier universitaire de Lyon-Confluence"
+
+
+@pytest.mark.parametrize(
+    ("example", "sponsor", "party"),
+    [(IVD, "serenia", "chu-lyon-confluence"), (CU, "heliance", "santelia")],
+)
+def test_the_new_party_is_the_sponsors_processor_with_its_dpa(
+    capsys: pytest.CaptureFixture[str], example: Path, sponsor: str, party: str
+) -> None:
+    assert run_cli("assess", example, "--json", "--lang", "fr") == 0
+    result = json.loads(capsys.readouterr().out)
+    assert {"kind": "dpa", "parties": [sponsor, party]} in result["document_set"]
+    assert result["roles"][party] == ["processor"]
+    assert [f["code"] for f in result["findings"] if f["severity"] != "info"] == []
+
+
+@pytest.fixture(scope="module")
+def new_parties(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("new-parties")
+    for example in (IVD, CU):
+        for edition in ("fr", "bilingual"):
+            target = out / f"{example.stem}-{edition}"
+            assert run_cli("build", example, "--out", target, "--lang", edition) == 0
+    return out
+
+
+def test_the_reference_laboratory_has_its_place(new_parties: Path) -> None:
+    out = new_parties / "research-ivd-performance-fr"
+    annex = _flat(next(out.glob("annexe-*.docx")))
+    # Table 1: its row; Table 2: the coded aliquots it receives and the results it returns.
+    assert f"{REFERENCE_LAB}, 18 quai Rambaud, 69002 Lyon (France) sous-traitant " in annex
+    aliquots = (
+        f"Centre hospitalier régional Loire-Océan {REFERENCE_LAB} aliquotes codées des"
+        " échantillons discordants"
+    )
+    assert aliquots in annex
+    assert f"{REFERENCE_LAB} Biostatim Data Services résultats codés de la méthode de" in annex
+    assert f"{REFERENCE_LAB} agit en qualité de sous-traitant du Promoteur" in annex
+    # The study's host hosts the data except as Table 2 says (the laboratory's own host).
+    assert "Sauf indication contraire au Tableau 2 – Flux de données, les Données sont" in annex
+    dpa = _flat(next(out.glob("*-lyon-confluence-fr.docx")))
+    assert "prestations suivantes : l'analyse, pour le compte du promoteur" in dpa
+    assert "des tâches suivantes" not in dpa  # not a CRO's
+    assert "Codage des données des participants" not in dpa  # not a site's
+    # Annex I: its two parties only; Annex IV: its certified host.
+    annex_i = dpa[dpa.index("Annexe I – Liste des Parties") : dpa.index("Annexe II –")]
+    assert "Sérénia Diagnostics" in annex_i and REFERENCE_LAB in annex_i
+    assert "Biostatim" not in annex_i and "Bretagne-Ouest" not in annex_i
+    assert "Rhodanis Santé, 27 rue Garibaldi, 69003 Lyon" in dpa
+    assert "Certifié HDS" in dpa
+
+
+def test_the_sponsors_host_has_its_place(new_parties: Path) -> None:
+    out = new_parties / "research-convention-unique-fr"
+    annex = _flat(next(out.glob("annexe-*.docx")))
+    assert "Santélia Cloud, 40 rue de la Villette, 69003 Lyon (France) sous-traitant " in annex
+    assert "Clinactis Santélia Cloud jeux de données codés de la recherche" in annex
+    dpa = _flat(next(out.glob("*-santelia-cloud-fr.docx")))
+    assert "prestations suivantes : l'hébergement, pour le compte du promoteur" in dpa
+    # Its DPA is its hosting contract: the certificate, every activity its own.
+    assert "Les Données de santé sont hébergées par Santélia Cloud, hébergeur de données" in dpa
+    assert "(activité 1) : le Sous-traitant" in dpa
+    assert "tient lieu de contrat d'hébergement des Données de santé" in dpa
+    assert "Aucun Sous-traitant ultérieur n'est autorisé à la date de signature" in dpa
+    assert "Comptes eCRF individuels" not in dpa  # the sites' and the CRO's measure
+    annex_i = dpa[dpa.index("Annexe I – Liste des Parties") : dpa.index("Annexe II –")]
+    assert "Laboratoires Héliance" in annex_i and "Clinactis" not in annex_i
+    # The CRO still engages it as the eCRF's host, under the CRO's own contract.
+    cro = _flat(next(out.glob("*-clinactis-fr.docx")))
+    assert "Le contrat d'hébergement conclu par le Sous-traitant avec Santélia Cloud" in cro
+    # The CHU's description: the host is among the structures, and the sponsor processes
+    # what its host receives for it.
+    description = _flat(next(out.glob("description-*.docx")))
+    structures = description[description.index("Tableau 1 – Structures") :]
+    assert (
+        "Laboratoires Héliance, 24 avenue Jean-Jaurès, 69007 Lyon (France) promoteur et"
+        " responsable du traitement jeux de données codés de la recherche"
+    ) in structures
+    assert "Santélia Cloud, 40 rue de la Villette, 69003 Lyon (France) sous-traitant" in structures
+    assert "aucune Donnée ne lui est transmise" not in structures
+
+
+@pytest.mark.parametrize(
+    ("example", "file", "sponsor_name"),
+    [
+        ("research-ivd-performance", "*-lyon-confluence-fr-en.docx", "Sérénia Diagnostics"),
+        ("research-convention-unique", "*-santelia-cloud-fr-en.docx", "Laboratoires Héliance"),
+    ],
+)
+def test_the_new_dpas_read_in_english_too(
+    new_parties: Path, example: str, file: str, sponsor_name: str
+) -> None:
+    dpa = _flat(next((new_parties / f"{example}-bilingual").glob(file)))
+    assert "The Controller has engaged the Processor to provide the following services: the" in dpa
+    assert sponsor_name in dpa
+    assert "of the following tasks" not in dpa
+
+
+def test_the_new_processors_receive_coded_data_only(tmp_path: Path) -> None:
+    """Were the study's data to hold identities (kept at the sites), the reference laboratory,
+    which receives coded aliquots only, would still receive none: only its categories."""
+    data = yaml.safe_load(IVD.read_text(encoding="utf-8"))
+    data["processing"]["data_categories"] += ["identification", "contact"]
+    out = _build(data, tmp_path / "ivd", "fr")
+    lab = _flat(next(out.glob("*-lyon-confluence-fr.docx")))
+    site = _flat(next(out.glob("*-bretagne-ouest-fr.docx")))
+    for label in ("données d'identification", "coordonnées"):
+        assert label in site, label
+        assert label not in lab.split("Annexe II – Description du traitement")[1], label
+    assert "données concernant la santé" in lab

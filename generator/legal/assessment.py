@@ -19,6 +19,7 @@ from ..answers.model import (
     Answers,
     EndOfContract,
     FreeText,
+    Hosting,
     Language,
     LiabilityCaps,
     MeasureCategory,
@@ -199,6 +200,25 @@ class EngagedSubProcessor(SubProcessor):
     service: FreeText | None = None  # type: ignore[assignment]
     address: str | None = None  # type: ignore[assignment]
     hosting: bool = False
+
+
+def hosting_of(answers: Answers, processor: Party) -> Hosting | None:
+    """The hosting a processor's DPA describes: the one serving it, or, when the processor is
+    the host itself, engaged directly by the controller besides hosting another processor's
+    data (a sponsor's own host, its CRO's host too), its own hosting under that agreement,
+    every activity its certificate covers being its own (CSP L.1111-8, R.1111-11)."""
+    h = answers.hosting
+    if h is None or h.processor in (None, processor.id):
+        return h
+    if h.provider != processor.name:
+        return None
+    return h.model_copy(
+        update={
+            "processor": processor.id,
+            "processor_activities": [],
+            "processor_hds_certificate": None,
+        }
+    )
 
 
 def sub_processors_of(answers: Answers, processor: Party) -> list[EngagedSubProcessor]:

@@ -26,6 +26,7 @@ from ..legal.assessment import (
     EngagedSubProcessor,
     OutsideTransfer,
     french_text_only,
+    hosting_of,
     services_before_signature,
     signed_before_services,
     sub_processors_of,
@@ -217,7 +218,11 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
         )
         context.update(_processor_view(answers, assessment, processor))
     elif due.kind is DocumentKind.CONVENTION_UNIQUE:
-        context.update(_convention_view(answers, assessment, parties[1], context["flows"]))
+        context.update(
+            _convention_view(
+                answers, assessment, parties[1], context["flows"], context["other_processors"]
+            )
+        )
     return context
 
 
@@ -230,23 +235,35 @@ def _study_roles(assessment: Assessment, party: Party) -> list[Role]:
 
 
 def _convention_view(
-    answers: Answers, assessment: Assessment, establishment: Party, flows: list[FlowView]
+    answers: Answers,
+    assessment: Assessment,
+    establishment: Party,
+    flows: list[FlowView],
+    other_processors: list[Party],
 ) -> dict[str, Any]:
     """Who processes one establishment's research data, and how they reach them: the flows
     that do not involve another centre, the parties of the study that act on them (the
-    establishment, the sponsor, the CROs, any other recipient) and their sub-processors."""
+    establishment, the sponsor, the CROs, any other recipient) and their sub-processors. The
+    sponsor processes what its own host or environment (a processor neither centre nor CRO)
+    receives for it."""
     r = answers.research
     assert r is not None
     others = set(r.centres) - {establishment.id, r.sponsor}
     mine = [f for f in flows if not {f.source.id, f.recipient.id} & others]
     ids = [establishment.id, r.sponsor, *(c.party for c in r.cros)]
     ids += [f.recipient.id for f in mine]
+    for_sponsor = {r.sponsor, *(p.id for p in other_processors)}
+
+    def received(pid: str) -> list[FreeText]:
+        to = for_sponsor if pid == r.sponsor else {pid}
+        return [f.flow.data for f in mine if f.recipient.id in to]
+
     structures = [
         StructureView(
             party=answers.party(pid),
             roles=list(assessment.roles[pid]),
             tasks=cro_tasks(r, pid),
-            received=[f.flow.data for f in mine if f.recipient.id == pid],
+            received=received(pid),
         )
         for pid in dict.fromkeys(ids)
     ]
@@ -347,10 +364,7 @@ def _processor_view(answers: Answers, assessment: Assessment, processor: Party) 
     and the processing with the data categories it receives. A hosting, sub-processor or
     measure naming no processor applies to every processor."""
 
-    def mine(owner: str | None) -> bool:
-        return owner is None or owner == processor.id
-
-    hosting = answers.hosting if answers.hosting and mine(answers.hosting.processor) else None
+    hosting = hosting_of(answers, processor)
     subs = sub_processors_of(answers, processor)
     measures = [m for m in answers.security_measures if not m.parties or processor.id in m.parties]
     recipients = {processor.name, *(s.name for s in subs), *([hosting.provider] if hosting else [])}
