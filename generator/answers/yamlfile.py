@@ -11,13 +11,25 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
 from ..errors import InputError
 
+
 # The C loader and emitter are an order of magnitude faster; fall back to pure Python where
 # libyaml is absent.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe loader that reads an impossible date (2027-13-01) as the text it is, so the answers
+    model says at which line and field it is wrong instead of the parser failing."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
@@ -141,35 +153,3 @@ def _index(
             child = (*path, i)
             lines[child] = item.start_mark.line + 1
             _index(item, child, lines, file, budget)
-
-
-def validation_error(located: Located, exc: ValidationError, prefix: PathKey = ()) -> InputError:
-    """The first pydantic error, located in the file (`prefix`: where the validated value sits
-    in it); the count of the others is mentioned."""
-    errors = exc.errors(include_url=False)
-    first = errors[0]
-    from .model import UNION_TAGS
-
-    path = prefix + tuple(
-        p
-        for p in first["loc"]
-        if not (isinstance(p, str) and (p.startswith("function-") or p in UNION_TAGS))
-    )
-    message = _message(first)
-    if len(errors) > 1:
-        message += f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})"
-    return InputError(located.file, located.line_of(path), format_path(path) or None, message)
-
-
-def _message(error: Any) -> str:
-    if error["type"] == "missing":
-        return "required field missing"
-    if error["type"] == "extra_forbidden":
-        return "unknown field"
-    if error["type"] == "string_pattern_mismatch":
-        from .model import EMAIL_PATTERN
-
-        if (error.get("ctx") or {}).get("pattern") == EMAIL_PATTERN:
-            return f"{error['input']!r} is not an e-mail address"
-        return f"{error['input']!r}: use lower-case letters, digits and hyphens (e.g. chu-tours)"
-    return str(error["msg"]).removeprefix("Value error, ")
