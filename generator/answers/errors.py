@@ -18,16 +18,34 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import InputError, InputErrors
+from ..errors import N_, InputError, InputErrors
+from ..interview.i18n import translator
 from .yamlfile import Located, PathKey, format_path
 
 Say = Callable[[str], str]
 
-
-def translator(language: str) -> Say:
-    from ..interview.i18n import translator as catalog
-
-    return catalog(language)
+# Pydantic's errors, by type, as a user reads them: English msgids, translated where said.
+_SAID = {
+    "bool_parsing": N_("expected true or false, not '{value}'"),
+    "bool_type": N_("expected true or false, not '{value}'"),
+    "int_parsing": N_("expected a whole number, not '{value}'"),
+    "int_type": N_("expected a whole number, not '{value}'"),
+    "int_from_float": N_("expected a whole number, not '{value}'"),
+    "greater_than_equal": N_("at least {ge}"),
+    "less_than_equal": N_("at most {le}"),
+    "string_type": N_("expected a text"),
+    "string_too_short": N_("empty: write the text, or remove the field"),
+    "string_too_long": N_("too long: at most {max_length} characters"),
+    "list_type": N_("expected a list, e.g. [a, b]"),
+    "too_short": N_("the list is empty: give at least one"),
+    "date_type": N_("expected a date as YYYY-MM-DD, not '{value}'"),
+    "date_parsing": N_("expected a date as YYYY-MM-DD, not '{value}'"),
+    "date_from_datetime_parsing": N_("expected a date as YYYY-MM-DD, not '{value}'"),
+    "date_from_datetime_inexact": N_("expected a date as YYYY-MM-DD, not '{value}'"),
+    "model_type": N_("expected fields (name: value) under this one"),
+    "model_attributes_type": N_("expected fields (name: value) under this one"),
+    "dict_type": N_("expected fields (name: value) under this one"),
+}
 
 
 def input_error(
@@ -231,27 +249,6 @@ def _message(error: Any, model: type[BaseModel] | None, _: Say, language: str) -
 
     if kind in MESSAGES:  # the answers model's own rules
         return _(MESSAGES[kind]).format(**context)
-    simple = {
-        "bool_parsing": _("expected true or false, not '{value}'"),
-        "bool_type": _("expected true or false, not '{value}'"),
-        "int_parsing": _("expected a whole number, not '{value}'"),
-        "int_type": _("expected a whole number, not '{value}'"),
-        "int_from_float": _("expected a whole number, not '{value}'"),
-        "greater_than_equal": _("at least {ge}"),
-        "less_than_equal": _("at most {le}"),
-        "string_type": _("expected a text"),
-        "string_too_short": _("empty: write the text, or remove the field"),
-        "string_too_long": _("too long: at most {max_length} characters"),
-        "list_type": _("expected a list, e.g. [a, b]"),
-        "too_short": _("the list is empty: give at least one"),
-        "date_type": _("expected a date as YYYY-MM-DD, not '{value}'"),
-        "date_parsing": _("expected a date as YYYY-MM-DD, not '{value}'"),
-        "date_from_datetime_parsing": _("expected a date as YYYY-MM-DD, not '{value}'"),
-        "date_from_datetime_inexact": _("expected a date as YYYY-MM-DD, not '{value}'"),
-        "model_type": _("expected fields (name: value) under this one"),
-        "model_attributes_type": _("expected fields (name: value) under this one"),
-        "dict_type": _("expected fields (name: value) under this one"),
-    }
-    if kind in simple:
-        return simple[kind].format(value=given, **context)
+    if kind in _SAID:
+        return _(_SAID[kind]).format(value=given, **context)
     return str(error["msg"]).removeprefix("Value error, ")
