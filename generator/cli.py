@@ -204,7 +204,8 @@ def _table_jobs(args: argparse.Namespace) -> list[Job]:
 
     if len(args.answers) != 1 or args.answers[0].is_dir():
         raise InputError("--parties", None, None, "goes with exactly one answers file")
-    rows = variants(read_yaml(args.answers[0]), args.parties, args.vary, _interface(args.lang))
+    language = _interface(args.lang)
+    rows = variants(read_yaml(args.answers[0], language), args.parties, args.vary, language)
     return [Job(f"{row.row.file}:{row.row.line_of(())}", variant=row) for row in rows]
 
 

@@ -198,3 +198,12 @@ def test_a_parties_table_row_says_its_mistakes_in_french(
     assert f"{table}:2: dpo.name: champ obligatoire absent" in err
     assert f"{table}:2: country: «{NBSP}XY{NBSP}»" in err
     assert not out.exists()
+
+
+def test_an_unreadable_file_is_said_in_french(tmp_path: Path) -> None:
+    error = _error(
+        tmp_path, MINIMAL.replace("  purposes: [prise de rendez-vous]", "  purposes: [x"), "fr"
+    )
+    assert error.message.startswith(f"YAML mal formé{NBSP}:")
+    error = _error(tmp_path, MINIMAL + "language: en\n", "fr")
+    assert (error.field, error.message) == ("language", "clé en double")

@@ -15,7 +15,7 @@ from .yamlfile import Located, format_path, read_yaml
 
 def load_answers(file: str | Path, language: str = "en") -> Answers:
     """The answers of `file`; its mistakes are said in `language` (the interface's)."""
-    located = read_yaml(file)
+    located = read_yaml(file, language)
     return validate_answers(located, language)
 
 
