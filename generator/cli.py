@@ -143,7 +143,7 @@ def _language(code: str | None) -> Language | None:
 def _interface(requested: str | None) -> str:
     """The language of messages: the command's --lang, else the locale's (a bilingual edition
     says nothing of the user's)."""
-    from .interview.i18n import interface_language
+    from .i18n import interface_language
 
     return interface_language(requested if requested in ("fr", "en") else None)
 

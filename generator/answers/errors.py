@@ -14,13 +14,15 @@ import types
 import typing
 from collections.abc import Callable, Iterator
 from enum import Enum
+from functools import cache
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import N_, InputError, InputErrors
-from ..interview.i18n import translator
-from .yamlfile import Located, PathKey, format_path
+from ..i18n import translator
+from ..resources import data_dir
+from .yamlfile import Located, PathKey, format_path, read_yaml
 
 Say = Callable[[str], str]
 
@@ -224,12 +226,17 @@ def _wrong_choice(error: Any, model: type[BaseModel] | None, _: Say, language: s
 
 
 def _labels(enum: type[Enum] | None, language: str) -> dict[str, str]:
+    """The words of an enum's values in `language` (clauses/labels.yaml, which `clausier
+    check` keeps complete)."""
     if enum is None:
         return {}
-    from ..library.load import default_labels
+    words = _all_labels().get(enum.__name__) or {}
+    return {value: (texts or {}).get(language, value) for value, texts in words.items()}
 
-    words = default_labels().get(enum.__name__, {})
-    return {value: texts.get(language, value) for value, texts in words.items()}
+
+@cache
+def _all_labels() -> dict[str, Any]:
+    return read_yaml(data_dir("clauses") / "labels.yaml").data or {}
 
 
 def _message(error: Any, model: type[BaseModel] | None, _: Say, language: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
-from ..interview.i18n import translator
+from ..i18n import translator
 
 
 # The C loader and emitter are an order of magnitude faster; fall back to pure Python where
