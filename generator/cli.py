@@ -238,8 +238,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         for path in sorted(data_dir("examples").glob("*.yaml"))
         for edition in demo_editions(path)
     ]
-    settings = Settings(args.out, force=args.force, interface=_interface(None))
-    return _run(jobs, settings, args.jobs, args.pdf)
+    return _run(jobs, Settings(args.out, force=args.force), args.jobs, args.pdf)
 
 
 def demo_editions(example: Path) -> tuple[str, ...]:

@@ -27,7 +27,7 @@ class Settings:
     draft: bool = False
     force: bool = False
     clauses: Path | None = None  # a firm's own clause library
-    interface: str = "en"  # the language of the messages: a mistake in the answers, …
+    interface: str = "en"  # the language the answers' mistakes are said in: "fr", "en"
 
 
 @dataclass(frozen=True)
