@@ -104,7 +104,7 @@ def test_build_exits_2_with_one_line(
 
 
 def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_cli("assess", tmp_path / "nope.yaml") == 2
+    assert run_cli("assess", tmp_path / "nope.yaml", "--lang", "en") == 2
     assert "cannot read the file" in capsys.readouterr().err
 
 
