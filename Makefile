@@ -61,7 +61,8 @@ mutate: $(MUTATE_STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-## make locales: extract the interview's messages into locales/clausier.pot, bring the French and
+## make locales: extract the interface's messages (the interview's, and what is said of a
+## mistaken answers file) into locales/clausier.pot, bring the French and
 ## English catalogs up to date, compile them (.mo files are committed). Translate in
 ## locales/fr/LC_MESSAGES/clausier.po, then run it again.
 POT := locales/clausier.pot
@@ -69,7 +70,7 @@ locales: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k _ -k N_ -k gettext \
 		--sort-output --add-location=file --project clausier --version 0.1.0 \
 		--header-comment "# Translations template for the clausier interview (make locales)." \
-		-o $(POT).new generator/interview
+		-o $(POT).new generator/interview generator/answers
 	@# Keep the template (and its date) unless a message changed, so a rerun changes nothing.
 	@if diff -q -I '^"POT-Creation-Date: ' $(POT) $(POT).new >/dev/null 2>&1; \
 		then rm $(POT).new; else mv $(POT).new $(POT); fi

@@ -42,11 +42,12 @@ def run_job(job: Job, settings: Settings) -> Outcome:
 
     try:
         if job.variant is not None:
-            answers = job.variant.answers()
+            answers = job.variant.answers(settings.interface)
             return build(answers, job.source, settings, job.edition, job.variant.party)
-        return build(load_answers(job.path), job.source, settings, job.edition)
-    except ClausierError as error:
-        return Outcome(job.source, EXIT_INPUT, messages=(str(error),))
+        answers = load_answers(job.path, settings.interface)
+        return build(answers, job.source, settings, job.edition)
+    except ClausierError as error:  # one line a mistake (all of a file's: InputErrors)
+        return Outcome(job.source, EXIT_INPUT, messages=tuple(str(error).split("\n")))
     except Exception as error:  # a bug of ours must not cost the other jobs their documents
         message = f"{job.source}: internal error, please report it: {error!r}"
         return Outcome(job.source, EXIT_INPUT, messages=(message,))

@@ -140,13 +140,21 @@ def _language(code: str | None) -> Language | None:
     return Language(code) if code else None
 
 
+def _interface(requested: str | None) -> str:
+    """The language of messages: the command's --lang, else the locale's (a bilingual edition
+    says nothing of the user's)."""
+    from .i18n import interface_language
+
+    return interface_language(requested if requested in ("fr", "en") else None)
+
+
 def _cmd_assess(args: argparse.Namespace) -> int:
     from .answers.load import load_answers
     from .legal.assessment import assess
     from .library.load import default_library
     from .library.messages import Messages
 
-    answers = load_answers(args.answers)
+    answers = load_answers(args.answers, _interface(args.lang))
     language = _language(args.lang) or answers.language
     assessment = assess(answers, language.value)
     messages = Messages(default_library(), language)
@@ -177,6 +185,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         args.draft,
         args.force,
         args.clauses.resolve() if args.clauses else None,
+        _interface(args.lang),
     )
     if args.parties:
         jobs = _table_jobs(args)
@@ -195,7 +204,8 @@ def _table_jobs(args: argparse.Namespace) -> list[Job]:
 
     if len(args.answers) != 1 or args.answers[0].is_dir():
         raise InputError("--parties", None, None, "goes with exactly one answers file")
-    rows = variants(read_yaml(args.answers[0]), args.parties, args.vary)
+    language = _interface(args.lang)
+    rows = variants(read_yaml(args.answers[0], language), args.parties, args.vary, language)
     return [Job(f"{row.row.file}:{row.row.line_of(())}", variant=row) for row in rows]
 
 

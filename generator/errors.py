@@ -9,6 +9,7 @@ only that is reported as "internal error".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 EXIT_OK = 0  # done
@@ -45,3 +46,21 @@ class LibraryError(InputError):
 
 class OutputError(ClausierError):
     """A file could not be written (exists, unwritable directory, full disk)."""
+
+
+class InputErrors(InputError):
+    """Several mistakes in one file, reported together so that one run shows them all: a
+    heading, then each mistake on a line of its own. Its fields are the first mistake's."""
+
+    def __init__(self, heading: str, errors: Sequence[InputError]):
+        self.heading, self.errors = heading, tuple(errors)
+        first = errors[0]
+        super().__init__(first.file, first.line, first.field, first.message)
+
+    def __str__(self) -> str:
+        return "\n".join([self.heading, *(str(error) for error in self.errors)])
+
+
+def N_(message: str) -> str:
+    """Marks a message for translation (`make locales`); it is translated where it is said."""
+    return message

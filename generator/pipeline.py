@@ -27,6 +27,7 @@ class Settings:
     draft: bool = False
     force: bool = False
     clauses: Path | None = None  # a firm's own clause library
+    interface: str = "en"  # the language the answers' mistakes are said in: "fr", "en"
 
 
 @dataclass(frozen=True)

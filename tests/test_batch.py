@@ -149,7 +149,7 @@ def test_table_errors_name_the_line_and_the_column(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str, expected: str
 ) -> None:
     path = write(tmp_path / "t.csv", table)
-    status = run_cli("build", DPA, "--parties", path, "--out", tmp_path / "out")
+    status = run_cli("build", DPA, "--parties", path, "--out", tmp_path / "out", "--lang", "en")
     assert status == 2
     assert expected in capsys.readouterr().err
 

@@ -310,7 +310,7 @@ def test_flow_to_a_third_country_is_a_transfer() -> None:
 def test_unknown_party_id_is_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     file = tmp_path / "study.yaml"
     file.write_text(STUDY.replace("centres: [chu, ch-nord]", "centres: [chu, ch-sud]"), "utf-8")
-    assert run_cli("assess", file) == 2
+    assert run_cli("assess", file, "--lang", "en") == 2
     err = capsys.readouterr().err
     line = STUDY.splitlines().index("  centres: [chu, ch-nord]") + 1
     assert f"study.yaml:{line}: research.centres[1]: no party has the id 'ch-sud'" in err

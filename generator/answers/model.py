@@ -23,10 +23,36 @@ from pydantic import (
     Tag,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
+from ..errors import N_
 from .countries import is_country_code
 
 FORMAT_VERSION = 1
+
+# The model's own rules, by error type: English msgids, said in the user's language when an
+# answers file breaks them (answers/errors.py); {names} are the error's values.
+MESSAGES = {
+    "control_character": N_("contains the control character U+{code}, which Word cannot hold"),
+    "private_use": N_("contains a private-use character (U+E000 to U+E004)"),
+    "country_code": N_("'{value}' is not an ISO 3166 two-letter country code (e.g. FR, DE, US)"),
+    "no_text": N_("give the text in French (fr), in English (en) or in both"),
+    "no_data_subjects": N_("name at least one category of data subjects"),
+    "health_data_not_hosted": N_("hosts_health_data requires hosts_data: true"),
+    "liability_cap": N_("liability_cap is given exactly when liability_caps is specific"),
+    "riph_category_missing": N_(
+        "riph_category is required for research involving the human person"
+    ),
+    "riph_category_needless": N_(
+        "riph_category applies only to research involving the human person"
+    ),
+    "party_ids": N_("party ids must be unique: {ids}"),
+}
+
+
+def _refuse(kind: str, **values: str) -> PydanticCustomError:
+    """The error of one of the model's rules (MESSAGES), in English for pydantic."""
+    return PydanticCustomError(kind, MESSAGES[kind], values)
 
 
 _NOT_IN_WORD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -37,14 +63,12 @@ def _printable(value: str) -> str:
     tabs and line breaks are kept and print as such."""
     found = _NOT_IN_WORD.search(value)
     if found:
-        raise ValueError(
-            f"contains the control character U+{ord(found.group()):04X}, which Word cannot hold"
-        )
+        raise _refuse("control_character", code=f"{ord(found.group()):04X}")
     # U+E000 to U+E004 mark bold text, cross-references and English paragraphs inside the
     # documents; they
     # cannot come from answers.
     if any(mark in value for mark in "\ue000\ue001\ue002\ue003\ue004"):
-        raise ValueError("contains a private-use character (U+E000 to U+E004)")
+        raise _refuse("private_use")
     # A line break is a line break in a document, however the system that pasted it wrote it.
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -58,7 +82,7 @@ Text = Annotated[
 
 def _check_country(value: str) -> str:
     if not is_country_code(value):
-        raise ValueError(f"'{value}' is not an ISO 3166 two-letter country code (e.g. FR, DE, US)")
+        raise _refuse("country_code", value=value)
     return value
 
 
@@ -269,7 +293,7 @@ class Translations(Strict):
     @model_validator(mode="after")
     def _some_text(self) -> Translations:
         if self.fr is None and self.en is None:
-            raise ValueError("give the text in French (fr), in English (en) or in both")
+            raise _refuse("no_text")
         return self
 
     def in_(self, language: Language) -> str | None:
@@ -403,7 +427,7 @@ class Processing(Strict):
     @model_validator(mode="after")
     def _some_data_subjects(self) -> Processing:
         if not self.data_subjects and not self.other_data_subjects:
-            raise ValueError("name at least one category of data subjects")
+            raise _refuse("no_data_subjects")
         return self
 
     @property
@@ -471,7 +495,7 @@ class SubProcessor(Strict):
     @model_validator(mode="after")
     def _health_data_is_data(self) -> SubProcessor:
         if self.hosts_health_data and not self.hosts_data:
-            raise ValueError("hosts_health_data requires hosts_data: true")
+            raise _refuse("health_data_not_hosted")
         return self
 
 
@@ -591,7 +615,7 @@ class Options(Strict):
     @model_validator(mode="after")
     def _cap_given(self) -> Options:
         if (self.liability_caps is LiabilityCaps.SPECIFIC) != (self.liability_cap is not None):
-            raise ValueError("liability_cap is given exactly when liability_caps is specific")
+            raise _refuse("liability_cap")
         return self
 
 
@@ -705,9 +729,9 @@ class Research(Strict):
     @model_validator(mode="after")
     def _category(self) -> Research:
         if self.involves_human_person and self.riph_category is None:
-            raise ValueError("riph_category is required for research involving the human person")
+            raise _refuse("riph_category_missing")
         if not self.involves_human_person and self.riph_category is not None:
-            raise ValueError("riph_category applies only to research involving the human person")
+            raise _refuse("riph_category_needless")
         return self
 
 
@@ -735,7 +759,7 @@ class Answers(Strict):
         ids = [p.id for p in self.parties]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
-            raise ValueError(f"party ids must be unique: {', '.join(duplicates)}")
+            raise _refuse("party_ids", ids=", ".join(duplicates))
         return self
 
     def party_references(self) -> Iterator[tuple[tuple[str | int, ...], str]]:

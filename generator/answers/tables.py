@@ -19,8 +19,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import InputError
+from .errors import input_error
 from .model import Answers, Party, Role
-from .yamlfile import Located, PathKey, read_text, read_yaml, validation_error
+from .yamlfile import Located, PathKey, read_text, read_yaml
 
 _DELIMITERS = ",;\t"  # French spreadsheets export with semicolons
 
@@ -33,7 +34,8 @@ class Variant:
     party: str
     row: Located  # the row's fields, nested, with their lines in the table
 
-    def answers(self) -> Answers:
+    def answers(self, language: str = "en") -> Answers:
+        """The row's answers; its mistakes said in `language` (the interface's)."""
         from .load import validate_answers
 
         sections = {k: v for k, v in self.row.data.items() if k in Answers.model_fields}
@@ -44,21 +46,24 @@ class Variant:
         try:
             Party.model_validate(party)
         except ValidationError as exc:
-            raise validation_error(Located(details, self.row.lines, self.row.file), exc) from None
+            row = Located(details, self.row.lines, self.row.file)
+            raise input_error(row, exc, model=Party, language=language) from None
         data = _merged(self.base, sections)
         data["parties"] = [*parties[:index], party, *parties[index + 1 :]]
         # Whatever else fails is the row's doing (a section's field, two parties with one
         # name): name its line.
-        return validate_answers(Located(data, self.row.lines, self.row.file))
+        return validate_answers(Located(data, self.row.lines, self.row.file), language)
 
 
-def variants(answers: Located, table: Path, party: str | None) -> list[Variant]:
+def variants(
+    answers: Located, table: Path, party: str | None, language: str = "en"
+) -> list[Variant]:
     """One Variant per row of `table`, replacing `party` (default: the answers' only processor).
 
     The answers file is validated here, once: its own errors name it, not every row."""
     from .load import validate_answers
 
-    model = validate_answers(answers)
+    model = validate_answers(answers, language)
     if party is None:
         processors = model.parties_with(Role.PROCESSOR)
         if len(processors) != 1:

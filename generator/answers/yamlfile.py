@@ -6,18 +6,32 @@ each path in the document (("parties", 0, "name")) to its line number.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
 from ..errors import InputError
+from ..i18n import translator
+
 
 # The C loader and emitter are an order of magnitude faster; fall back to pure Python where
 # libyaml is absent.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe loader that reads an impossible date (2027-13-01) as the text it is, so the answers
+    model says at which line and field it is wrong instead of the parser failing."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
@@ -64,25 +78,29 @@ def format_path(path: PathKey) -> str:
     return out
 
 
-def read_text(file: str | Path) -> str:
-    """A UTF-8 text file the user gave us, refused with a clear message when it is unreadable,
-    too large or not UTF-8."""
+def read_text(file: str | Path, language: str = "en") -> str:
+    """A UTF-8 text file the user gave us, refused with a clear message (in `language`, the
+    interface's) when it is unreadable, too large or not UTF-8."""
+    _ = translator(language)
     path = Path(file)
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(path, None, None, f"cannot read the file ({exc.strerror})") from None
+        message = _("cannot read the file ({reason})").format(reason=exc.strerror)
+        raise InputError(path, None, None, message) from None
     if len(raw) > MAX_BYTES:
-        raise InputError(path, None, None, f"the file is larger than {MAX_BYTES} bytes")
+        message = _("the file is larger than {size} bytes").format(size=MAX_BYTES)
+        raise InputError(path, None, None, message)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(path, None, None, f"not UTF-8 text (byte {exc.start})") from None
+        message = _("not UTF-8 text (byte {position})").format(position=exc.start)
+        raise InputError(path, None, None, message) from None
 
 
-def read_yaml(file: str | Path) -> Located:
+def read_yaml(file: str | Path, language: str = "en") -> Located:
     """Parse one YAML document; raise InputError for anything unreadable or malformed."""
-    return parse_yaml(read_text(file), Path(file))
+    return parse_yaml(read_text(file, language), Path(file), language)
 
 
 def dump_yaml(data: Any, width: int = 80) -> str:
@@ -90,29 +108,41 @@ def dump_yaml(data: Any, width: int = 80) -> str:
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=width)
 
 
-def parse_yaml(text: str, file: str | Path) -> Located:
+def parse_yaml(text: str, file: str | Path, language: str = "en") -> Located:
+    _ = translator(language)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            raise InputError(file, 1, None, "the file is empty")
+            raise InputError(file, 1, None, _("the file is empty"))
         lines: dict[PathKey, int] = {(): node.start_mark.line + 1}
-        _index(node, (), lines, file, [MAX_VALUES])
+        _index(node, (), lines, file, [MAX_VALUES], _)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        problem = exc.problem or exc.context or "malformed YAML"
-        raise InputError(file, line, None, f"malformed YAML: {problem}") from None
+        problem = exc.problem or exc.context
+        message = (
+            _("malformed YAML: {problem}").format(problem=problem)
+            if problem
+            else _("malformed YAML")
+        )
+        raise InputError(file, line, None, message) from None
     except yaml.YAMLError as exc:
-        raise InputError(file, None, None, f"malformed YAML: {exc}") from None
+        message = _("malformed YAML: {problem}").format(problem=exc)
+        raise InputError(file, None, None, message) from None
     finally:
         loader.dispose()
     return Located(data, lines, str(file))
 
 
 def _index(
-    node: yaml.Node, path: PathKey, lines: dict[PathKey, int], file: str | Path, budget: list[int]
+    node: yaml.Node,
+    path: PathKey,
+    lines: dict[PathKey, int],
+    file: str | Path,
+    budget: list[int],
+    _: Callable[[str], str],
 ) -> None:
     """Record the line of every mapping key and sequence item; refuse duplicate keys, and
     documents whose aliases expand to more values than any answers file holds."""
@@ -122,7 +152,7 @@ def _index(
             file,
             node.start_mark.line + 1,
             format_path(path) or None,
-            f"more than {MAX_VALUES} values once aliases are expanded",
+            _("more than {count} values once aliases are expanded").format(count=MAX_VALUES),
         )
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -131,45 +161,13 @@ def _index(
             child = (*path, key)
             if key in seen:
                 raise InputError(
-                    file, key_node.start_mark.line + 1, format_path(child), "duplicate key"
+                    file, key_node.start_mark.line + 1, format_path(child), _("duplicate key")
                 )
             seen.add(key)
             lines[child] = key_node.start_mark.line + 1
-            _index(value_node, child, lines, file, budget)
+            _index(value_node, child, lines, file, budget, _)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             child = (*path, i)
             lines[child] = item.start_mark.line + 1
-            _index(item, child, lines, file, budget)
-
-
-def validation_error(located: Located, exc: ValidationError, prefix: PathKey = ()) -> InputError:
-    """The first pydantic error, located in the file (`prefix`: where the validated value sits
-    in it); the count of the others is mentioned."""
-    errors = exc.errors(include_url=False)
-    first = errors[0]
-    from .model import UNION_TAGS
-
-    path = prefix + tuple(
-        p
-        for p in first["loc"]
-        if not (isinstance(p, str) and (p.startswith("function-") or p in UNION_TAGS))
-    )
-    message = _message(first)
-    if len(errors) > 1:
-        message += f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})"
-    return InputError(located.file, located.line_of(path), format_path(path) or None, message)
-
-
-def _message(error: Any) -> str:
-    if error["type"] == "missing":
-        return "required field missing"
-    if error["type"] == "extra_forbidden":
-        return "unknown field"
-    if error["type"] == "string_pattern_mismatch":
-        from .model import EMAIL_PATTERN
-
-        if (error.get("ctx") or {}).get("pattern") == EMAIL_PATTERN:
-            return f"{error['input']!r} is not an e-mail address"
-        return f"{error['input']!r}: use lower-case letters, digits and hyphens (e.g. chu-tours)"
-    return str(error["msg"]).removeprefix("Value error, ")
+            _index(item, child, lines, file, budget, _)

@@ -21,8 +21,9 @@ from pydantic import (
     model_validator,
 )
 
+from ..answers.errors import input_error
 from ..answers.model import Language
-from ..answers.yamlfile import read_yaml, validation_error
+from ..answers.yamlfile import read_yaml
 from ..errors import InputError
 
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
@@ -187,7 +188,7 @@ def _load(file: Path, model: type[_Spec]) -> tuple[_Spec, bytes]:
     try:
         return model.model_validate(located.data), file.read_bytes()
     except ValidationError as exc:
-        raise validation_error(located, exc) from None
+        raise input_error(located, exc, model=model) from None
 
 
 def load_labels(file: Path) -> dict[str, dict[str, dict[str, str]]]:
@@ -198,7 +199,7 @@ def load_labels(file: Path) -> dict[str, dict[str, dict[str, str]]]:
             try:
                 Bilingual.model_validate(words)
             except ValidationError as exc:
-                raise validation_error(located, exc, (enum_name, value)) from None
+                raise input_error(located, exc, (enum_name, value), Bilingual) from None
             if not isinstance(value, str):
                 raise InputError(file, located.line_of((enum_name,)), enum_name, "bad label key")
     return data or {}
@@ -215,7 +216,7 @@ def load_units(file: Path) -> dict[str, Unit]:
         try:
             units[str(name)] = Unit.model_validate(words)
         except ValidationError as exc:
-            raise validation_error(located, exc, (name,)) from None
+            raise input_error(located, exc, (name,), Unit) from None
     return units
 
 
