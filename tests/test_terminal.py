@@ -59,11 +59,10 @@ class Terminal:
         subprocess.run([*self.tmux, "set-option", "-t", self.name, "remain-on-exit", "on"])
         self.started = True
 
-    def screen(self) -> str:
-        result = subprocess.run(
-            [*self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
-        )
-        return result.stdout
+    def screen(self, joined: bool = False) -> str:
+        """What the terminal shows; `joined`: lines wrapped at its width joined back."""
+        capture = [*self.tmux, "capture-pane", "-p", *(["-J"] if joined else []), "-t", self.name]
+        return subprocess.run(capture, capture_output=True, text=True).stdout
 
     def wait_for(self, text: str, seconds: float = 20) -> str:
         deadline = time.monotonic() + seconds
@@ -137,7 +136,9 @@ def test_ctrl_c_in_a_terminal_then_resume(tmp_path: Path) -> None:
         assert "Everything you typed is saved" in screen
         assert _saved(tmp_path)["data"]["parties"][0] == {"id": "chu-test", "name": "CHU de Test"}
 
-        terminal.run(_interview(tmp_path, "--resume"))
+        hint = _hint(terminal)  # run as printed, from the project folder (no --lang: kept)
+        assert hint == f"{sys.executable} -m generator interview --resume --out {tmp_path}"
+        terminal.run(f"cd {ROOT} && {hint}")
         screen = terminal.wait_for("Legal form")
         assert "Short identifier" not in screen
     finally:
@@ -184,9 +185,9 @@ def test_crash_between_two_answers_loses_nothing(tmp_path: Path) -> None:
         terminal.close()
 
 
-def _hint(screen: str) -> str:
+def _hint(terminal: Terminal) -> str:
     """The command the interview printed to continue (the line after "to continue, run:")."""
-    lines = screen.splitlines()
+    lines = terminal.screen(joined=True).splitlines()
     where = max(i for i, line in enumerate(lines) if "to continue, run:" in line)
     return lines[where + 1].strip()
 
@@ -214,7 +215,8 @@ def test_the_same_make_run_again_resumes_or_starts_anew_with_a_backup(tmp_path: 
         terminal.keys("CHU de Test", "Enter")
         terminal.wait_for("Legal form")
         terminal.keys("C-c")
-        hint = _hint(terminal.wait_for("RESUME=1"))
+        terminal.wait_for("RESUME=1")
+        hint = _hint(terminal)
         assert hint == f"make run OUT={out} RESUME=1"
         party = {"id": "chu-test", "name": "CHU de Test"}
         assert _saved(out)["data"]["parties"][0] == party
@@ -229,7 +231,8 @@ def test_the_same_make_run_again_resumes_or_starts_anew_with_a_backup(tmp_path: 
         assert _saved(out)["data"]["parties"][0] == party
 
         run(same)  # the same command again: resume is offered first
-        screen = "".join(terminal.wait_for("Start anew").splitlines())  # lines unwrapped
+        # prompt_toolkit draws the menu line by line: no wrapped line for tmux to join
+        screen = "".join(terminal.wait_for("Start anew").splitlines())
         assert f"An unfinished interview is saved in {out / STATE_FILE} (answers: 5;" in screen
         terminal.keys("Enter")
         terminal.wait_for("Registered office")
@@ -247,7 +250,8 @@ def test_the_same_make_run_again_resumes_or_starts_anew_with_a_backup(tmp_path: 
         terminal.keys("Down", "Enter")
         terminal.wait_for("kept in a backup file")
         terminal.keys("y")
-        screen = "".join(terminal.wait_for("In which language").splitlines())
+        terminal.wait_for("In which language")
+        screen = terminal.screen(joined=True)
         (backup,) = out.glob(f"{STATE_FILE}.bak-*")
         assert f"The unfinished interview is kept in {backup}." in screen
         assert json.loads(backup.read_text("utf-8"))["data"]["parties"][0] == party
