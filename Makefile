@@ -18,9 +18,15 @@ demo: $(STAMP)
 	$(BIN)/clausier demo --out $(OUT)/demo --force
 
 ## make run: the interview — answer questions, get the answers file and documents in out/
-## (make run ANSWERS=file.yaml starts from an existing answers file)
+## (OUT=DIR elsewhere; ANSWERS=file.yaml starts from an existing answers file; RESUME=1
+## continues an interrupted interview; UI=fr or UI=en sets the interface language, else the
+## interrupted interview's, else the locale's. LANG=fr or LANG=en is taken too, but not a
+## locale such as LANG=C.UTF-8 inherited from the shell.) CLAUSIER_MAKE_RUN makes the
+## interview's "to continue, run:" hints print this make command.
+UI ?= $(filter fr en,$(LANG))
 run: $(STAMP)
-	$(BIN)/clausier interview --out $(OUT) $(if $(ANSWERS),--from $(ANSWERS),)
+	CLAUSIER_MAKE_RUN=1 $(BIN)/clausier interview --out '$(OUT)' $(if $(UI),--lang '$(UI)',) \
+		$(if $(filter 1,$(RESUME)),--resume,) $(if $(ANSWERS),--from '$(ANSWERS)',)
 
 ## make pages: the example documents as PDFs and PNG page images in out/pages (needs
 ## LibreOffice and poppler-utils), to look at without Word

@@ -81,7 +81,11 @@ def _parser() -> argparse.ArgumentParser:
     interview = commands.add_parser(
         "interview", help="answer questions in the terminal, get the answers file and documents"
     )
-    interview.add_argument("--lang", choices=("fr", "en"), help="interface language")
+    interview.add_argument(
+        "--lang",
+        choices=("fr", "en"),
+        help="interface language (default: the saved interview's, else the locale's)",
+    )
     interview.add_argument(
         "--from",
         dest="source",

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
+import shutil
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any, NamedTuple, NoReturn
@@ -158,6 +161,23 @@ def missing_tool(variable: str, message: str) -> NoReturn:
     if required(variable):
         pytest.fail(message)
     pytest.skip(message)
+
+
+def make_run_env(tmp_path: Path) -> dict[str, str]:
+    """The environment in which `make run ...`, typed in the project folder as a user types
+    it, runs this checkout's interview (python -m generator) through a stand-in virtual
+    environment given to make in MAKEFLAGS: the project's .venv is never created, installed
+    into or used. Make's variables inherited from `make test` are left out."""
+    if not shutil.which("make"):
+        missing_tool(REQUIRE_TERMINAL, "make is needed: apt-get install make")
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    clausier = venv / "bin" / "clausier"
+    clausier.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m generator "$@"\n')
+    clausier.chmod(0o755)
+    (venv / ".installed-stamp").touch()  # newer than pyproject.toml: nothing to install
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    return {**env, "MAKEFLAGS": f"VENV={venv}"}
 
 
 # The slowest test files, slowest first (--durations). `make test` runs each file whole on one

@@ -21,6 +21,9 @@ import errno
 import functools
 import json
 import os
+import re
+import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,7 +35,7 @@ from typing import Any
 import pytest
 import questionary
 import yaml
-from conftest import ROOT, docx_text
+from conftest import ROOT, docx_text, make_run_env
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
@@ -42,7 +45,8 @@ from generator.answers.load import load_answers
 from generator.answers.model import Answers, Language, Translations
 from generator.answers.yamlfile import read_yaml
 from generator.errors import OutputError
-from generator.interview.app import Prompter, run_interview
+from generator.interview import session
+from generator.interview.app import Prompter, resume_command, run_interview
 from generator.interview.i18n import translator
 from generator.interview.prompts import BACK, Interrupted, ask, parse
 from generator.interview.questions import SPECS
@@ -112,9 +116,12 @@ class User:
         review: Sequence[str] = (),
         findings: Sequence[str] = (),
         replace: bool | None = None,
+        start: Sequence[str | bool] = (),
     ):
         self.target, self.at = target, dict(at or {})
         self.review, self.findings, self.replace = list(review), list(findings), replace
+        self.start = list(start)  # where an interview is saved: "resume"/"anew", confirmations
+        self.menus: list[str] = []  # the message of each menu shown
         self.asked: list[tuple[Step, Any, str]] = []  # each question: step, offered, instruction
         self.confirmations: list[str] = []
 
@@ -141,6 +148,10 @@ class User:
     def select(self, message: str, choices: Sequence[questionary.Choice]) -> Any:
         options = [c for c in choices if not isinstance(c, questionary.Separator)]
         values = [c.value for c in options]
+        self.menus.append(message)
+        if values == ["resume", "anew"]:  # an interview is saved where this one starts
+            assert self.start, f"unexpected menu: {message}"
+            return self.start.pop(0)
         if -1 in values:  # the review screen: "Confirm" is -1
             if not self.review:
                 return -1
@@ -153,6 +164,8 @@ class User:
 
     def confirm(self, message: str, default: bool) -> bool:
         self.confirmations.append(message)
+        if self.start and isinstance(self.start[0], bool):  # confirms starting anew, or not
+            return bool(self.start.pop(0))
         assert self.replace is not None, f"unexpected question: {message}"
         return self.replace
 
@@ -471,6 +484,219 @@ def test_findings_that_block_offer_a_draft_or_a_stop(
     (document,) = out.glob("*.docx")
     assert "PROJET – NE PAS SIGNER" in docx_text(document)
     assert not (out / STATE_FILE).exists()
+
+
+# Starting where an interview is saved: never over it ------------------------------------------
+
+
+def _interrupted_after(answers: int, out: Path, language: str = "fr") -> dict[str, Any]:
+    """An interview stopped by Ctrl+C after `answers` answers: its saved state."""
+    assert interview(User(CLINIC_ANSWERS, at={answers: ctrl_c()}), out, language) == 130
+    return _saved(out)
+
+
+def test_the_same_command_again_offers_to_resume(
+    out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Started again without --resume where an interview is saved: a menu names the state file
+    and its answers; resuming (the first choice) asks the next question, with every earlier
+    answer kept."""
+    _interrupted_after(7, out)
+    user = User(CLINIC_ANSWERS, start=["resume"])
+    assert interview(user, out, "fr") == 0
+    assert str(out / STATE_FILE) in user.menus[0] and "réponses\u00a0: 7" in user.menus[0]
+    assert meta_key(user.asked[0][0].path) == _questions_of(CLINIC_ANSWERS)[7]
+    _same(out / "answers.yaml", CLINIC)
+
+
+def test_starting_anew_asks_first_and_keeps_a_backup(
+    out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "Start anew" asks for a confirmation (no: back to the menu); confirmed, the saved state
+    moves to a dated backup, never over an earlier one, and the first question comes."""
+    before = _interrupted_after(7, out)
+    user = User(CLINIC_ANSWERS, at={0: ctrl_c()}, start=["anew", False, "resume"])
+    assert interview(user, out, "fr") == 130
+    assert len(user.confirmations) == 1 and "Recommencer" in user.confirmations[0]
+    assert _saved(out)["history"] == before["history"]
+    assert not list(out.glob(f"{STATE_FILE}.bak-*"))
+
+    user = User(CLINIC_ANSWERS, at={2: ctrl_c()}, start=["anew", True])
+    assert interview(user, out, "fr") == 130
+    (backup,) = out.glob(f"{STATE_FILE}.bak-*")
+    assert re.fullmatch(rf"{re.escape(STATE_FILE)}\.bak-\d{{8}}-\d{{6}}", backup.name)
+    assert json.loads(backup.read_text("utf-8")) == before
+    assert str(backup) in capsys.readouterr().out
+    assert meta_key(user.asked[0][0].path) == _questions_of(CLINIC_ANSWERS)[0]
+    assert len(_saved(out)["history"]) == 2
+
+    user = User(CLINIC_ANSWERS, at={0: ctrl_c()}, start=["anew", True])
+    assert interview(user, out, "fr") == 130
+    backups = set(out.glob(f"{STATE_FILE}.bak-*"))
+    assert len(backups) == 2 and json.loads(backup.read_text("utf-8")) == before
+    (second,) = backups - {backup}
+    assert len(json.loads(second.read_text("utf-8"))["history"]) == 2
+
+
+def test_a_backup_never_replaces_an_earlier_one(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three states set aside in the same second: three backups."""
+
+    class Frozen(dt.datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Frozen:
+            return cls(2026, 11, 30, 9, 45, 1)
+
+    monkeypatch.setattr(session.dt, "datetime", Frozen)
+    names = []
+    for text in ("first", "second", "third"):
+        (out / STATE_FILE).write_text(text, "utf-8")
+        names.append(State.set_aside(out).name)
+    stamp = f"{STATE_FILE}.bak-20261130-094501"
+    assert names == [stamp, f"{stamp}-2", f"{stamp}-3"]
+    assert [(out / name).read_text("utf-8") for name in names] == ["first", "second", "third"]
+    assert not (out / STATE_FILE).exists()
+
+
+def test_no_choice_possible_refuses_rather_than_start_over(
+    out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Where an interview is saved, input that ends before the choice is made, or no terminal
+    at all: one line naming the state file and the command that continues it; the state is
+    left as it was."""
+    _interrupted_after(7, out, "en")
+    saved = (out / STATE_FILE).read_bytes()
+    assert keyboard("", out, "en") == 2
+    error = capsys.readouterr().err.strip()
+    assert str(out / STATE_FILE) in error and "--resume" in error and "\n" not in error
+    assert (out / STATE_FILE).read_bytes() == saved
+
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "interview", "--out", str(out)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    command = f"{shlex.quote(sys.executable)} -m generator interview --resume --out {out}"
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"clausier: an unfinished interview is saved in {out / STATE_FILE}; nothing was "
+        f"overwritten. To continue it, run in a terminal: {command}\n"
+    )
+    assert (out / STATE_FILE).read_bytes() == saved
+
+
+def test_resuming_keeps_the_interface_language(
+    out: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started in English on a French system: resumed in English, with --resume or from the
+    menu; an explicit --lang on resume wins, and is kept."""
+    monkeypatch.setenv("LC_ALL", "fr_FR.UTF-8")
+    _interrupted_after(3, out, "en")
+    capsys.readouterr()
+    assert run_interview(None, None, True, out, User(None, at={0: ctrl_c()}).prompter()) == 130
+    assert "\nInterrupted." in capsys.readouterr().out
+    user = User(None, at={0: ctrl_c()}, start=["resume"])
+    assert run_interview(None, None, False, out, user.prompter()) == 130
+    assert user.menus[0].startswith("An unfinished interview")
+    assert "\nInterrupted." in capsys.readouterr().out
+    assert interview(User(None, at={0: ctrl_c()}), out, "fr", resume=True) == 130
+    assert "\nInterrompu." in capsys.readouterr().out
+    assert _saved(out)["language"] == "fr"
+
+
+def test_every_resume_hint_prints_the_make_command_under_make(
+    out: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under `make run` (which sets CLAUSIER_MAKE_RUN), Ctrl+C, "stop" after the findings and
+    "Nothing written" each print, in the interface language, `make run OUT=DIR RESUME=1`."""
+    monkeypatch.setenv("CLAUSIER_MAKE_RUN", "1")
+    hint = f"  make run OUT={shlex.quote(str(out))} RESUME=1\n"
+    target = yaml.safe_load(CLINIC.read_text("utf-8"))
+    target["hosting"]["hds_certified"] = False  # a blocker
+    (out / "answers.yaml").write_text("signed", "utf-8")
+    assert interview(User(target, at={3: ctrl_c()}), out, "fr") == 130
+    assert capsys.readouterr().out.endswith(f"pour reprendre, lancez\u00a0:\n{hint}")
+    assert interview(User(target, findings=["stop"]), out, "fr", resume=True) == 1
+    assert capsys.readouterr().out.endswith(f"Arrêté. {_fr_saved()}{hint}")
+    user = User(target, findings=["draft"], replace=False)
+    assert interview(user, out, "fr", resume=True) == 1
+    assert capsys.readouterr().out.endswith(f"Rien n'a été écrit. {_fr_saved()}{hint}")
+
+
+def _fr_saved() -> str:
+    return "Vos réponses sont enregistrées\u00a0; pour reprendre, lancez\u00a0:\n"
+
+
+def test_resume_hint_names_the_program_as_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside make: the program as it was started (a path works from where it was typed), or
+    its bare name when that is the one on the PATH."""
+    monkeypatch.delenv("CLAUSIER_MAKE_RUN", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(sys, "argv", [".venv/bin/clausier", "interview"])
+    assert resume_command(Path("out/my case")) == (
+        ".venv/bin/clausier interview --resume --out 'out/my case'"
+    )
+    program = tmp_path / "clausier"
+    program.write_text("#!/bin/sh\n", "utf-8")
+    program.chmod(0o755)
+    monkeypatch.setattr(sys, "argv", [str(program), "interview"])
+    assert resume_command(Path("out/x")) == "clausier interview --resume --out out/x"
+
+
+def _make_run(*variables: str, env: dict[str, str] | None = None) -> list[str]:
+    """The interview command `make run` runs with these variables (make -n: nothing runs)."""
+    if env is None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}
+    if not shutil.which("make"):
+        pytest.skip("make is needed: apt-get install make")
+    shown = subprocess.run(
+        ["make", "-n", "run", *variables], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert shown.returncode == 0, shown.stderr
+    (line,) = [x for x in shown.stdout.replace("\\\n", " ").splitlines() if " interview " in x]
+    return shlex.split(line)
+
+
+def test_make_run_takes_resume_and_the_interface_language() -> None:
+    """RESUME=1 passes --resume; UI=fr|en (or LANG=fr|en) the interface language, while a
+    locale in LANG (C.UTF-8, inherited from the shell) passes nothing."""
+    locale = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}
+    locale["LANG"] = "C.UTF-8"
+    command = _make_run("OUT=out/x", "RESUME=1", env=locale)
+    assert command[:3] == ["CLAUSIER_MAKE_RUN=1", ".venv/bin/clausier", "interview"]
+    assert command[3:] == ["--out", "out/x", "--resume"]
+    assert _make_run("OUT=out/my case", env=locale)[3:] == ["--out", "out/my case"]
+    assert _make_run("UI=en", env=locale)[3:] == ["--out", "out", "--lang", "en"]
+    assert _make_run("LANG=fr", env=locale)[3:] == ["--out", "out", "--lang", "fr"]
+    assert _make_run("UI=en", "LANG=fr", env=locale)[5:] == ["--lang", "en"]
+    assert _make_run("RESUME=0", env={**locale, "LANG": "en_GB.UTF-8"})[3:] == ["--out", "out"]
+    assert _make_run("ANSWERS=a.yaml", env=locale)[5:] == ["--from", "a.yaml"]
+
+
+def test_make_run_without_a_terminal_names_the_state_and_its_make_command(
+    out: Path, tmp_path: Path
+) -> None:
+    """`make run OUT=DIR` with no terminal where an interview is saved: the one line names the
+    state and the make command that continues it; the state is untouched."""
+    _interrupted_after(7, out)
+    saved = (out / STATE_FILE).read_bytes()
+    result = subprocess.run(
+        ["make", "--no-print-directory", "run", f"OUT={out}", "UI=en"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=make_run_env(tmp_path),
+    )
+    assert result.returncode == 2
+    assert (
+        f"clausier: an unfinished interview is saved in {out / STATE_FILE}; nothing was "
+        f"overwritten. To continue it, run in a terminal: make run OUT={out} RESUME=1\n"
+    ) in result.stderr
+    assert (out / STATE_FILE).read_bytes() == saved
 
 
 # The prompt layer: prompt_toolkit pipe input ------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -22,6 +23,7 @@ from conftest import (
     REQUIRE_LIBREOFFICE,
     REQUIRE_TERMINAL,
     ROOT,
+    make_run_env,
     missing_tool,
     normalise_switches,
     required,
@@ -57,11 +59,10 @@ class Terminal:
         subprocess.run([*self.tmux, "set-option", "-t", self.name, "remain-on-exit", "on"])
         self.started = True
 
-    def screen(self) -> str:
-        result = subprocess.run(
-            [*self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
-        )
-        return result.stdout
+    def screen(self, joined: bool = False) -> str:
+        """What the terminal shows; `joined`: lines wrapped at its width joined back."""
+        capture = [*self.tmux, "capture-pane", "-p", *(["-J"] if joined else []), "-t", self.name]
+        return subprocess.run(capture, capture_output=True, text=True).stdout
 
     def wait_for(self, text: str, seconds: float = 20) -> str:
         deadline = time.monotonic() + seconds
@@ -135,7 +136,9 @@ def test_ctrl_c_in_a_terminal_then_resume(tmp_path: Path) -> None:
         assert "Everything you typed is saved" in screen
         assert _saved(tmp_path)["data"]["parties"][0] == {"id": "chu-test", "name": "CHU de Test"}
 
-        terminal.run(_interview(tmp_path, "--resume"))
+        hint = _hint(terminal)  # run as printed, from the project folder (no --lang: kept)
+        assert hint == f"{sys.executable} -m generator interview --resume --out {tmp_path}"
+        terminal.run(f"cd {ROOT} && {hint}")
         screen = terminal.wait_for("Legal form")
         assert "Short identifier" not in screen
     finally:
@@ -178,6 +181,85 @@ def test_crash_between_two_answers_loses_nothing(tmp_path: Path) -> None:
         terminal.run(_interview(tmp_path, "--resume"))
         screen = terminal.wait_for("Legal form")
         assert "Name of the party" not in screen
+    finally:
+        terminal.close()
+
+
+def _hint(terminal: Terminal) -> str:
+    """The command the interview printed to continue (the line after "to continue, run:")."""
+    lines = terminal.screen(joined=True).splitlines()
+    where = max(i for i, line in enumerate(lines) if "to continue, run:" in line)
+    return lines[where + 1].strip()
+
+
+def test_the_same_make_run_again_resumes_or_starts_anew_with_a_backup(tmp_path: Path) -> None:
+    """The state-loss scenario, typed as a user types it in the project folder: `make run`,
+    a few answers, Ctrl+C; the printed hint resumes; the same `make run` again offers to
+    resume (Enter: the answers are there) or to start anew, which asks for a confirmation and
+    keeps the old answers in a backup file. (make runs this checkout through a stand-in
+    virtual environment: conftest.make_run_env.)"""
+    out = tmp_path / "out"
+    env = make_run_env(tmp_path)
+    terminal = Terminal(_tmux(), f"clausier-make-{os.getpid()}")
+
+    def typed(command: str) -> str:
+        flags = shlex.quote(env["MAKEFLAGS"])  # the stand-in venv, as a make variable
+        return f"cd {ROOT} && unset MAKELEVEL MFLAGS && export MAKEFLAGS={flags} && {command}"
+
+    def run(command: str) -> None:
+        terminal.run(typed(command))
+
+    same = f"make run OUT={out} UI=en"
+    try:
+        _up_to_the_first_name(terminal, typed(same))
+        terminal.keys("CHU de Test", "Enter")
+        terminal.wait_for("Legal form")
+        terminal.keys("C-c")
+        terminal.wait_for("RESUME=1")
+        hint = _hint(terminal)
+        assert hint == f"make run OUT={out} RESUME=1"
+        party = {"id": "chu-test", "name": "CHU de Test"}
+        assert _saved(out)["data"]["parties"][0] == party
+
+        run(hint)  # as printed: resumes, in English (the interview's language, not UI's)
+        terminal.wait_for("Legal form")
+        terminal.keys("EPS", "Enter")
+        terminal.wait_for("Registered office")
+        terminal.keys("C-c")
+        terminal.wait_for("RESUME=1")
+        party["legal_form"] = "EPS"
+        assert _saved(out)["data"]["parties"][0] == party
+
+        run(same)  # the same command again: resume is offered first
+        # prompt_toolkit draws the menu line by line: no wrapped line for tmux to join
+        screen = "".join(terminal.wait_for("Start anew").splitlines())
+        assert f"An unfinished interview is saved in {out / STATE_FILE} (answers: 5;" in screen
+        terminal.keys("Enter")
+        terminal.wait_for("Registered office")
+        terminal.keys("C-c")
+        terminal.wait_for("RESUME=1")
+        assert _saved(out)["data"]["parties"][0] == party
+        assert not list(out.glob(f"{STATE_FILE}.bak-*"))
+
+        run(same)  # start anew: a confirmation (no: back to the menu), then a backup
+        terminal.wait_for("Start anew")
+        terminal.keys("Down", "Enter")
+        terminal.wait_for("kept in a backup file")
+        terminal.keys("n")
+        terminal.wait_for("Resume it")
+        terminal.keys("Down", "Enter")
+        terminal.wait_for("kept in a backup file")
+        terminal.keys("y")
+        terminal.wait_for("In which language")
+        screen = terminal.screen(joined=True)
+        (backup,) = out.glob(f"{STATE_FILE}.bak-*")
+        assert f"The unfinished interview is kept in {backup}." in screen
+        assert json.loads(backup.read_text("utf-8"))["data"]["parties"][0] == party
+        terminal.keys("Enter")
+        terminal.wait_for("Is this a research project")
+        terminal.keys("C-c")
+        terminal.wait_for("RESUME=1")
+        assert "parties" not in _saved(out)["data"]  # the new interview's own state
     finally:
         terminal.close()
 

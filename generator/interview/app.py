@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import shlex
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -50,14 +54,29 @@ def run_interview(
     out: Path,
     prompter: Prompter | None = None,
 ) -> int:
-    ui = interface_language(language)
+    saved = State.load(out) if resume or (out / STATE_FILE).exists() else None
+    # The interface language: --lang, else the saved interview's, else the locale's.
+    ui = interface_language(language or (saved.language if saved else None))
     _ = translator(ui)
     if prompter is None:
         if not sys.stdin.isatty() and not _reads_pipe():
-            print(f"clausier: {not_a_terminal(_)}", file=sys.stderr)
+            problem = unfinished(out, _) if saved and not resume else not_a_terminal(_)
+            print(f"clausier: {problem}", file=sys.stderr)
             return EXIT_INPUT
         prompter = Prompter()
-    state = _start(ui, source, resume, out)
+    if saved is not None and not resume:
+        try:
+            resume = _resume_or_anew(saved, out, _, prompter)
+        except KeyboardInterrupt:
+            return _interrupted(out, _)
+        except EOFError:
+            print(f"\nclausier: {unfinished(out, _)}", file=sys.stderr)
+            return EXIT_INPUT
+    if saved is not None and resume:
+        state = saved
+        state.language = ui  # an explicit --lang on resume changes the interface language
+    else:
+        state = _start(ui, source)
     try:
         _questions(state, out, _, prompter)
         while True:
@@ -67,17 +86,79 @@ def run_interview(
                 return _write(answers, state, out, outcome, _, prompter)
     except KeyboardInterrupt:
         state.save(out)
-        print("\n" + _("Interrupted. Everything you typed is saved; to continue, run:"))
-        print(f"  clausier interview --resume --out {out}")
-        return EXIT_INTERRUPTED
+        return _interrupted(out, _)
     except EOFError:
         state.save(out)
         print(f"\nclausier: {not_a_terminal(_)}", file=sys.stderr)
         return EXIT_INPUT
     except _Stop:
         state.save(out)
-        print(_("Stopped. Your answers are saved; resume with: clausier interview --resume"))
+        print(_("Stopped. Your answers are saved; to continue, run:"))
+        print(f"  {resume_command(out)}")
         return EXIT_BLOCKED
+
+
+def _interrupted(out: Path, _: Callable[[str], str]) -> int:
+    print("\n" + _("Interrupted. Everything you typed is saved; to continue, run:"))
+    print(f"  {resume_command(out)}")
+    return EXIT_INTERRUPTED
+
+
+def resume_command(out: Path) -> str:
+    """The command that continues the interview saved in `out`, as it works when typed where
+    the interview was started: `make run` sets CLAUSIER_MAKE_RUN (the make variables, run from
+    the project folder); otherwise the program as it was started (`.venv/bin/clausier`, or
+    `clausier` when that is the one on the PATH)."""
+    folder = shlex.quote(str(out))
+    if os.environ.get("CLAUSIER_MAKE_RUN"):
+        return f"make run OUT={folder} RESUME=1"
+    return f"{_program()} interview --resume --out {folder}"
+
+
+def _program() -> str:
+    started = Path(sys.argv[0])
+    if started.name == "__main__.py":  # python -m generator
+        return f"{shlex.quote(sys.executable)} -m generator"
+    on_path = shutil.which(started.name)
+    if on_path and started.exists() and Path(on_path).resolve() == started.resolve():
+        return started.name
+    return shlex.quote(str(started))
+
+
+def unfinished(out: Path, gettext: Callable[[str], str]) -> str:
+    """Why an interview that cannot ask (no terminal, input closed) refuses to start over."""
+    return gettext(
+        "an unfinished interview is saved in {file}; nothing was overwritten. To continue it, "
+        "run in a terminal: {command}"
+    ).format(file=out / STATE_FILE, command=resume_command(out))
+
+
+def _resume_or_anew(saved: State, out: Path, _: Callable[[str], str], prompter: Prompter) -> bool:
+    """A saved interview is never replaced silently: resume it (the default), or start anew
+    after a confirmation, the saved state kept in a dated backup. True to resume."""
+    saved_at = dt.datetime.fromtimestamp((out / STATE_FILE).stat().st_mtime)
+    where = _("An unfinished interview is saved in {file} (answers: {count}; last saved: {time}).")
+    message = where.format(
+        file=out / STATE_FILE, count=len(saved.history), time=saved_at.strftime("%Y-%m-%d %H:%M")
+    )
+    while True:
+        choice = prompter.select(
+            message,
+            [
+                questionary.Choice(_("Resume it"), value="resume"),
+                questionary.Choice(_("Start anew"), value="anew"),
+            ],
+        )
+        if choice == "resume":
+            return True
+        question = _(
+            "Start anew? The unfinished interview will be kept in a backup file; its answers "
+            "will not be used."
+        )
+        if prompter.confirm(question, False):
+            backup = State.set_aside(out)
+            print(_("The unfinished interview is kept in {file}.").format(file=backup))
+            return False
 
 
 def not_a_terminal(gettext: Callable[[str], str]) -> str:
@@ -88,16 +169,16 @@ def not_a_terminal(gettext: Callable[[str], str]) -> str:
 
 
 def _reads_pipe() -> bool:
-    """Prompts read a prompt_toolkit pipe (how tests drive the interview), not stdin."""
+    """Prompts read a prompt_toolkit pipe (how tests drive the interview), not stdin. The
+    session's `input` property would create a terminal input, which warns "Input is not a
+    terminal" before our own one-line error: only the input given to the session is looked at."""
     from prompt_toolkit.application.current import get_app_session
     from prompt_toolkit.input.base import PipeInput
 
-    return isinstance(get_app_session().input, PipeInput)
+    return isinstance(get_app_session()._input, PipeInput)
 
 
-def _start(ui: str, source: Path | None, resume: bool, out: Path) -> State:
-    if resume:
-        return State.load(out)
+def _start(ui: str, source: Path | None) -> State:
     state = State(language=ui)
     if source is not None:
         located = read_yaml(source)
@@ -287,7 +368,8 @@ def _write(
             _("{file} exists. Replace it and the documents?").format(file=target), False
         )
         if not force:
-            print(_("Nothing written. Your answers are saved; resume with --resume."))
+            print(_("Nothing written. Your answers are saved; to continue, run:"))
+            print(f"  {resume_command(out)}")
             return EXIT_BLOCKED
     write_new(target, answers_yaml(collect(state, steps), _).encode(), force=force)
     print(_("Answers written to {file}").format(file=target))

@@ -3,7 +3,8 @@ screen, the findings, then the answers file and the documents.
 
 The state — answers so far, the "is there / add another" choices, the order in which questions
 were answered — is saved atomically after every answer, so Ctrl+C, a closed terminal or a crash
-loses nothing and `--resume` continues at the same question.
+loses nothing and `--resume` continues at the same question. Started again without it, the
+interview offers to resume; starting anew moves the state to a dated backup (State.set_aside).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from ..answers.model import Answers
-from ..errors import InputError
-from ..word.files import write_new
+from ..errors import InputError, OutputError
+from ..word.files import move_without_replacing, write_new
 from .questions import SECTIONS
 from .walk import HAS, MORE, Step, Walker, get, meta_key, put
 
@@ -48,6 +49,23 @@ class State:
             raise InputError(file, None, None, "no interview to resume here") from None
         except (ValueError, TypeError) as exc:
             raise InputError(file, None, None, f"unreadable interview state ({exc})") from None
+
+    @staticmethod
+    def set_aside(folder: Path) -> Path:
+        """Move the saved state to a dated backup beside it, never over an earlier backup (a
+        second one in the same second gets "-2")."""
+        file = folder / STATE_FILE
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        for number in range(1, 100):
+            backup = folder / f"{STATE_FILE}.bak-{stamp}{f'-{number}' if number > 1 else ''}"
+            try:
+                move_without_replacing(file, backup)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise OutputError(f"{file}: could not be set aside ({exc.strerror})") from None
+            return backup
+        raise OutputError(f"{file}: could not be set aside (too many backups this second)")
 
     def answered(self, step: Step) -> bool:
         return meta_key(step.path) in self.history

@@ -35,7 +35,7 @@ def write_new(path: Path, data: bytes, force: bool = False) -> None:
         if force:
             os.replace(temporary, path)
         else:
-            _publish_without_replacing(temporary, path)
+            move_without_replacing(temporary, path)
     except FileExistsError:
         os.unlink(temporary)
         raise OutputError(f"{path}: already exists (use --force to replace it)") from None
@@ -71,16 +71,17 @@ def _create_temporary(directory: Path, name: str) -> tuple[int, str]:
     raise OSError(errno.EEXIST, "no free temporary file name")
 
 
-def _publish_without_replacing(temporary: str, path: Path) -> None:
-    """link() refuses an existing target, so no other writer is clobbered between check and
-    rename; filesystems without hard links fall back to a checked rename."""
+def move_without_replacing(source: str | Path, path: Path) -> None:
+    """Move `source` to `path`, which must not exist (FileExistsError). link() refuses an
+    existing target, so no other writer is clobbered between check and rename; filesystems
+    without hard links fall back to a checked rename."""
     try:
-        os.link(temporary, path)
+        os.link(source, path)
     except FileExistsError:
         raise
     except OSError:
         if path.exists():
             raise FileExistsError(path) from None
-        os.replace(temporary, path)
+        os.replace(source, path)
     else:
-        os.unlink(temporary)
+        os.unlink(source)
