@@ -21,6 +21,7 @@ import errno
 import functools
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -43,6 +44,8 @@ from generator.answers.model import Answers, Language, Translations
 from generator.answers.yamlfile import read_yaml
 from generator.errors import OutputError
 from generator.interview.app import Prompter, run_interview
+from generator.interview.app import _CONFIRM as CONFIRM
+from generator.interview.app import _SECTIONS as SECTIONS
 from generator.interview.i18n import translator
 from generator.interview.prompts import BACK, Interrupted, ask, parse
 from generator.interview.questions import SPECS
@@ -103,20 +106,24 @@ class User:
     each step gets the value the target answers file gives it (target None: Enter on whatever
     is offered); `at` replaces the answer to the n-th question asked (from 0) — another value,
     BACK, or an exception (Interrupted for Ctrl+C, EOFError for a closed terminal). The review
-    screen gets the `review` picks (a question's wording, as shown), then "Confirm"."""
+    screen gets the `review` picks (a section's number, and the start of an answer's line in
+    it, as shown), then "Confirm"; the findings menu the `findings` picks (a value, or the start
+    of a choice's title)."""
 
     def __init__(
         self,
         target: dict[str, Any] | None,
         at: dict[int, Hook] | None = None,
-        review: Sequence[str] = (),
-        findings: Sequence[str] = (),
+        review: Sequence[tuple[int, str]] = (),
+        findings: Sequence[Any] = (),
         replace: bool | None = None,
     ):
         self.target, self.at = target, dict(at or {})
         self.review, self.findings, self.replace = list(review), list(findings), replace
         self.asked: list[tuple[Step, Any, str]] = []  # each question: step, offered, instruction
         self.confirmations: list[str] = []
+        self.menus: list[tuple[str, list[Any]]] = []  # each menu shown: message, choices
+        self.section = CONFIRM  # the review's section shown
 
     def prompter(self) -> Prompter:
         return Prompter(ask=self.ask, select=self.select, confirm=self.confirm)
@@ -139,16 +146,22 @@ class User:
         return _returned(step, _wanted(step, self.target, offered), gettext)
 
     def select(self, message: str, choices: Sequence[questionary.Choice]) -> Any:
+        self.menus.append((message, list(choices)))
         options = [c for c in choices if not isinstance(c, questionary.Separator)]
         values = [c.value for c in options]
-        if -1 in values:  # the review screen: "Confirm" is -1
-            if not self.review:
-                return -1
-            wording = self.review.pop(0)[:60]
-            return next(c.value for c in options if str(c.title).startswith(wording))
+        if CONFIRM in values:  # the review's sections: the next pick's, or "Confirm"
+            self.section = self.review[0][0] if self.review else CONFIRM
+            return self.section
+        if SECTIONS in values:  # one section's answers: the next pick in it, or back
+            if not self.review or self.review[0][0] != self.section:
+                return SECTIONS
+            wording = self.review.pop(0)[1]
+            titles = {c.value: re.sub(r"\n +", " ", str(c.title)) for c in options}
+            return next(v for v, title in titles.items() if title.startswith(wording))
         assert self.findings, f"unexpected menu: {message}"
         pick = self.findings.pop(0)
-        assert pick in values, (pick, values)
+        if pick not in values:
+            pick = next(c.value for c in options if str(c.title).startswith(pick))
         return pick
 
     def confirm(self, message: str, default: bool) -> bool:
@@ -306,7 +319,7 @@ def test_review_screen_changes_an_answer(out: Path) -> None:
 
     wording = translator("fr")(SPECS["language"].text)
     after_the_last = len(_questions_of(CLINIC_ANSWERS))
-    user = User(CLINIC_ANSWERS, at={after_the_last: english}, review=[wording])
+    user = User(CLINIC_ANSWERS, at={after_the_last: english}, review=[(0, wording)])
     assert interview(user, out, "fr") == 0
     assert not user.at and not user.review
     written = load_answers(out / "answers.yaml")
@@ -324,11 +337,16 @@ def test_ctrl_c_then_resume_loses_nothing(out: Path, capsys: pytest.CaptureFixtu
     _same(out / "answers.yaml", CLINIC)
 
 
-def test_from_an_answers_file_every_answer_is_the_default(out: Path) -> None:
+def test_from_an_answers_file_opens_on_the_review(out: Path) -> None:
+    """Amending a file: its answers stand, no question is asked, the review screen comes
+    first; confirmed as it is, the file written is the one given."""
     source = ROOT / "examples" / "research-joint-reuse.yaml"
-    user = User(None)  # Enter at every question
+    user = User(None)  # "Confirm" on the review screen
     assert interview(user, out, "fr", source=source) == 0
-    assert len(user.asked) > 150
+    assert user.asked == []
+    assert [message for message, _ in user.menus] == [
+        translator("fr")("Review your answers: pick a section, or confirm.")
+    ]
     _same(out / "answers.yaml", source, both_languages=True)
 
 
@@ -561,8 +579,9 @@ def test_keyboard_run_with_a_refused_answer_a_step_back_and_a_review(out: Path) 
     name = _text_keys(CLINIC_ANSWERS["parties"][0]["name"], paste=True)
     assert name in keys
     keys = keys.replace(name, _text_keys("Wrong name") + CTRL_B + name, 1)
-    # Review: the first entry after "Confirm" is the language; switch it to English, confirm.
-    keys += DOWN + ENTER + DOWN + ENTER + ENTER
+    # Review: the first section after "Confirm" is the general one, its first answer the
+    # language; switch it to English, back to the sections, confirm.
+    keys += DOWN + ENTER + DOWN + ENTER + DOWN + ENTER + ENTER + ENTER
     assert keyboard(keys, out, "fr") == 0
     # What was typed in French stays French ({fr: ...}) once the documents are in English.
     typed = in_language(Answers.model_validate(CLINIC_ANSWERS), Language.FR)
