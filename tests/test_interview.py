@@ -43,9 +43,9 @@ from generator.answers.load import load_answers
 from generator.answers.model import Answers, Language, Translations
 from generator.answers.yamlfile import read_yaml
 from generator.errors import OutputError
-from generator.interview.app import Prompter, run_interview
 from generator.interview.app import _CONFIRM as CONFIRM
 from generator.interview.app import _SECTIONS as SECTIONS
+from generator.interview.app import Prompter, run_interview
 from generator.interview.i18n import translator
 from generator.interview.prompts import BACK, Interrupted, ask, parse
 from generator.interview.questions import SPECS
@@ -632,3 +632,227 @@ def test_closed_input_at_a_question_is_the_end_of_input() -> None:
     assert step is not None
     with pytest.raises(EOFError):
         _typed("", step, None)
+
+
+# A blocker fixed where it is (issue 14 item 5) ---------------------------------------------
+
+
+def _no_ground(finding_values: dict[str, str], language: str = "fr") -> str:
+    """The line said when a transfer ground is left empty: the assessment's own finding."""
+    from generator.legal.assessment import ALL_RULES
+    from generator.legal.findings import Finding, Severity
+    from generator.library.load import default_library
+    from generator.library.messages import Messages
+
+    rule = ALL_RULES["TRANSFER_NO_SAFEGUARD"]
+    finding = Finding(Severity.BLOCKER, "TRANSFER_NO_SAFEGUARD", rule.articles, finding_values)
+    cited = Messages(default_library(), Language(language)).cited(finding)
+    return "  ⚠ " + translator(language)("This will block signature: {finding}").format(
+        finding=cited
+    )
+
+
+def _support_transfer(safeguard: str | None = None) -> dict[str, Any]:
+    """The clinic's answers with a transfer to a support desk in the United States."""
+    target = copy.deepcopy(CLINIC_ANSWERS)
+    transfer = {"recipient": "Support Inc.", "country": "US", "purpose": {"fr": "support"}}
+    target["transfers"] = [{**transfer, "safeguard": safeguard} if safeguard else transfer]
+    return target
+
+
+def _outside(example: str, changes: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    target = yaml.safe_load((ROOT / "examples" / example).read_text("utf-8"))
+    changes(target)
+    return target
+
+
+def _streamwave_in_us(target: dict[str, Any]) -> None:
+    target["sub_processors"][2].update(country="US", transfer_safeguard=None)
+
+
+def _flow_to_us(target: dict[str, Any]) -> None:
+    target["research"]["data_flows"][4].update(country="US", safeguard=None)
+
+
+@pytest.mark.parametrize(
+    ("target", "key", "said"),
+    [
+        pytest.param(
+            _support_transfer(),
+            "transfers.*.safeguard",
+            {"recipient": "Support Inc.", "country": "US"},
+            id="declared-transfer",
+        ),
+        pytest.param(
+            _outside("chu-teleconsultation.yaml", _streamwave_in_us),
+            "sub_processors.*.transfer_safeguard",
+            {"recipient": "Streamwave B.V.", "country": "US"},
+            id="sub-processor",
+        ),
+        pytest.param(
+            _outside("research-observational-cro.yaml", _flow_to_us),
+            "research.data_flows.*.safeguard",
+            {"recipient": "Centre hospitalier universitaire de Val-de-Loire", "country": "US"},
+            id="research-flow",
+        ),
+    ],
+)
+def test_a_transfer_left_on_no_ground_is_said_to_block_when_answered(
+    out: Path,
+    capsys: pytest.CaptureFixture[str],
+    target: dict[str, Any],
+    key: str,
+    said: dict[str, str],
+) -> None:
+    """ "(none)" for a transfer's ground: right after the answer, before the next question, one
+    line in the interface language says it will block signature, and why (the assessment's
+    TRANSFER_NO_SAFEGUARD, worded by the library); the findings at the end say it again."""
+    at_ground = User(target).count_until(key)
+    user = User(target, findings=["stop"])
+    printed: list[str] = []
+
+    def next_question(step: Step, offered: Any) -> Any:
+        printed.extend(capsys.readouterr().out.splitlines())
+        return _returned(step, _wanted(step, target, offered), translator("fr"))
+
+    user.at[at_ground + 1] = next_question
+    assert interview(user, out, "fr") == 1
+    assert user.asked[at_ground][0].key == key
+    assert printed[-1] == _no_ground(said)
+    assert said["recipient"] in capsys.readouterr().out  # the findings, at the end
+
+
+def test_a_transfer_on_a_ground_is_not_said_to_block(
+    out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = _support_transfer("scc_2021_914")
+    target["transfers"][0]["assessment"] = {"fr": "Droit américain évalué : risque faible."}
+    assert interview(User(target), out, "fr") == 0
+    assert "⚠" not in capsys.readouterr().out
+
+
+def test_a_blocker_reopens_the_question_at_fault_then_the_review(
+    out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After the findings, "Change: <question>" for each blocker asks that question again (of
+    its item, with what follows from the new answer), then shows the review screen."""
+    _ = translator("fr")
+    target = _support_transfer()
+    ground = _(SPECS["transfers.*.safeguard"].text)
+    change = _("Change: {question}").format(question=f"{ground} (Support Inc.)")
+
+    def scc(step: Step, offered: Any) -> Any:
+        assert step.path == ("transfers", 0, "safeguard") and offered is None
+        return "scc_2021_914"
+
+    after_the_last = len(_questions_of(target))
+    user = User(target, at={after_the_last: scc}, findings=[change])
+    assert interview(user, out, "fr") == 0
+    asked_again = [meta_key(s.path) for s, _o, _i in user.asked[after_the_last:]]
+    # The ground, then the impact assessment that clauses call for (in its item).
+    assert asked_again == ["transfers/0/safeguard", "transfers/0/assessment"]
+    messages = [message for message, _choices in user.menus]
+    review = _("Review your answers: pick a section, or confirm.")
+    findings = _("Some findings block signature. What do you want to do?")
+    assert messages == [review, findings, review]
+    menu = [str(c.title) for c in user.menus[1][1]]
+    assert menu[0] == change and _("Change an answer") in menu
+    written = load_answers(out / "answers.yaml")
+    assert written.transfers[0].safeguard == "scc_2021_914"
+
+
+def test_each_blocker_offers_its_own_question(out: Path) -> None:
+    """Two blockers, two questions offered: the host's certificate and the governing law."""
+    _ = translator("fr")
+    target = copy.deepcopy(CLINIC_ANSWERS)
+    target["hosting"]["hds_certified"] = False
+    target["options"]["governing_law"] = "US"
+    user = User(target, findings=["stop"])
+    assert interview(user, out, "fr") == 1
+    (_message, choices), *_rest = [m for m in user.menus if m[0] != user.menus[0][0]]
+    titles = [str(c.title) for c in choices]
+    change = _("Change: {question}")
+    assert titles[:2] == [
+        change.format(question=_(SPECS["hosting.hds_certified"].text)),
+        change.format(question=_(SPECS["options.governing_law"].text)),
+    ]
+
+
+def _unwrapped(title: Any) -> str:
+    return re.sub(r"\n +", " ", str(title))
+
+
+def test_review_goes_by_section_and_party_in_words(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review screen: first its sections (by number, as the interview numbers them), then
+    a section's answers under each party's name, each party's rows after its name (the two
+    DPOs apart), choices in words (roles, end of contract) and parties by name, long lines
+    wrapped at the terminal's width, never cut."""
+    monkeypatch.setenv("COLUMNS", "60")
+    _ = translator("fr")
+    clinic, lab = (p["name"] for p in CLINIC_ANSWERS["parties"])
+    dpo = _(SPECS["parties.*.dpo.name"].text)
+    end = _(SPECS["options.end_of_contract"].text)
+    same: Hook = lambda step, offered: offered  # noqa: E731 - the answer kept as it is
+    after_the_last = len(_questions_of(CLINIC_ANSWERS))
+    user = User(
+        CLINIC_ANSWERS,
+        at={after_the_last: same, after_the_last + 1: same},
+        review=[(1, f"{lab} — {dpo}"), (9, end)],
+    )
+    assert interview(user, out, "fr") == 0
+    _same(out / "answers.yaml", CLINIC)
+    sections = user.menus[0][1]
+    assert [(c.shortcut_key, c.title) for c in sections[:4]] == [
+        ("c", _("Confirm these answers")),
+        ("g", _("General")),
+        ("1", _("Parties")),
+        ("2", _("Processing")),
+    ]
+    parties = [c for m, choices in user.menus if m.startswith(_("Parties")) for c in choices]
+    rows = [_unwrapped(c.title) for c in parties if not isinstance(c, questionary.Separator)]
+    separators = [c.title for c in parties if isinstance(c, questionary.Separator)]
+    assert f"── {clinic} ──" in separators and f"── {lab} ──" in separators
+    assert f"{clinic} — {dpo} → Mme Isabelle Renaud" in rows
+    assert f"{lab} — {dpo} → M. Yannick Colas" in rows
+    roles = _(SPECS["parties.*.roles"].text)
+    assert f"{clinic} — {roles} → responsable du traitement" in rows
+    assert f"{lab} — {roles} → sous-traitant" in rows
+    options = [
+        c for m, choices in user.menus if m.startswith(_("Contract options")) for c in choices
+    ]
+    assert f"{end} → restitution des données puis suppression de toutes les copies" in [
+        _unwrapped(c.title) for c in options
+    ]
+    for choice in (*parties, *options):
+        assert all(len(line) <= 60 for line in str(choice.title).splitlines()), choice.title
+    assert any("\n" in str(c.title) for c in parties)  # some were long enough to wrap
+
+
+def _presses(keys: str) -> int:
+    """Keys pressed: an arrow is one key, though the terminal sends three characters."""
+    return len(re.findall(r"\x1b\[[AB]|.", keys, re.DOTALL))
+
+
+def test_amending_a_file_at_the_keyboard_changes_an_answer_in_a_few_keys(
+    out: Path, tmp_path: Path
+) -> None:
+    """--from opens on the review: "9" jumps to the contract options, arrows to the place of
+    signature, the new place typed, Enter back to the sections, Enter to confirm. From the
+    file, every answer stands: no question is asked on the way (was: Enter at each of the 150
+    or so questions, then the change)."""
+    _ = translator("fr")
+    place = _(SPECS["signature.place"].text)
+    # Where the review shows the place of signature in its section.
+    dry = User(None, at={0: lambda step, offered: offered}, review=[(9, place)])
+    assert interview(dry, tmp_path, "fr", source=CLINIC) == 0
+    section = next(c for m, c in dry.menus if m.startswith(_("Contract options")))
+    rows = [c for c in section if not isinstance(c, questionary.Separator)]
+    down = next(i for i, c in enumerate(rows) if _unwrapped(c.title).startswith(place))
+    keys = "9" + ENTER + DOWN * down + ENTER + _text_keys("Villeurbanne") + ENTER + ENTER
+    assert keyboard(keys, out, "fr", source=CLINIC) == 0
+    written = load_answers(out / "answers.yaml")
+    assert written.signature.place == "Villeurbanne"
+    _same(out / "answers.yaml", {**CLINIC_ANSWERS, "signature": written.signature.model_dump()})
+    assert _presses(keys) <= 20 + down

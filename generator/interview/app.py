@@ -197,17 +197,17 @@ def _parties(state: State) -> dict[Any, dict[str, Any]]:
     return {p.get("id"): p for p in state.data.get("parties") or [] if isinstance(p, dict)}
 
 
-def _question(step: Step, _: Callable[[str], str]) -> str:
-    """A question's wording, a party's questions after its name (its DPO's, its roles)."""
-    name = (step.item or {}).get("name")
+def _question(step: Step, state: State, _: Callable[[str], str]) -> str:
+    """A question's wording, a party's questions after the party's name (its DPO's too)."""
     message = _(step.spec.text)
-    if name and step.key.startswith("parties.*.") and step.key != "parties.*.name":
-        message = f"{name} — {message}"
+    if step.key.startswith("parties.*.") and step.key != "parties.*.name":
+        name = (get(state.data, step.path[:2]) or {}).get("name")
+        message = f"{name} — {message}" if name else message
     return message
 
 
 def _ask(step: Step, state: State, _: Callable[[str], str], prompter: Prompter) -> Any:
-    message = _question(step, _)
+    message = _question(step, state, _)
     instruction = _(step.spec.help)
     if step.key == "parties.*.roles":
         instruction = _reasoning(state, step, _) or instruction
@@ -310,7 +310,7 @@ def _review_section(
                 group = _group(step)
                 if group:
                     choices.append(questionary.Separator(f"── {_item_name(state, group)} ──"))
-            label = f"{_question(step, _)} → {_answer(step, state, _)}"
+            label = f"{_question(step, state, _)} → {_answer(step, state, _)}"
             choices.append(questionary.Choice(_wrapped(label), value=index))
         picked = prompter.select(
             _("{section}: pick an answer to change.").format(section=_section(section, _)), choices
@@ -371,7 +371,8 @@ def _wrapped(label: str) -> str:
     """A review line wrapped at word boundaries to the terminal's width, continuation lines
     under the text (a menu line is not wrapped by the terminal: it would be cut)."""
     width = max(40, shutil.get_terminal_size().columns - 6)
-    return "\n".join(textwrap.wrap(label, width, subsequent_indent="     ")) or label
+    lines = textwrap.wrap(label, width, subsequent_indent="     ", break_on_hyphens=False)
+    return "\n".join(lines) or label
 
 
 def _change(
@@ -445,8 +446,8 @@ def _fault(step: Step, state: State, _: Callable[[str], str]) -> str:
     """The question at fault, with the item it belongs to unless its wording names it."""
     group = _group(step)
     if not group or group[0] == "parties":
-        return _question(step, _)
-    return f"{_question(step, _)} ({_item_name(state, group)})"
+        return _question(step, state, _)
+    return f"{_question(step, state, _)} ({_item_name(state, group)})"
 
 
 def _write(
