@@ -147,17 +147,19 @@ def _take_answers(state: State, out: Path) -> None:
     """Every question the file answers counts as answered, as if Enter had been pressed at it
     (and saved so); a question it leaves without an answer (a field new since) is still asked."""
     skipped: set[str] = set()
-    while True:
-        waiting = (s for s in pending(state)[1] if s.kind != "derived" and not state.answered(s))
-        step = next((s for s in waiting if meta_key(s.path) not in skipped), None)
-        if step is None:
+    while True:  # again while an answer taken makes other questions apply
+        steps = pending(state)[1]
+        waiting = [s for s in steps if s.kind != "derived" and not state.answered(s)]
+        waiting = [s for s in waiting if meta_key(s.path) not in skipped]
+        if not waiting:
             state.save(out)
             return
-        value = state.value(step)
-        if value is None and not (step.optional or step.kind in ("has", "more")):
-            skipped.add(meta_key(step.path))
-        else:
-            state.record(step, value)
+        for step in waiting:
+            value = state.value(step)
+            if value is None and not (step.optional or step.kind in ("has", "more")):
+                skipped.add(meta_key(step.path))
+            else:
+                state.record(step, value)
 
 
 # The questions of a transfer's ground: where its data go is named by the item's fields.
