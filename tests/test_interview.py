@@ -762,19 +762,24 @@ def test_a_blocker_reopens_the_question_at_fault_then_the_review(
 
 
 def test_each_blocker_offers_its_own_question(out: Path) -> None:
-    """Two blockers, two questions offered: the host's certificate and the governing law."""
+    """Three blockers, three questions offered, in the findings' order: the host's certificate,
+    the question that declares a transfer (the vendor is established outside the EEA), the
+    governing law."""
     _ = translator("fr")
     target = copy.deepcopy(CLINIC_ANSWERS)
     target["hosting"]["hds_certified"] = False
+    target["parties"][1]["country"] = "CH"
     target["options"]["governing_law"] = "US"
     user = User(target, findings=["stop"])
     assert interview(user, out, "fr") == 1
     (_message, choices), *_rest = [m for m in user.menus if m[0] != user.menus[0][0]]
     titles = [str(c.title) for c in choices]
     change = _("Change: {question}")
-    assert titles[:2] == [
+    assert titles[:4] == [
         change.format(question=_(SPECS["hosting.hds_certified"].text)),
+        change.format(question=_(SPECS["transfers.+.*"].text)),
         change.format(question=_(SPECS["options.governing_law"].text)),
+        _("Change an answer"),
     ]
 
 

@@ -639,10 +639,10 @@ def without_ground(
 def _transfers(answers: Answers, transfers: tuple[OutsideTransfer, ...], out: Findings) -> None:
     sub_processors = {s.name for s in answers.sub_processors}
     for t in transfers:
-        grounded = not without_ground(out, t.recipient, t.country, t.safeguard, t.ground_at)
-        if grounded and t.safeguard is Safeguard.DEROGATION:
+        without_ground(out, t.recipient, t.country, t.safeguard, t.ground_at)
+        if t.safeguard is Safeguard.DEROGATION:
             out.add("DEROGATION_TRANSFER", recipient=t.recipient)
-        elif grounded and t.safeguard in (Safeguard.SCC, Safeguard.BCR) and t.assessment is None:
+        elif t.safeguard in (Safeguard.SCC, Safeguard.BCR) and t.assessment is None:
             # Clauses or rules bind the parties, not the country: their effect there is assessed.
             out.add("TRANSFER_ASSESSMENT_MISSING", recipient=t.recipient, country=t.country)
         if t.recipient in sub_processors:
