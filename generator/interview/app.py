@@ -312,7 +312,7 @@ def _review_section(
                 group = _group(step)
                 if group:
                     choices.append(questionary.Separator(f"── {_item_name(state, group)} ──"))
-            label = f"{_question(step, state, _)} → {_answer(step, state, _)}"
+            label = f"{_question(step, state, _)} → {_answer(step, state)}"
             choices.append(questionary.Choice(_wrapped(label), value=index))
         picked = prompter.select(
             _("{section}: pick an answer to change.").format(section=_section(section, _)), choices
@@ -339,14 +339,15 @@ def _item_name(state: State, group: tuple[str | int, ...]) -> str:
     if item.get("name"):
         return str(item["name"])
     if item.get("source") and item.get("recipient"):
-        return f"{names.get(item['source'], item['source'])} → {names.get(item['recipient'])}"
+        source, recipient = item["source"], item["recipient"]
+        return f"{names.get(source, source)} → {names.get(recipient, recipient)}"
     for key in ("recipient", "party"):
         if item.get(key):
             return str(names.get(item[key], item[key]))
     return f"#{int(group[-1]) + 1}"
 
 
-def _answer(step: Step, state: State, _: Callable[[str], str]) -> str:
+def _answer(step: Step, state: State) -> str:
     """An answer in words: a choice by its label in the interface language, a party by its
     name, yes or no, a free text given only in the other language marked so."""
     value = state.value(step)
