@@ -141,6 +141,7 @@ def test_assess_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert result["research_route"] is None
     blocker = next(f for f in result["findings"] if f["code"] == "HDS_NOT_CERTIFIED")
     assert blocker["severity"] == "blocker" and blocker["articles"] == ["CSP L.1111-8"]
+    assert blocker["fields"] == ["hosting.hds_certified"]  # the answer that settles it
 
 
 @pytest.mark.parametrize(

@@ -2426,6 +2426,81 @@ def test_raises(row: Row, case: Case) -> None:
         assert values == [dict(case.values)] * len(found)
 
 
+_BLOCKERS = [
+    pytest.param(row, case, id=f"{row.code}-{case.name}")
+    for row in TABLE
+    if row.severity is Severity.BLOCKER
+    for case in row.raises
+]
+
+
+@pytest.mark.parametrize(("row", "case"), _BLOCKERS)
+def test_a_blocker_names_the_answers_that_settle_it(row: Row, case: Case) -> None:
+    """Each blocker carries the answers fields a user changes to settle it (the interview
+    reopens those questions): every one a field of the answers, as the answers file spells it."""
+    given = answers(case.example, case.changes)
+    data = given.model_dump(mode="json")
+    for finding in (f for f in assess(given, case.edition).findings if f.code == row.code):
+        assert finding.fields, f"{row.code}: no answers field"
+        for name in finding.fields:
+            *parents, last = re.split(r"\.|\[|\]\.?", name.rstrip("]"))
+            target: Any = data
+            for part in parents:
+                target = target[int(part)] if part.isdigit() else target[part]
+            assert (int(last) < len(target)) if last.isdigit() else last in target, name
+
+
+@pytest.mark.parametrize(
+    ("example", "changes", "code", "fields"),
+    [
+        (
+            TELE,
+            {"transfers": [transfer("IN")]},
+            "TRANSFER_NO_SAFEGUARD",
+            ["transfers[0].safeguard"],
+        ),
+        (
+            TELE,
+            {"sub_processors.2.country": "US"},
+            "TRANSFER_NO_SAFEGUARD",
+            ["sub_processors[2].transfer_safeguard"],
+        ),
+        (
+            OBS,
+            {"research.data_flows.4.country": "US"},
+            "TRANSFER_NO_SAFEGUARD",
+            ["research.data_flows[4].safeguard"],
+        ),
+        # A processor established outside: the question that declares a transfer.
+        (
+            TELE,
+            {"parties.1.country": "CH", "hosting": None},
+            "TRANSFER_NO_SAFEGUARD",
+            ["transfers"],
+        ),
+        (
+            TELE,
+            {"hosting.storage_country": "US", "hosting.backup_country": "US"},
+            "HDS_OUTSIDE_EEA",
+            ["hosting.storage_country", "hosting.backup_country"],
+        ),
+        (TELE, {"hosting.hds_certified": False}, "HDS_NOT_CERTIFIED", ["hosting.hds_certified"]),
+        (
+            TELE,
+            {"parties": plus(party("chu-2", "controller"))},
+            "DPA_ROLES",
+            ["parties[0].roles", "parties[1].roles", "parties[2].roles"],
+        ),
+        (TELE, {"options.governing_law": "US"}, "GOVERNING_LAW", ["options.governing_law"]),
+    ],
+)
+def test_a_blocker_points_at_the_question_at_fault(
+    example: str, changes: dict[str, Any], code: str, fields: list[str]
+) -> None:
+    (finding,) = [f for f in assess(answers(example, changes)).findings if f.code == code]
+    assert list(finding.fields) == fields
+
+
 @pytest.mark.parametrize(("row", "case"), _params("spares"))
 def test_spares(row: Row, case: Case) -> None:
     result = _assess(case)
@@ -3025,6 +3100,7 @@ def test_as_dict_gives_the_decisions_and_lets_the_library_word_the_findings() ->
         "code": "DPIA_REQUIRED",
         "message": "<DPIA_REQUIRED>",
         "articles": ["GDPR 35"],
+        "fields": [],
     }
     assert [f["code"] for f in data["findings"]] == [f.code for f in result.findings]
     assert _assess(Case("clean", TELE)).as_dict(str)["research_route"] is None

@@ -46,6 +46,8 @@ from generator.answers.model import Answers, Language, Translations
 from generator.answers.yamlfile import read_yaml
 from generator.errors import OutputError
 from generator.interview import session
+from generator.interview.app import _CONFIRM as CONFIRM
+from generator.interview.app import _SECTIONS as SECTIONS
 from generator.interview.app import Prompter, resume_command, run_interview
 from generator.interview.i18n import translator
 from generator.interview.prompts import BACK, Interrupted, ask, parse
@@ -107,23 +109,26 @@ class User:
     each step gets the value the target answers file gives it (target None: Enter on whatever
     is offered); `at` replaces the answer to the n-th question asked (from 0) — another value,
     BACK, or an exception (Interrupted for Ctrl+C, EOFError for a closed terminal). The review
-    screen gets the `review` picks (a question's wording, as shown), then "Confirm"."""
+    screen gets the `review` picks (a section's number, and the start of an answer's line in
+    it, as shown), then "Confirm"; the findings menu the `findings` picks (a value, or the start
+    of a choice's title)."""
 
     def __init__(
         self,
         target: dict[str, Any] | None,
         at: dict[int, Hook] | None = None,
-        review: Sequence[str] = (),
-        findings: Sequence[str] = (),
+        review: Sequence[tuple[int, str]] = (),
+        findings: Sequence[Any] = (),
         replace: bool | None = None,
         start: Sequence[str | bool] = (),
     ):
         self.target, self.at = target, dict(at or {})
         self.review, self.findings, self.replace = list(review), list(findings), replace
         self.start = list(start)  # where an interview is saved: "resume"/"anew", confirmations
-        self.menus: list[str] = []  # the message of each menu shown
         self.asked: list[tuple[Step, Any, str]] = []  # each question: step, offered, instruction
         self.confirmations: list[str] = []
+        self.menus: list[tuple[str, list[Any]]] = []  # each menu shown: message, choices
+        self.section = CONFIRM  # the review's section shown
 
     def prompter(self) -> Prompter:
         return Prompter(ask=self.ask, select=self.select, confirm=self.confirm)
@@ -146,20 +151,25 @@ class User:
         return _returned(step, _wanted(step, self.target, offered), gettext)
 
     def select(self, message: str, choices: Sequence[questionary.Choice]) -> Any:
+        self.menus.append((message, list(choices)))
         options = [c for c in choices if not isinstance(c, questionary.Separator)]
         values = [c.value for c in options]
-        self.menus.append(message)
         if values == ["resume", "anew"]:  # an interview is saved where this one starts
             assert self.start, f"unexpected menu: {message}"
             return self.start.pop(0)
-        if -1 in values:  # the review screen: "Confirm" is -1
-            if not self.review:
-                return -1
-            wording = self.review.pop(0)[:60]
-            return next(c.value for c in options if str(c.title).startswith(wording))
+        if CONFIRM in values:  # the review's sections: the next pick's, or "Confirm"
+            self.section = self.review[0][0] if self.review else CONFIRM
+            return self.section
+        if SECTIONS in values:  # one section's answers: the next pick in it, or back
+            if not self.review or self.review[0][0] != self.section:
+                return SECTIONS
+            wording = self.review.pop(0)[1]
+            titles = {c.value: re.sub(r"\n +", " ", str(c.title)) for c in options}
+            return next(v for v, title in titles.items() if title.startswith(wording))
         assert self.findings, f"unexpected menu: {message}"
         pick = self.findings.pop(0)
-        assert pick in values, (pick, values)
+        if pick not in values:
+            pick = next(c.value for c in options if str(c.title).startswith(pick))
         return pick
 
     def confirm(self, message: str, default: bool) -> bool:
@@ -319,7 +329,7 @@ def test_review_screen_changes_an_answer(out: Path) -> None:
 
     wording = translator("fr")(SPECS["language"].text)
     after_the_last = len(_questions_of(CLINIC_ANSWERS))
-    user = User(CLINIC_ANSWERS, at={after_the_last: english}, review=[wording])
+    user = User(CLINIC_ANSWERS, at={after_the_last: english}, review=[(0, wording)])
     assert interview(user, out, "fr") == 0
     assert not user.at and not user.review
     written = load_answers(out / "answers.yaml")
@@ -337,11 +347,16 @@ def test_ctrl_c_then_resume_loses_nothing(out: Path, capsys: pytest.CaptureFixtu
     _same(out / "answers.yaml", CLINIC)
 
 
-def test_from_an_answers_file_every_answer_is_the_default(out: Path) -> None:
+def test_from_an_answers_file_opens_on_the_review(out: Path) -> None:
+    """Amending a file: its answers stand, no question is asked, the review screen comes
+    first; confirmed as it is, the file written is the one given."""
     source = ROOT / "examples" / "research-joint-reuse.yaml"
-    user = User(None)  # Enter at every question
+    user = User(None)  # "Confirm" on the review screen
     assert interview(user, out, "fr", source=source) == 0
-    assert len(user.asked) > 150
+    assert user.asked == []
+    assert [message for message, _ in user.menus] == [
+        translator("fr")("Review your answers: pick a section, or confirm.")
+    ]
     _same(out / "answers.yaml", source, both_languages=True)
 
 
@@ -504,7 +519,7 @@ def test_the_same_command_again_offers_to_resume(
     _interrupted_after(7, out)
     user = User(CLINIC_ANSWERS, start=["resume"])
     assert interview(user, out, "fr") == 0
-    assert str(out / STATE_FILE) in user.menus[0] and "réponses\u00a0: 7" in user.menus[0]
+    assert str(out / STATE_FILE) in user.menus[0][0] and "réponses\u00a0: 7" in user.menus[0][0]
     assert meta_key(user.asked[0][0].path) == _questions_of(CLINIC_ANSWERS)[7]
     _same(out / "answers.yaml", CLINIC)
 
@@ -598,7 +613,7 @@ def test_resuming_keeps_the_interface_language(
     assert "\nInterrupted." in capsys.readouterr().out
     user = User(None, at={0: ctrl_c()}, start=["resume"])
     assert run_interview(None, None, False, out, user.prompter()) == 130
-    assert user.menus[0].startswith("An unfinished interview")
+    assert user.menus[0][0].startswith("An unfinished interview")
     assert "\nInterrupted." in capsys.readouterr().out
     assert interview(User(None, at={0: ctrl_c()}), out, "fr", resume=True) == 130
     assert "\nInterrompu." in capsys.readouterr().out
@@ -787,8 +802,9 @@ def test_keyboard_run_with_a_refused_answer_a_step_back_and_a_review(out: Path) 
     name = _text_keys(CLINIC_ANSWERS["parties"][0]["name"], paste=True)
     assert name in keys
     keys = keys.replace(name, _text_keys("Wrong name") + CTRL_B + name, 1)
-    # Review: the first entry after "Confirm" is the language; switch it to English, confirm.
-    keys += DOWN + ENTER + DOWN + ENTER + ENTER
+    # Review: the first section after "Confirm" is the general one, its first answer the
+    # language; switch it to English, back to the sections, confirm.
+    keys += DOWN + ENTER + DOWN + ENTER + DOWN + ENTER + ENTER + ENTER
     assert keyboard(keys, out, "fr") == 0
     # What was typed in French stays French ({fr: ...}) once the documents are in English.
     typed = in_language(Answers.model_validate(CLINIC_ANSWERS), Language.FR)
@@ -839,3 +855,232 @@ def test_closed_input_at_a_question_is_the_end_of_input() -> None:
     assert step is not None
     with pytest.raises(EOFError):
         _typed("", step, None)
+
+
+# A blocker fixed where it is (issue 14 item 5) ---------------------------------------------
+
+
+def _no_ground(finding_values: dict[str, str], language: str = "fr") -> str:
+    """The line said when a transfer ground is left empty: the assessment's own finding."""
+    from generator.legal.assessment import ALL_RULES
+    from generator.legal.findings import Finding, Severity
+    from generator.library.load import default_library
+    from generator.library.messages import Messages
+
+    rule = ALL_RULES["TRANSFER_NO_SAFEGUARD"]
+    finding = Finding(Severity.BLOCKER, "TRANSFER_NO_SAFEGUARD", rule.articles, finding_values)
+    cited = Messages(default_library(), Language(language)).cited(finding)
+    return "  ⚠ " + translator(language)("This will block signature: {finding}").format(
+        finding=cited
+    )
+
+
+def _support_transfer(safeguard: str | None = None) -> dict[str, Any]:
+    """The clinic's answers with a transfer to a support desk in the United States."""
+    target = copy.deepcopy(CLINIC_ANSWERS)
+    transfer = {"recipient": "Support Inc.", "country": "US", "purpose": {"fr": "support"}}
+    target["transfers"] = [{**transfer, "safeguard": safeguard} if safeguard else transfer]
+    return target
+
+
+def _outside(example: str, changes: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    target = yaml.safe_load((ROOT / "examples" / example).read_text("utf-8"))
+    changes(target)
+    return target
+
+
+def _streamwave_in_us(target: dict[str, Any]) -> None:
+    target["sub_processors"][2].update(country="US", transfer_safeguard=None)
+
+
+def _flow_to_us(target: dict[str, Any]) -> None:
+    target["research"]["data_flows"][4].update(country="US", safeguard=None)
+
+
+@pytest.mark.parametrize(
+    ("target", "key", "said"),
+    [
+        pytest.param(
+            _support_transfer(),
+            "transfers.*.safeguard",
+            {"recipient": "Support Inc.", "country": "US"},
+            id="declared-transfer",
+        ),
+        pytest.param(
+            _outside("chu-teleconsultation.yaml", _streamwave_in_us),
+            "sub_processors.*.transfer_safeguard",
+            {"recipient": "Streamwave B.V.", "country": "US"},
+            id="sub-processor",
+        ),
+        pytest.param(
+            _outside("research-observational-cro.yaml", _flow_to_us),
+            "research.data_flows.*.safeguard",
+            {"recipient": "Centre hospitalier universitaire de Val-de-Loire", "country": "US"},
+            id="research-flow",
+        ),
+    ],
+)
+def test_a_transfer_left_on_no_ground_is_said_to_block_when_answered(
+    out: Path,
+    capsys: pytest.CaptureFixture[str],
+    target: dict[str, Any],
+    key: str,
+    said: dict[str, str],
+) -> None:
+    """ "(none)" for a transfer's ground: right after the answer, before the next question, one
+    line in the interface language says it will block signature, and why (the assessment's
+    TRANSFER_NO_SAFEGUARD, worded by the library); the findings at the end say it again."""
+    at_ground = User(target).count_until(key)
+    user = User(target, findings=["stop"])
+    printed: list[str] = []
+
+    def next_question(step: Step, offered: Any) -> Any:
+        printed.extend(capsys.readouterr().out.splitlines())
+        return _returned(step, _wanted(step, target, offered), translator("fr"))
+
+    user.at[at_ground + 1] = next_question
+    assert interview(user, out, "fr") == 1
+    assert user.asked[at_ground][0].key == key
+    assert printed[-1] == _no_ground(said)
+    assert said["recipient"] in capsys.readouterr().out  # the findings, at the end
+
+
+def test_a_transfer_on_a_ground_is_not_said_to_block(
+    out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = _support_transfer("scc_2021_914")
+    target["transfers"][0]["assessment"] = {"fr": "Droit américain évalué : risque faible."}
+    assert interview(User(target), out, "fr") == 0
+    assert "⚠" not in capsys.readouterr().out
+
+
+def test_a_blocker_reopens_the_question_at_fault_then_the_review(
+    out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After the findings, "Change: <question>" for each blocker asks that question again (of
+    its item, with what follows from the new answer), then shows the review screen."""
+    _ = translator("fr")
+    target = _support_transfer()
+    ground = _(SPECS["transfers.*.safeguard"].text)
+    change = _("Change: {question}").format(question=f"{ground} (Support Inc.)")
+
+    def scc(step: Step, offered: Any) -> Any:
+        assert step.path == ("transfers", 0, "safeguard") and offered is None
+        return "scc_2021_914"
+
+    after_the_last = len(_questions_of(target))
+    user = User(target, at={after_the_last: scc}, findings=[change])
+    assert interview(user, out, "fr") == 0
+    asked_again = [meta_key(s.path) for s, _o, _i in user.asked[after_the_last:]]
+    # The ground, then the impact assessment that clauses call for (in its item).
+    assert asked_again == ["transfers/0/safeguard", "transfers/0/assessment"]
+    messages = [message for message, _choices in user.menus]
+    review = _("Review your answers: pick a section, or confirm.")
+    findings = _("Some findings block signature. What do you want to do?")
+    assert messages == [review, findings, review]
+    menu = [str(c.title) for c in user.menus[1][1]]
+    assert menu[0] == change and _("Change an answer") in menu
+    written = load_answers(out / "answers.yaml")
+    assert written.transfers[0].safeguard == "scc_2021_914"
+
+
+def test_each_blocker_offers_its_own_question(out: Path) -> None:
+    """Three blockers, three questions offered, in the findings' order: the host's certificate,
+    the question that declares a transfer (the vendor is established outside the EEA), the
+    governing law."""
+    _ = translator("fr")
+    target = copy.deepcopy(CLINIC_ANSWERS)
+    target["hosting"]["hds_certified"] = False
+    target["parties"][1]["country"] = "CH"
+    target["options"]["governing_law"] = "US"
+    user = User(target, findings=["stop"])
+    assert interview(user, out, "fr") == 1
+    (_message, choices), *_rest = [m for m in user.menus if m[0] != user.menus[0][0]]
+    titles = [str(c.title) for c in choices]
+    change = _("Change: {question}")
+    assert titles[:4] == [
+        change.format(question=_(SPECS["hosting.hds_certified"].text)),
+        change.format(question=_(SPECS["transfers.+.*"].text)),
+        change.format(question=_(SPECS["options.governing_law"].text)),
+        _("Change an answer"),
+    ]
+
+
+def _unwrapped(title: Any) -> str:
+    return re.sub(r"\n +", " ", str(title))
+
+
+def test_review_goes_by_section_and_party_in_words(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review screen: first its sections (by number, as the interview numbers them), then
+    a section's answers under each party's name, each party's rows after its name (the two
+    DPOs apart), choices in words (roles, end of contract) and parties by name, long lines
+    wrapped at the terminal's width, never cut."""
+    monkeypatch.setenv("COLUMNS", "60")
+    _ = translator("fr")
+    clinic, lab = (p["name"] for p in CLINIC_ANSWERS["parties"])
+    dpo = _(SPECS["parties.*.dpo.name"].text)
+    end = _(SPECS["options.end_of_contract"].text)
+    same: Hook = lambda step, offered: offered  # noqa: E731 - the answer kept as it is
+    after_the_last = len(_questions_of(CLINIC_ANSWERS))
+    user = User(
+        CLINIC_ANSWERS,
+        at={after_the_last: same, after_the_last + 1: same},
+        review=[(1, f"{lab} — {dpo}"), (9, end)],
+    )
+    assert interview(user, out, "fr") == 0
+    _same(out / "answers.yaml", CLINIC)
+    sections = user.menus[0][1]
+    assert [(c.shortcut_key, c.title) for c in sections[:4]] == [
+        ("c", _("Confirm these answers")),
+        ("g", _("General")),
+        ("1", _("Parties")),
+        ("2", _("Processing")),
+    ]
+    parties = [c for m, choices in user.menus if m.startswith(_("Parties")) for c in choices]
+    rows = [_unwrapped(c.title) for c in parties if not isinstance(c, questionary.Separator)]
+    separators = [c.title for c in parties if isinstance(c, questionary.Separator)]
+    assert f"── {clinic} ──" in separators and f"── {lab} ──" in separators
+    assert f"{clinic} — {dpo} → Mme Isabelle Renaud" in rows
+    assert f"{lab} — {dpo} → M. Yannick Colas" in rows
+    roles = _(SPECS["parties.*.roles"].text)
+    assert f"{clinic} — {roles} → responsable du traitement" in rows
+    assert f"{lab} — {roles} → sous-traitant" in rows
+    options = [
+        c for m, choices in user.menus if m.startswith(_("Contract options")) for c in choices
+    ]
+    assert f"{end} → restitution des données puis suppression de toutes les copies" in [
+        _unwrapped(c.title) for c in options
+    ]
+    for choice in (*parties, *options):
+        assert all(len(line) <= 60 for line in str(choice.title).splitlines()), choice.title
+    assert any("\n" in str(c.title) for c in parties)  # some were long enough to wrap
+
+
+def _presses(keys: str) -> int:
+    """Keys pressed: an arrow is one key, though the terminal sends three characters."""
+    return len(re.findall(r"\x1b\[[AB]|.", keys, re.DOTALL))
+
+
+def test_amending_a_file_at_the_keyboard_changes_an_answer_in_a_few_keys(
+    out: Path, tmp_path: Path
+) -> None:
+    """--from opens on the review: "9" jumps to the contract options, arrows to the place of
+    signature, the new place typed, Enter back to the sections, Enter to confirm. From the
+    file, every answer stands: no question is asked on the way (was: Enter at each of the 150
+    or so questions, then the change)."""
+    _ = translator("fr")
+    place = _(SPECS["signature.place"].text)
+    # Where the review shows the place of signature in its section.
+    dry = User(None, at={0: lambda step, offered: offered}, review=[(9, place)])
+    assert interview(dry, tmp_path, "fr", source=CLINIC) == 0
+    section = next(c for m, c in dry.menus if m.startswith(_("Contract options")))
+    rows = [c for c in section if not isinstance(c, questionary.Separator)]
+    down = next(i for i, c in enumerate(rows) if _unwrapped(c.title).startswith(place))
+    keys = "9" + ENTER + DOWN * down + ENTER + _text_keys("Villeurbanne") + ENTER + ENTER
+    assert keyboard(keys, out, "fr", source=CLINIC) == 0
+    written = load_answers(out / "answers.yaml")
+    assert written.signature.place == "Villeurbanne"
+    _same(out / "answers.yaml", {**CLINIC_ANSWERS, "signature": written.signature.model_dump()})
+    assert _presses(keys) <= 20 + down

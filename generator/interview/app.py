@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shlex
 import shutil
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +24,8 @@ from . import prompts
 from .i18n import interface_language, translator
 from .prompts import BACK, Interrupted
 from .questions import N_, SECTIONS, SPECS, derived_roles
-from .session import STATE_FILE, State, collect, describe, is_group_marker, pending, progress
-from .walk import Step, meta_key
+from .session import STATE_FILE, State, collect, is_group_marker, pending, progress
+from .walk import Step, get, meta_key
 
 SEVERITY = {"blocker": N_("blocker"), "warning": N_("warning"), "info": N_("info")}
 
@@ -77,6 +79,8 @@ def run_interview(
         state.language = ui  # an explicit --lang on resume changes the interface language
     else:
         state = _start(ui, source)
+        if source is not None:
+            _take_answers(state, out)  # amending a file: its answers stand, the review first
     try:
         _questions(state, out, _, prompter)
         while True:
@@ -214,13 +218,78 @@ def _questions(state: State, out: Path, _: Callable[[str], str], prompter: Promp
         if step.key == "parties.*.roles":
             _keep_reasoning(state, step, _)
         state.save(out)
+        warning = _ground_warning(state, step, _)
+        if warning:
+            print(f"  ⚠ {warning}")
+
+
+def _take_answers(state: State, out: Path) -> None:
+    """Every question the file answers counts as answered, as if Enter had been pressed at it
+    (and saved so); a question it leaves without an answer (a field new since) is still asked."""
+    skipped: set[str] = set()
+    while True:  # again while an answer taken makes other questions apply
+        steps = pending(state)[1]
+        waiting = [s for s in steps if s.kind != "derived" and not state.answered(s)]
+        waiting = [s for s in waiting if meta_key(s.path) not in skipped]
+        if not waiting:
+            state.save(out)
+            return
+        for step in waiting:
+            value = state.value(step)
+            if value is None and not (step.optional or step.kind in ("has", "more")):
+                skipped.add(meta_key(step.path))
+            else:
+                state.record(step, value)
+
+
+# The questions of a transfer's ground: where its data go is named by the item's fields.
+_GROUNDS = ("transfers.*.safeguard", "sub_processors.*.transfer_safeguard")
+_FLOW_GROUND = "research.data_flows.*.safeguard"
+
+
+def _ground_warning(state: State, step: Step, _: Callable[[str], str]) -> str | None:
+    """A transfer out of the EEA left on no ground: the blocker the assessment will raise
+    (legal.assessment.without_ground), said as soon as the ground is answered."""
+    if step.key not in (*_GROUNDS, _FLOW_GROUND) or state.value(step) is not None:
+        return None
+    from ..answers.yamlfile import format_path
+    from ..legal.assessment import ALL_PHRASES, ALL_RULES, without_ground
+    from ..legal.findings import Findings
+    from ..library.load import default_library
+    from ..library.messages import Messages
+
+    item = get(state.data, step.path[:-1]) or {}
+    if step.key == _FLOW_GROUND:  # to the recipient's country, or where it stores them
+        party = _parties(state).get(item.get("recipient"), {})
+        places = [
+            (party.get("name"), party.get("country")),
+            (party.get("name"), item.get("country")),
+        ]
+    else:
+        places = [(item.get("recipient") or item.get("name"), item.get("country"))]
+    out = Findings(ALL_RULES, ALL_PHRASES)
+    at = (format_path(step.path),)
+    if not any(r and c and without_ground(out, str(r), str(c), None, at) for r, c in places):
+        return None
+    messages = Messages(default_library(), Language(state.language))
+    return _("This will block signature: {finding}").format(finding=messages.cited(out.items[0]))
+
+
+def _parties(state: State) -> dict[Any, dict[str, Any]]:
+    return {p.get("id"): p for p in state.data.get("parties") or [] if isinstance(p, dict)}
+
+
+def _question(step: Step, state: State, _: Callable[[str], str]) -> str:
+    """A question's wording, a party's questions after the party's name (its DPO's too)."""
+    message = _(step.spec.text)
+    if step.key.startswith("parties.*.") and step.key != "parties.*.name":
+        name = (get(state.data, step.path[:2]) or {}).get("name")
+        message = f"{name} — {message}" if name else message
+    return message
 
 
 def _ask(step: Step, state: State, _: Callable[[str], str], prompter: Prompter) -> Any:
-    name = (step.item or {}).get("name")
-    message = _(step.spec.text)
-    if name and step.key.startswith("parties.*.") and step.key != "parties.*.name":
-        message = f"{name} — {message}"
+    message = _question(step, state, _)
     instruction = _(step.spec.help)
     if step.key == "parties.*.roles":
         instruction = _reasoning(state, step, _) or instruction
@@ -269,25 +338,26 @@ def _keep_reasoning(state: State, step: Step, _: Callable[[str], str]) -> None:
         parties[index]["role_reasoning"] = reasoning
 
 
+_CONFIRM, _SECTIONS = -1, -2  # the review's menu values besides a section or an answer
+
+
 def _review_and_validate(
     state: State, out: Path, _: Callable[[str], str], prompter: Prompter
 ) -> Any:
-    """The review screen until the user confirms, then the whole model validated again."""
+    """The review screen until the user confirms — its sections, each with its answers to
+    change — then the whole model validated again."""
     while True:
         _step, steps = pending(state)
-        shown = [s for s in steps if not is_group_marker(s) and s.spec.text]
-        choices = [questionary.Choice(_("Confirm these answers"), value=-1)]
-        section = None
-        for index, step in enumerate(shown):
-            if step.spec.section != section:
-                section = step.spec.section
-                title = _(SECTIONS[section - 1]) if section else _("General")
-                choices.append(questionary.Separator(f"── {title} ──"))
-            label = f"{_(step.spec.text)[:60]}: {describe(step, state)[:60]}"
-            choices.append(questionary.Choice(label, value=index))
-        picked = prompter.select(_("Review your answers: pick one to change, or confirm."), choices)
-        if picked != -1:
-            _change(state, shown[picked], out, _, prompter)
+        shown = _reviewed(steps)
+        choices = [questionary.Choice(_("Confirm these answers"), value=_CONFIRM, shortcut_key="c")]
+        for section in dict.fromkeys(s.spec.section for s in shown):
+            key = str(section) if section else "g"  # numbered as the interview numbers them
+            choices.append(
+                questionary.Choice(_section(section, _), value=section, shortcut_key=key)
+            )
+        picked = prompter.select(_("Review your answers: pick a section, or confirm."), choices)
+        if picked != _CONFIRM:
+            _review_section(state, picked, out, _, prompter)
             continue
         try:
             return _validated(state, steps)
@@ -295,6 +365,97 @@ def _review_and_validate(
             print(_("This answer needs a change: {problem}").format(problem=error.message))
             _reopen(state, error.field)
             _questions(state, out, _, prompter)
+
+
+def _reviewed(steps: list[Step]) -> list[Step]:
+    """The questions the review shows: those asked, without "is there / add another?"."""
+    return [s for s in steps if not is_group_marker(s) and s.spec.text]
+
+
+def _section(section: int, _: Callable[[str], str]) -> str:
+    return _(SECTIONS[section - 1]) if section else _("General")
+
+
+def _review_section(
+    state: State, section: int, out: Path, _: Callable[[str], str], prompter: Prompter
+) -> None:
+    """One section's answers, under the name of the party or item they belong to; the one
+    picked is asked again, then the section is shown anew, until the user goes back."""
+    while True:
+        shown = [s for s in _reviewed(pending(state)[1]) if s.spec.section == section]
+        choices: list[questionary.Choice] = [
+            questionary.Choice(_("Back to the sections"), value=_SECTIONS)
+        ]
+        group = None
+        for index, step in enumerate(shown):
+            if _group(step) != group:
+                group = _group(step)
+                if group:
+                    choices.append(questionary.Separator(f"── {_item_name(state, group)} ──"))
+            label = f"{_question(step, state, _)} → {_answer(step, state)}"
+            choices.append(questionary.Choice(_wrapped(label), value=index))
+        picked = prompter.select(
+            _("{section}: pick an answer to change.").format(section=_section(section, _)), choices
+        )
+        if picked == _SECTIONS:
+            return
+        _change(state, shown[picked], out, _, prompter)
+
+
+def _group(step: Step) -> tuple[str | int, ...]:
+    """The item of a group (a party, a sub-processor, a data flow) a question belongs to;
+    () for a question of no item, or one that is a whole item (a purpose)."""
+    first = next((i for i, p in enumerate(step.path) if isinstance(p, int)), None)
+    if first is None or not any(isinstance(p, str) for p in step.path[first + 1 :]):
+        return ()
+    return step.path[: first + 1]
+
+
+def _item_name(state: State, group: tuple[str | int, ...]) -> str:
+    """A group item as the user knows it: its name, or the parties it concerns."""
+    item = get(state.data, group)
+    item = item if isinstance(item, dict) else {}
+    names = {pid: p.get("name") or pid for pid, p in _parties(state).items()}
+    if item.get("name"):
+        return str(item["name"])
+    if item.get("source") and item.get("recipient"):
+        source, recipient = item["source"], item["recipient"]
+        return f"{names.get(source, source)} → {names.get(recipient, recipient)}"
+    for key in ("recipient", "party"):
+        if item.get(key):
+            return str(names.get(item[key], item[key]))
+    return f"#{int(group[-1]) + 1}"
+
+
+def _answer(step: Step, state: State) -> str:
+    """An answer in words: a choice by its label in the interface language, a party by its
+    name, yes or no, a free text given only in the other language marked so."""
+    value = state.value(step)
+    other = state.other_text(step)
+    if value is None and other:
+        return f"[{other[0]}] {other[1]}"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    values = value if isinstance(value, list) else [value]
+    words = [_word(step, v, state) for v in values if v not in (None, "")]
+    return "; ".join(words) or "—"
+
+
+def _word(step: Step, value: Any, state: State) -> str:
+    from ..library.load import default_labels
+
+    if step.spec.parties:
+        return str(_parties(state).get(value, {}).get("name") or value)
+    label = default_labels().get(step.labels or "", {}).get(str(value))
+    return label[state.language] if label else str(value)
+
+
+def _wrapped(label: str) -> str:
+    """A review line wrapped at word boundaries to the terminal's width, continuation lines
+    under the text (a menu line is not wrapped by the terminal: it would be cut)."""
+    width = max(40, shutil.get_terminal_size().columns - 6)
+    lines = textwrap.wrap(label, width, subsequent_indent="     ", break_on_hyphens=False)
+    return "\n".join(lines) or label
 
 
 def _change(
@@ -334,9 +495,16 @@ def _findings(
         print(f"  [{severity}] {messages.cited(finding)}")
     if not assessment.blockers:
         return False
+    steps = pending(state)[1]
+    at_fault = [_asked_for(f, steps) for b in assessment.blockers for f in b.fields]
+    questions = list({meta_key(s.path): s for s in at_fault if s is not None}.values())
     choice = prompter.select(
         _("Some findings block signature. What do you want to do?"),
         [
+            *(
+                questionary.Choice(_("Change: {question}").format(question=_fault(s, state, _)), i)
+                for i, s in enumerate(questions)
+            ),
             questionary.Choice(_("Change an answer"), value="fix"),
             questionary.Choice(_("Build a DRAFT anyway"), value="draft"),
             questionary.Choice(_("Stop here (answers are saved)"), value="stop"),
@@ -344,7 +512,25 @@ def _findings(
     )
     if choice == "stop":
         raise _Stop
+    if isinstance(choice, int):  # that question asked again, then back to the review
+        _change(state, questions[choice], out, _, prompter)
     return True if choice == "draft" else None
+
+
+def _asked_for(field: str, steps: list[Step]) -> Step | None:
+    """The question that answers a field a finding names ("transfers[0].safeguard"), or for a
+    list ("transfers") the question that adds an item to it; None if it is not asked."""
+    path = tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\[\]]+", field) if p)
+    adds = [s for s in steps if s.kind == "more" and s.path[:-2] == path]
+    return next((s for s in steps if s.path == path), adds[-1] if adds else None)
+
+
+def _fault(step: Step, state: State, _: Callable[[str], str]) -> str:
+    """The question at fault, with the item it belongs to unless its wording names it."""
+    group = _group(step)
+    if not group or group[0] == "parties":
+        return _question(step, state, _)
+    return f"{_question(step, state, _)} ({_item_name(state, group)})"
 
 
 def _write(

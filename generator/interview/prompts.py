@@ -186,8 +186,10 @@ def ask(
 
 
 def select(message: str, choices: Sequence[questionary.Choice | questionary.Separator]) -> Any:
-    """A menu (the review screen, the findings): the value of the choice picked."""
-    return questionary.select(message, choices=list(choices)).unsafe_ask()
+    """A menu (the review screen, the findings): the value of the choice picked. Choices given
+    a key of their own (the review's sections, by number) are reached by pressing it."""
+    keys = any(not isinstance(c, questionary.Separator) and not c.auto_shortcut for c in choices)
+    return questionary.select(message, choices=list(choices), use_shortcuts=keys).unsafe_ask()
 
 
 def confirm(message: str, default: bool) -> bool:

@@ -158,18 +158,5 @@ def progress(step: Step, gettext: Callable[[str], str]) -> str | None:
     )
 
 
-def describe(step: Step, state: State) -> str:
-    """A step's current answer, as the review screen shows it."""
-    value = state.value(step)
-    other = state.other_text(step)
-    if value is None and other:
-        return f"[{other[0]}] {other[1]}"
-    if isinstance(value, list):
-        return ", ".join(map(str, value)) or "—"
-    if isinstance(value, bool):
-        return "✓" if value else "✗"
-    return "—" if value in (None, "") else str(value)
-
-
 def is_group_marker(step: Step) -> bool:
     return step.path[-1] == HAS or (len(step.path) > 1 and step.path[-2] == MORE)

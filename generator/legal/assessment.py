@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
+from pydantic import Field
+
 from ..answers.countries import in_eea
 from ..answers.languages import field_names, missing_in
 from ..answers.model import (
@@ -31,6 +33,7 @@ from ..answers.model import (
     Text,
     Transfer,
 )
+from ..answers.yamlfile import format_path
 from . import research
 from .findings import Finding, Findings, Rule, Severity
 from .research import (
@@ -108,6 +111,7 @@ class Assessment:
                     "code": f.code,
                     "message": message(f),
                     "articles": list(f.articles),
+                    "fields": list(f.fields),
                 }
                 for f in self.findings
             ],
@@ -259,6 +263,8 @@ class OutsideTransfer(Transfer):
     exporter: Text | None = None  # the party sending the data, for a research flow
     hosting: bool = False
     declared: bool = False
+    # The answers that give its ground (Finding.fields); not a fact the documents print.
+    ground_at: tuple[str, ...] = Field((), exclude=True)
 
 
 def outside_eea_transfers(
@@ -268,8 +274,8 @@ def outside_eea_transfers(
     recipient established or storing them outside it, processors and sub-processors
     established outside it, storage outside it."""
     found = [
-        OutsideTransfer(**t.model_dump(), declared=True)
-        for t in answers.transfers
+        OutsideTransfer(**t.model_dump(), declared=True, ground_at=(f"transfers[{i}].safeguard",))
+        for i, t in enumerate(answers.transfers)
         if not in_eea(t.country)
     ]
     found += _research_transfers(answers, roles, found)
@@ -282,9 +288,13 @@ def outside_eea_transfers(
         )
 
     # A processor established outside the EEA receives the data itself: that is a transfer.
+    # Its ground is a transfer the answers declare: the question that adds one.
     found += [
         OutsideTransfer(
-            recipient=p.name, country=p.country, purpose=answers.processing.subject_matter
+            recipient=p.name,
+            country=p.country,
+            purpose=answers.processing.subject_matter,
+            ground_at=("transfers",),
         )
         for p in answers.parties
         if Role.PROCESSOR in roles[p.id] and undeclared(p.name, p.country)
@@ -296,16 +306,26 @@ def outside_eea_transfers(
             purpose=s.service,
             safeguard=s.transfer_safeguard,
             assessment=s.transfer_assessment,
+            ground_at=(f"sub_processors[{i}].transfer_safeguard",),
         )
-        for s in answers.sub_processors
+        for i, s in enumerate(answers.sub_processors)
         if undeclared(s.name, s.country)
     ]
     hosting = answers.hosting
     if hosting:
-        for country in sorted({hosting.storage_country, hosting.backup_country} - {None}):
+        where = {"storage_country": hosting.storage_country}
+        if hosting.backup_country:
+            where["backup_country"] = hosting.backup_country
+        for country in sorted(set(where.values())):
             if undeclared(hosting.provider, country):
+                asked = [f"hosting.{name}" for name, c in where.items() if c == country]
                 found.append(
-                    OutsideTransfer(recipient=hosting.provider, country=country, hosting=True)
+                    OutsideTransfer(
+                        recipient=hosting.provider,
+                        country=country,
+                        hosting=True,
+                        ground_at=(*asked, "transfers"),
+                    )
                 )
     return tuple(found)
 
@@ -318,7 +338,7 @@ def _research_transfers(
     source's transfer: when the source is a processor of the sponsor, its DPA alone authorises
     it (to the sponsor itself: a processor-to-controller transfer, SCC 2021/914 module 4)."""
     found: list[OutsideTransfer] = []
-    for flow in answers.research.data_flows if answers.research else ():
+    for index, flow in enumerate(answers.research.data_flows if answers.research else ()):
         recipient = answers.party(flow.recipient)
         source = flow.source if Role.PROCESSOR in roles[flow.source] else None
         for country in dict.fromkeys((recipient.country, flow.country)):
@@ -340,6 +360,7 @@ def _research_transfers(
                     exporter=answers.party(flow.source).name,
                     safeguard=flow.safeguard,
                     assessment=flow.assessment,
+                    ground_at=(f"research.data_flows[{index}].safeguard",),
                 )
             )
     return found
@@ -372,7 +393,7 @@ def assess(answers: Answers, edition: str | None = None) -> Assessment:
         route = assess_research(answers, out)
         documents = _research_documents(answers, roles, route)
     else:
-        documents = _partnership_documents(controllers, processors, out)
+        documents = _partnership_documents(answers, controllers, processors, out)
 
     _processor_decisions(processors, out)
     if answers.processing.health_data:
@@ -384,7 +405,9 @@ def assess(answers: Answers, edition: str | None = None) -> Assessment:
     transfers = outside_eea_transfers(answers, roles)
     _transfers(answers, transfers, out)
     if not in_eea(answers.options.governing_law):
-        out.add("GOVERNING_LAW", country=answers.options.governing_law)
+        out.add(
+            "GOVERNING_LAW", country=answers.options.governing_law, at=["options.governing_law"]
+        )
     if answers.options.breach_notice_hours > BREACH_NOTICE_MAX_HOURS:
         out.add("BREACH_DELAY_LONG", hours=answers.options.breach_notice_hours)
     for party in answers.parties:  # whatever its role, health data or not
@@ -421,13 +444,14 @@ def _with(answers: Answers, roles: dict[str, tuple[Role, ...]], *wanted: Role) -
 
 
 def _partnership_documents(
-    controllers: list[Party], processors: list[Party], out: Findings
+    answers: Answers, controllers: list[Party], processors: list[Party], out: Findings
 ) -> list[DocumentDue]:
     if not processors:
         out.add("NO_PROCESSOR")
         return []
     if len(controllers) != 1 or len(processors) != 1:
-        out.add("DPA_ROLES", controllers=len(controllers), processors=len(processors))
+        roles = [f"parties[{i}].roles" for i in range(len(answers.parties))]
+        out.add("DPA_ROLES", controllers=len(controllers), processors=len(processors), at=roles)
         return []
     return [DocumentDue(DocumentKind.DPA, (controllers[0].id, processors[0].id))]
 
@@ -490,30 +514,40 @@ def _health_hosting(answers: Answers, processors: list[Party], out: Findings) ->
     each R.1111-9 activity it performs — a processor running its own platform at another's
     data centre included. A host given twice (as the host and again as a sub-processor) is
     one host, told once."""
-    hosts: dict[str, tuple[bool, set[str]]] = {}
+    # Per host, in the order met: the answers saying it is not certified (none: certified),
+    # and where it stores the data, each country with the answers giving it (Finding.fields).
+    hosts: dict[str, tuple[list[str], dict[str, list[str]]]] = {}
 
-    def host(name: str, certified: bool, countries: set[str]) -> None:
-        known, where = hosts.get(name, (True, set()))
-        hosts[name] = (known and certified, where | countries)
+    def host(name: str, certified: bool, asked: str, countries: dict[str, str | None]) -> None:
+        uncertified, where = hosts.setdefault(name, ([], {}))
+        if not certified:
+            uncertified.append(asked)
+        for at, country in countries.items():
+            if country:
+                where.setdefault(country, []).append(at)
 
     if answers.hosting:
         h = answers.hosting
-        host(h.provider, h.hds_certified, {h.storage_country, h.backup_country} - {None})
+        where = {"hosting.storage_country": h.storage_country}
+        where["hosting.backup_country"] = h.backup_country
+        host(h.provider, h.hds_certified, "hosting.hds_certified", where)
         if h.processor_activities:  # activities the processor performs itself
             for party in processors:
                 if h.processor in (None, party.id) and party.name != h.provider:
-                    host(party.name, bool(h.processor_hds_certificate), set())
-    for sub in answers.sub_processors:
+                    certified = bool(h.processor_hds_certificate)
+                    host(party.name, certified, "hosting.processor_hds_certificate", {})
+    for i, sub in enumerate(answers.sub_processors):
         if sub.hosts_health_data:
-            host(sub.name, sub.hds_certified, {sub.country})
+            at = f"sub_processors[{i}]"
+            host(sub.name, sub.hds_certified, f"{at}.hds_certified", {f"{at}.country": sub.country})
     if answers.hosting and answers.options.end_of_contract is EndOfContract.DELETE:
         # A certified host returns the health data at the end of the hosting.
         out.add("HOSTED_DATA_NOT_RETURNED", host=answers.hosting.provider)
-    for name, (certified, countries) in hosts.items():
-        if not certified:
-            out.add("HDS_NOT_CERTIFIED", host=name)
-        for country in sorted(c for c in countries if not in_eea(c)):
-            out.add("HDS_OUTSIDE_EEA", host=name, country=country)
+    for name, (uncertified, where) in hosts.items():
+        if uncertified:
+            out.add("HDS_NOT_CERTIFIED", host=name, at=uncertified)
+        for country in sorted(c for c in where if not in_eea(c)):
+            out.add("HDS_OUTSIDE_EEA", host=name, country=country, at=where[country])
 
 
 def _health_governance(answers: Answers, controllers: list[Party], out: Findings) -> None:
@@ -574,7 +608,7 @@ def _contract_language(
         p.name for p in answers.parties if any(p in c and writes_in_french(p) for c in contracts)
     ]
     if edition == "en" and bound:
-        out.add("FRENCH_REQUIRED", parties=bound)
+        out.add("FRENCH_REQUIRED", parties=bound, at=["language"])
     elif edition == "bilingual" and any(french_text_only(c) for c in contracts):
         out.add("FRENCH_TEXT_AUTHENTIC", parties=bound)
 
@@ -587,7 +621,7 @@ def _contract_terms(answers: Answers, documents: list[DocumentDue], out: Finding
     given = {"options.courts": answers.options.courts, "signature.place": answers.signature.place}
     missing = [name for name, value in given.items() if not value]
     if missing:
-        out.add("CONTRACT_TERMS_MISSING", fields=missing)
+        out.add("CONTRACT_TERMS_MISSING", fields=missing, at=missing)
 
 
 def _free_text_language(answers: Answers, edition: str, out: Findings) -> None:
@@ -603,15 +637,30 @@ def _free_text_language(answers: Answers, edition: str, out: Findings) -> None:
     for language in (Language.FR, Language.EN):
         missing = missing_in(answers, language)
         if missing:
-            out.add("FREE_TEXT_UNTRANSLATED", language=language, fields=field_names(missing))
+            out.add(
+                "FREE_TEXT_UNTRANSLATED",
+                language=language,
+                fields=field_names(missing),
+                at=map(format_path, missing),
+            )
+
+
+def without_ground(
+    out: Findings, recipient: str, country: str, safeguard: Safeguard | None, at: tuple[str, ...]
+) -> bool:
+    """GDPR 44, 46: data leave the EEA only on a ground of Chapter V; none blocks signature.
+    The interview applies it as soon as a ground is answered, the assessment to every transfer."""
+    if safeguard is None and not in_eea(country):
+        out.add("TRANSFER_NO_SAFEGUARD", recipient=recipient, country=country, at=at)
+        return True
+    return False
 
 
 def _transfers(answers: Answers, transfers: tuple[OutsideTransfer, ...], out: Findings) -> None:
     sub_processors = {s.name for s in answers.sub_processors}
     for t in transfers:
-        if t.safeguard is None:
-            out.add("TRANSFER_NO_SAFEGUARD", recipient=t.recipient, country=t.country)
-        elif t.safeguard is Safeguard.DEROGATION:
+        without_ground(out, t.recipient, t.country, t.safeguard, t.ground_at)
+        if t.safeguard is Safeguard.DEROGATION:
             out.add("DEROGATION_TRANSFER", recipient=t.recipient)
         elif t.safeguard in (Safeguard.SCC, Safeguard.BCR) and t.assessment is None:
             # Clauses or rules bind the parties, not the country: their effect there is assessed.

@@ -8,7 +8,7 @@ inside a message is a Phrase, worded by the library too.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -44,6 +44,10 @@ class Finding:
     code: str
     articles: tuple[str, ...]
     values: Mapping[str, Any] = field(default_factory=dict)
+    # The answers a user changes to settle it, as the answers file spells them
+    # ("transfers[0].safeguard"; a list field alone, "transfers": add an item to it). The
+    # interview reopens these questions after a blocker; empty where no answer is at fault.
+    fields: tuple[str, ...] = ()
 
 
 class Findings:
@@ -53,10 +57,11 @@ class Findings:
         self.rules, self.phrases = rules, phrases
         self.items: list[Finding] = []
 
-    def add(self, code: str, **values: Any) -> None:
+    def add(self, code: str, *, at: Iterable[str] = (), **values: Any) -> None:
+        """Add a finding; `at`: the answers fields it concerns (Finding.fields)."""
         rule = self.rules[code]
         _same_names(code, rule.values, values)
-        self.items.append(Finding(rule.severity, code, rule.articles, values))
+        self.items.append(Finding(rule.severity, code, rule.articles, values, tuple(at)))
 
     def phrase(self, code: str, **values: Any) -> Phrase:
         _same_names(code, self.phrases[code], values)

@@ -384,6 +384,7 @@ def _participation(r: Research, out: Findings) -> None:
             category=r.riph_category,
             expected=accepted[1],
             given=r.participation,
+            at=["research.participation", "research.riph_category"],
         )
 
 
@@ -405,7 +406,9 @@ def assess_research(answers: Answers, out: Findings) -> Route:
             out.add("INTERNAL_DPIA_ADVISED")
     else:
         if claimed_internal:
-            out.add("NOT_INTERNAL", reasons=contradictions)
+            # The claim the parties and flows contradict: the three conditions answered yes.
+            claim = [f"research.internal.{name}" for name in type(r.internal).model_fields]
+            out.add("NOT_INTERNAL", reasons=contradictions, at=claim)
         route, why, reasons = _formal_route(r, out)
         if r.involves_human_person and not clinical_trial(r):  # a trial: CLINICAL_TRIAL_CTIS
             out.add("RIPH_CPP", category=r.riph_category)
@@ -572,7 +575,13 @@ def _intended(r: Research, route: Route, out: Findings) -> None:
         reason = out.phrase("methodology_exclusions")
     elif intended is Route.INTERNAL:
         reason = out.phrase("internal_conditions")
-    out.add("ROUTE_MISMATCH", intended=intended, derived=route, reason=reason)
+    out.add(
+        "ROUTE_MISMATCH",
+        intended=intended,
+        derived=route,
+        reason=reason,
+        at=["research.intended_route"],
+    )
 
 
 def cro_tasks(research: Research, party_id: str) -> list[FreeText]:
