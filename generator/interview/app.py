@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,14 +15,12 @@ from ..answers.load import validate_answers
 from ..answers.model import FORMAT_VERSION, Language
 from ..answers.yamlfile import dump_yaml, parse_yaml, read_yaml
 from ..errors import EXIT_BLOCKED, EXIT_INPUT, EXIT_INTERRUPTED, InputError
-from . import prompts
+from . import prompts, screen
 from .i18n import interface_language, translator
 from .prompts import BACK, Interrupted
-from .questions import N_, SECTIONS, SPECS, derived_roles
+from .questions import SECTIONS, SPECS, derived_roles
 from .session import STATE_FILE, State, collect, describe, is_group_marker, pending, progress
 from .walk import Step, meta_key
-
-SEVERITY = {"blocker": N_("blocker"), "warning": N_("warning"), "info": N_("info")}
 
 
 class _Stop(Exception):
@@ -38,9 +37,18 @@ class Prompter:
     loop, the review and the findings this way, without prompt_toolkit). Each may raise
     KeyboardInterrupt (Interrupted, with the text typed so far) or EOFError, as prompts do."""
 
-    ask: Callable[[Step, str, str, Any, str, Callable[[str], str]], Any] = prompts.ask
-    select: Callable[[str, Menu], Any] = prompts.select
-    confirm: Callable[[str, bool], bool] = prompts.confirm
+    ask: Callable[[Step, str, str, Any, str, Callable[[str], str]], Any]
+    select: Callable[[str, Menu], Any]
+    confirm: Callable[[str, bool], bool]
+
+    @classmethod
+    def terminal(cls, gettext: Callable[[str], str]) -> Prompter:
+        """The terminal's prompts, their own words in the interface language."""
+        return cls(
+            prompts.ask,
+            functools.partial(prompts.select, gettext=gettext),
+            functools.partial(prompts.confirm, gettext=gettext),
+        )
 
 
 def run_interview(
@@ -56,7 +64,7 @@ def run_interview(
         if not sys.stdin.isatty() and not _reads_pipe():
             print(f"clausier: {not_a_terminal(_)}", file=sys.stderr)
             return EXIT_INPUT
-        prompter = Prompter()
+        prompter = Prompter.terminal(_)
     state = _start(ui, source, resume, out)
     try:
         _questions(state, out, _, prompter)
@@ -108,16 +116,21 @@ def _start(ui: str, source: Path | None, resume: bool, out: Path) -> State:
 
 
 def _questions(state: State, out: Path, _: Callable[[str], str], prompter: Prompter) -> None:
-    """Ask every step not answered yet, saving after each answer."""
+    """Ask every step not answered yet, saving after each answer. Ctrl+B erases the answer it
+    takes back from the screen (with any heading printed since), so the question is seen once."""
     shown_section = None
+    # Per answer on screen: the heading shown before its question, the rows it took.
+    answered: list[tuple[str | None, int]] = []
     while True:
         step, _steps = pending(state)
         if step is None:
             return
+        before, rows = shown_section, 0
         heading = progress(step, _)
         if heading and heading != shown_section:
-            print(f"\n── {heading} ──")
+            rows += screen.say(f"\n── {heading} ──")
             shown_section = heading
+        screen.Echo.rows = 0
         try:
             value = _ask(step, state, _, prompter)
         except Interrupted as interrupt:
@@ -127,8 +140,10 @@ def _questions(state: State, out: Path, _: Callable[[str], str], prompter: Promp
         if value is BACK:
             if state.history:
                 state.history.pop()
-                shown_section = None
+                shown_section, taken = answered.pop() if answered else (None, 0)
+                screen.erase(rows + taken)
             continue
+        answered.append((before, rows + screen.Echo.rows))
         state.record(step, value)
         if step.key == "parties.*.roles":
             _keep_reasoning(state, step, _)
@@ -136,9 +151,11 @@ def _questions(state: State, out: Path, _: Callable[[str], str], prompter: Promp
 
 
 def _ask(step: Step, state: State, _: Callable[[str], str], prompter: Prompter) -> Any:
-    name = (step.item or {}).get("name")
+    parties, index = state.data.get("parties") or [], step.path[1] if len(step.path) > 1 else None
+    party = parties[index] if isinstance(index, int) and index < len(parties) else {}
+    name = party.get("name") if step.key.startswith("parties.*.") else None
     message = _(step.spec.text)
-    if name and step.key.startswith("parties.*.") and step.key != "parties.*.name":
+    if isinstance(name, str) and name and step.key != "parties.*.name":
         message = f"{name} — {message}"
     instruction = _(step.spec.help)
     if step.key == "parties.*.roles":
@@ -249,8 +266,7 @@ def _findings(
     assessment = assess(answers)
     messages = Messages(default_library(), Language(state.language))
     for finding in assessment.findings:
-        severity = _(SEVERITY[finding.severity.value])
-        print(f"  [{severity}] {messages.cited(finding)}")
+        print(f"  [{messages.severity(finding)}] {messages.cited(finding)}")
     if not assessment.blockers:
         return False
     choice = prompter.select(
@@ -275,7 +291,7 @@ def _write(
     prompter: Prompter,
 ) -> int:
     from ..errors import OutputError
-    from ..pipeline import Settings, build, report
+    from ..pipeline import Settings, build
     from ..word.files import write_new
 
     _ = gettext
@@ -298,8 +314,10 @@ def _write(
         return EXIT_INPUT
     for document in outcome.documents:
         print(f"  {document}")
+    if not outcome.documents:
+        print(_("No document is due for these answers."))
     (out / STATE_FILE).unlink(missing_ok=True)
-    return report([outcome])
+    return outcome.status  # the findings were shown before the draft was offered
 
 
 def answers_yaml(data: dict[str, Any], _: Callable[[str], str]) -> str:
