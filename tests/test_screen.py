@@ -31,7 +31,9 @@ from generator.interview.app import run_interview
 from generator.interview.i18n import translator
 from generator.interview.screen import Words, wrap
 from generator.legal.assessment import ALL_RULES
-from generator.library.messages import cite
+from generator.legal.findings import Finding, Severity
+from generator.library.load import default_library
+from generator.library.messages import Messages, cite
 
 DPA = ROOT / "examples" / "clinic-lab-results.yaml"
 RESEARCH = ROOT / "examples" / "research-observational-cro.yaml"
@@ -137,6 +139,16 @@ def test_every_article_is_cited_in_each_language() -> None:
     )
     assert _foreign(" ; ".join(french.values()), (*ENGLISH, "May")) == []
     assert _foreign(" ; ".join(english.values()), (*FRENCH, "mai", "Loi")) == []
+
+
+def test_a_blocker_is_bloquant_in_french() -> None:
+    finding = Finding(
+        Severity.BLOCKER, "DPA_ROLES", ("GDPR 28(3)",), {"controllers": 2, "processors": 0}
+    )
+    french = Messages(default_library(), Language.FR).line(finding)
+    english = Messages(default_library(), Language.EN).line(finding)
+    assert french.startswith("  [bloquant] DPA_ROLES: ") and french.endswith("(RGPD art. 28(3))")
+    assert english.startswith("  [blocker] DPA_ROLES: ") and english.endswith("(GDPR 28(3))")
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
