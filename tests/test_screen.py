@@ -22,14 +22,16 @@ import yaml
 from conftest import ROOT, run_cli
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.data_structures import Size
+from prompt_toolkit.document import Document
 from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.layout.processors import TransformationInput
 from prompt_toolkit.output.vt100 import Vt100_Output
 from test_terminal import Terminal, _tmux
 
 from generator.answers.model import Language
 from generator.interview.app import run_interview
 from generator.interview.i18n import translator
-from generator.interview.screen import Words, wrap
+from generator.interview.screen import Words, WordWrap, wrap
 from generator.legal.assessment import ALL_RULES
 from generator.legal.findings import Finding, Severity
 from generator.library.load import default_library
@@ -125,6 +127,19 @@ def test_wrapping_breaks_at_spaces_never_inside_a_word() -> None:
     assert all(len(line) <= 30 for line in lines) and len(lines) > 2
     assert [w for line in lines for w in line.split()] == text.split()
     assert "\u00a0" not in "".join(lines)  # plain spaces here; a no-break space never breaks
+
+
+def test_a_typed_answer_wraps_between_words() -> None:
+    """The first row starts after a 4-column prompt; "bbbb" would cross the 10th column: the
+    space before it is widened to the row's end, and the cursor still maps to the source."""
+    text = "aaaa bbbb cccc"
+    document = Document(text)
+    given = TransformationInput(None, document, 0, lambda i: i, [("", text)], 10, 1)  # type: ignore[arg-type]
+    shown = WordWrap(lambda: 4).apply_transformation(given)
+    display = "".join(piece for _style, piece, *_ in shown.fragments)
+    assert display == "aaaa  bbbb cccc"  # 4 + "aaaa  " fills the first row of 10
+    assert shown.source_to_display(5) == 6 and shown.display_to_source(6) == 5
+    assert shown.display_to_source(5) == 5 and shown.source_to_display(14) == 15
 
 
 def test_every_article_is_cited_in_each_language() -> None:
