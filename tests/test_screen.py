@@ -100,6 +100,8 @@ def test_a_french_interview_shows_no_english_word(
     assert "flèches pour se déplacer, Entrée pour choisir" in screen
     assert re.search(r"\? (Oui|Non) ", screen)  # a yes/no answer echoed in French
     assert "[avertissement]" in screen or "[information]" in screen
+    assert "{'fr'" not in screen  # a signatory's question is headed by its party's name
+    assert re.search(r"› [^›{]+ — Nom du signataire pour cette partie", screen)
     assert _foreign(screen, ENGLISH) == []
 
 

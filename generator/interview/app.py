@@ -151,12 +151,15 @@ def _questions(state: State, out: Path, _: Callable[[str], str], prompter: Promp
 
 
 def _ask(step: Step, state: State, _: Callable[[str], str], prompter: Prompter) -> Any:
-    parties, index = state.data.get("parties") or [], step.path[1] if len(step.path) > 1 else None
-    party = parties[index] if isinstance(index, int) and index < len(parties) else {}
-    name = party.get("name") if step.key.startswith("parties.*.") else None
     message = _(step.spec.text)
-    if isinstance(name, str) and name and step.key != "parties.*.name":
-        message = f"{name} — {message}"
+    if step.key.startswith("parties.*.") and step.key != "parties.*.name":
+        # The party's name (not its signatory's or DPO's, a {fr, en} pair with --from).
+        parties, index = state.data.get("parties") or [], step.path[1]
+        name = (
+            parties[index].get("name") if isinstance(index, int) and index < len(parties) else None
+        )
+        if name:
+            message = f"{name} — {message}"
     instruction = _(step.spec.help)
     if step.key == "parties.*.roles":
         instruction = _reasoning(state, step, _) or instruction
