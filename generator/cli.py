@@ -19,6 +19,8 @@ from .errors import EXIT_BLOCKED, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK
 if TYPE_CHECKING:
     from .answers.model import Language
     from .batch import Job
+    from .legal.assessment import Assessment
+    from .library.messages import Messages
     from .pipeline import Settings
 
 
@@ -165,17 +167,31 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(assessment.as_dict(messages.text), ensure_ascii=False, indent=2))
     else:
-        print(f"{args.answers}")
-        if assessment.research_route:
-            print(f"  research route: {assessment.research_route}")
-        print("  documents due:" + ("" if assessment.documents else " none"))
-        for due in assessment.documents:
-            print(f"    {due.kind.value}: {', '.join(due.parties)}")
-        for party, roles in assessment.roles.items():
-            print(f"  {party}: {', '.join(r.value for r in roles)}")
-        for finding in assessment.findings:
-            print(messages.line(finding))
+        _print_assessment(args.answers, assessment, messages)
     return EXIT_BLOCKED if assessment.blockers else EXIT_OK
+
+
+def _print_assessment(source: Path, assessment: Assessment, messages: Messages) -> None:
+    """Roles, documents due and findings, in the language of the messages."""
+    from .library.load import default_labels
+    from .library.messages import HEADINGS
+
+    language, labels = messages.language.value, default_labels()
+
+    def say(key: str) -> str:
+        return HEADINGS[key][language]
+
+    print(f"{source}")
+    if assessment.research_route:
+        route = assessment.research_route.value
+        print(f"  {say('route')}: {labels['Route'][route][language]}")
+    print(f"  {say('due')}:" + ("" if assessment.documents else f" {say('none')}"))
+    for due in assessment.documents:
+        print(f"    {say(due.kind.value)}: {', '.join(due.parties)}")
+    for party, roles in assessment.roles.items():
+        print(f"  {party}: {', '.join(labels['Role'][r.value][language] for r in roles)}")
+    for finding in assessment.findings:
+        print(messages.line(finding))
 
 
 def _cmd_build(args: argparse.Namespace) -> int:

@@ -179,7 +179,7 @@ def test_the_bilingual_edition_is_refused_with_one_language(tmp_path: Path, caps
     out = tmp_path / "bilingual"
     assert run_cli("build", answers, "--out", out, "--lang", "bilingual") == 1
     said = capsys.readouterr().err
-    assert "[blocker] FREE_TEXT_UNTRANSLATED" in said and "processing.subject_matter" in said
+    assert "[bloquant] FREE_TEXT_UNTRANSLATED" in said and "processing.subject_matter" in said
     assert not out.exists() or not any(out.iterdir())
     # Given in both languages, it is built, each column in its language.
     data = yaml.safe_load(MINIMAL)

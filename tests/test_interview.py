@@ -727,7 +727,7 @@ def _answer_keys(target: dict[str, Any], language: str, paste: bool = False) -> 
         if step is None:
             return keys
         value = _wanted(step, target, state.offered(step))
-        keys.append(_keys(step, state.value(step), value, paste))
+        keys.append(_keys(step, state.value(step), value, paste, language))
         state.record(step, value)
 
 
@@ -754,9 +754,9 @@ def _text_keys(text: str, paste: bool = False) -> str:
     return CLEAR + text + ENTER
 
 
-def _keys(step: Step, current: Any, value: Any, paste: bool = False) -> str:
+def _keys(step: Step, current: Any, value: Any, paste: bool = False, language: str = "fr") -> str:
     if step.kind in ("has", "more", "bool"):
-        return "y" if value else "n"
+        return ("o" if language == "fr" else "y") if value else "n"
     if step.kind in ("text", "int", "date"):
         return _text_keys("" if value is None else str(value), paste)
     if step.kind == "choice":

@@ -231,8 +231,8 @@ def test_the_same_make_run_again_resumes_or_starts_anew_with_a_backup(tmp_path: 
         assert _saved(out)["data"]["parties"][0] == party
 
         run(same)  # the same command again: resume is offered first
-        # prompt_toolkit draws the menu line by line: no wrapped line for tmux to join
-        screen = "".join(terminal.wait_for("Start anew").splitlines())
+        # The menu's message is wrapped at spaces, never inside the path: words, not lines.
+        screen = " ".join(terminal.wait_for("Start anew").split())
         assert f"An unfinished interview is saved in {out / STATE_FILE} (answers: 5;" in screen
         terminal.keys("Enter")
         terminal.wait_for("Registered office")

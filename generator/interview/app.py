@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import shlex
@@ -20,14 +21,12 @@ from ..answers.load import validate_answers
 from ..answers.model import FORMAT_VERSION, Language
 from ..answers.yamlfile import dump_yaml, parse_yaml, read_yaml
 from ..errors import EXIT_BLOCKED, EXIT_INPUT, EXIT_INTERRUPTED, InputError
-from . import prompts
+from . import prompts, screen
 from .i18n import interface_language, translator
 from .prompts import BACK, Interrupted
-from .questions import N_, SECTIONS, SPECS, derived_roles
+from .questions import SECTIONS, SPECS, derived_roles
 from .session import STATE_FILE, State, collect, is_group_marker, pending, progress
 from .walk import Step, get, meta_key
-
-SEVERITY = {"blocker": N_("blocker"), "warning": N_("warning"), "info": N_("info")}
 
 
 class _Stop(Exception):
@@ -44,9 +43,18 @@ class Prompter:
     loop, the review and the findings this way, without prompt_toolkit). Each may raise
     KeyboardInterrupt (Interrupted, with the text typed so far) or EOFError, as prompts do."""
 
-    ask: Callable[[Step, str, str, Any, str, Callable[[str], str]], Any] = prompts.ask
-    select: Callable[[str, Menu], Any] = prompts.select
-    confirm: Callable[[str, bool], bool] = prompts.confirm
+    ask: Callable[[Step, str, str, Any, str, Callable[[str], str]], Any]
+    select: Callable[[str, Menu], Any]
+    confirm: Callable[[str, bool], bool]
+
+    @classmethod
+    def terminal(cls, gettext: Callable[[str], str]) -> Prompter:
+        """The terminal's prompts, their own words in the interface language."""
+        return cls(
+            prompts.ask,
+            functools.partial(prompts.select, gettext=gettext),
+            functools.partial(prompts.confirm, gettext=gettext),
+        )
 
 
 def run_interview(
@@ -65,7 +73,7 @@ def run_interview(
             problem = unfinished(out, _) if saved and not resume else not_a_terminal(_)
             print(f"clausier: {problem}", file=sys.stderr)
             return EXIT_INPUT
-        prompter = Prompter()
+        prompter = Prompter.terminal(_)
     if saved is not None and not resume:
         try:
             resume = _resume_or_anew(saved, out, _, prompter)
@@ -193,16 +201,21 @@ def _start(ui: str, source: Path | None) -> State:
 
 
 def _questions(state: State, out: Path, _: Callable[[str], str], prompter: Prompter) -> None:
-    """Ask every step not answered yet, saving after each answer."""
+    """Ask every step not answered yet, saving after each answer. Ctrl+B erases the answer it
+    takes back from the screen (with any heading printed since), so the question is seen once."""
     shown_section = None
+    # Per answer on screen: the heading shown before its question, the rows it took.
+    answered: list[tuple[str | None, int]] = []
     while True:
         step, _steps = pending(state)
         if step is None:
             return
+        before, rows = shown_section, 0
         heading = progress(step, _)
         if heading and heading != shown_section:
-            print(f"\n── {heading} ──")
+            rows += screen.say(f"\n── {heading} ──")
             shown_section = heading
+        screen.Echo.rows = 0
         try:
             value = _ask(step, state, _, prompter)
         except Interrupted as interrupt:
@@ -212,8 +225,10 @@ def _questions(state: State, out: Path, _: Callable[[str], str], prompter: Promp
         if value is BACK:
             if state.history:
                 state.history.pop()
-                shown_section = None
+                shown_section, taken = answered.pop() if answered else (None, 0)
+                screen.erase(rows + taken)
             continue
+        answered.append((before, rows + screen.Echo.rows))
         state.record(step, value)
         if step.key == "parties.*.roles":
             _keep_reasoning(state, step, _)
@@ -491,8 +506,7 @@ def _findings(
     assessment = assess(answers)
     messages = Messages(default_library(), Language(state.language))
     for finding in assessment.findings:
-        severity = _(SEVERITY[finding.severity.value])
-        print(f"  [{severity}] {messages.cited(finding)}")
+        print(f"  [{messages.severity(finding)}] {messages.cited(finding)}")
     if not assessment.blockers:
         return False
     steps = pending(state)[1]
@@ -542,7 +556,7 @@ def _write(
     prompter: Prompter,
 ) -> int:
     from ..errors import OutputError
-    from ..pipeline import Settings, build, report
+    from ..pipeline import Settings, build
     from ..word.files import write_new
 
     _ = gettext
@@ -566,8 +580,10 @@ def _write(
         return EXIT_INPUT
     for document in outcome.documents:
         print(f"  {document}")
+    if not outcome.documents:
+        print(_("No document is due for these answers."))
     (out / STATE_FILE).unlink(missing_ok=True)
-    return report([outcome])
+    return outcome.status  # the findings were shown before the draft was offered
 
 
 def answers_yaml(data: dict[str, Any], _: Callable[[str], str]) -> str:

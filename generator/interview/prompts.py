@@ -14,11 +14,10 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..answers.model import EMAIL_PATTERN
 from ..library.load import default_labels
+from . import screen
 from .walk import Step
 
 BACK = object()  # what a prompt returns when the user pressed Ctrl+B
-
-_STYLE = questionary.Style([("qmark", "fg:#1f2a44 bold"), ("instruction", "fg:#777777 italic")])
 
 
 class Interrupted(KeyboardInterrupt):
@@ -124,23 +123,18 @@ def ask(
     language: str,
     gettext: Callable[[str], str],
 ) -> Any:
-    """Ask one step; return its value, or BACK."""
-    common = {"style": _STYLE, "qmark": "›"}
+    """Ask one step; return its value, or BACK. The answer is echoed in the interface
+    language once the prompt is erased."""
+    words = screen.Words.of(gettext)
+    choices: list[questionary.Choice] = []
     if step.kind in ("has", "more", "bool"):
-        question = questionary.confirm(
-            message, default=bool(default), instruction=f"({instruction}) ", **common
-        )
+        question = screen.confirm(message, bool(default), instruction, words)
     elif step.kind == "choice":
         choices = [questionary.Choice(_label(step, c, language), value=c) for c in step.choices]
         if step.optional:
             choices.insert(0, questionary.Choice(gettext("(none)"), value=""))
-        question = questionary.select(
-            message,
-            choices=choices,
-            default=str(default) if default is not None and str(default) in step.choices else None,
-            instruction=instruction,
-            **common,
-        )
+        offered = str(default) if default is not None and str(default) in step.choices else None
+        question = screen.select(message, choices, offered, instruction, words)
     elif step.kind == "choices":
         chosen = {str(v) for v in default or []}
         choices = [
@@ -156,9 +150,7 @@ def ask(
                 return gettext("Tick at least one.")
             return True
 
-        question = questionary.checkbox(
-            message, choices=choices, validate=enough, instruction=instruction, **common
-        )
+        question = screen.checkbox(message, choices, instruction, enough, words)
     else:
 
         def valid(raw: str) -> bool | str:
@@ -168,16 +160,11 @@ def ask(
                 return str(exc)
             return True
 
-        question = questionary.text(
-            message,
-            default="" if default is None else str(default),
-            validate=valid,
-            instruction=instruction,
-            **common,
-        )
+        question = screen.text(message, "" if default is None else str(default), instruction, valid)
     value = _with_back(question).unsafe_ask()
     if value is BACK:
         return BACK
+    screen.echo(message, _said(step, value, choices, words))
     if step.kind == "choice":
         return step.value_of(value) if value else None
     if step.kind in ("text", "int", "date"):
@@ -185,12 +172,31 @@ def ask(
     return value
 
 
-def select(message: str, choices: Sequence[questionary.Choice | questionary.Separator]) -> Any:
+def _said(step: Step, value: Any, choices: list[questionary.Choice], words: screen.Words) -> str:
+    """An answer as the echo shows it, in the interface language."""
+    if step.kind in ("has", "more", "bool"):
+        return words.yes if value else words.no
+    if step.kind == "choice":
+        return screen.title(choices, value)
+    if step.kind == "choices":
+        return "; ".join(screen.title(choices, v) for v in value) or words.none
+    return str(value).strip() or words.none
+
+
+def select(
+    message: str,
+    choices: Sequence[questionary.Choice | questionary.Separator],
+    gettext: Callable[[str], str],
+) -> Any:
     """A menu (the review screen, the findings): the value of the choice picked. Choices given
     a key of their own (the review's sections, by number) are reached by pressing it."""
-    keys = any(not isinstance(c, questionary.Separator) and not c.auto_shortcut for c in choices)
-    return questionary.select(message, choices=list(choices), use_shortcuts=keys).unsafe_ask()
+    value = screen.select(message, choices, None, "", screen.Words.of(gettext)).unsafe_ask()
+    screen.echo(message, screen.title(choices, value))
+    return value
 
 
-def confirm(message: str, default: bool) -> bool:
-    return bool(questionary.confirm(message, default=default).unsafe_ask())
+def confirm(message: str, default: bool, gettext: Callable[[str], str]) -> bool:
+    words = screen.Words.of(gettext)
+    value = bool(screen.confirm(message, default, "", words).unsafe_ask())
+    screen.echo(message, words.yes if value else words.no)
+    return value
