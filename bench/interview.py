@@ -29,9 +29,10 @@ example's run (reported) rather than looping.
 For a few examples (by default one DPA and one research study), the same keystrokes are then
 typed through a prompt_toolkit pipe into the real prompts, as tests/test_interview.py does, and
 the wall time of the whole interview is measured, from the first question to the documents
-written; "reproduced" says whether that run wrote the same answers file as the step loop (so
-the keystroke model is what the prompts accept). The table is printed and written as JSON
-(default out/bench/interview.json); `--before FILE` shows the change against an earlier JSON.
+written, with this process's CPU time (steadier on a shared machine); "reproduced" says whether
+that run wrote the same answers file as the step loop (so the keystroke model is what the
+prompts accept). The table is printed and written as JSON (default out/bench/interview.json);
+`--before FILE` shows the change against an earlier JSON.
 """
 
 from __future__ import annotations
@@ -416,8 +417,8 @@ def table(results: list[Measure], before: dict[str, dict[str, Any]]) -> str:
             text += f" (was {old:.2f})" if isinstance(old, float) else f" (was {old})"
         return text
 
-    columns = ("prompts", "keystrokes", "seconds")
-    rows = [("example", *columns)]
+    columns = ("prompts", "keystrokes", "seconds", "cpu_seconds")
+    rows = [("example", "prompts", "keystrokes", "seconds", "cpu seconds")]
     rows += [(r.example, *(cell(r, c) for c in columns)) for r in results]
     width = [max(len(row[i]) for row in rows) for i in range(len(columns) + 1)]
     lines = [
