@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= out
 
-.PHONY: demo run pages test fuzz mutate bench locales clean
+.PHONY: demo run pages test fuzz mutate bench interview-bench locales clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,9 +63,16 @@ mutate: $(MUTATE_STAMP)
 	$(BIN)/mutmut results
 
 ## make bench: speed and memory against the budgets of docs/design.md, as a table of medians
-## and ratios (about a minute; run it on a quiet machine)
-bench: $(STAMP)
+## and ratios (about a minute; run it on a quiet machine), then make interview-bench
+bench: $(STAMP) interview-bench
 	$(BIN)/python bench/run.py
+
+## make interview-bench: each example's interview answered from scratch: prompts, keystrokes,
+## and the time of two whole interviews typed into the prompts (a few minutes), as a table and
+## as $(OUT)/bench/interview.json (BEFORE=old.json shows the change against an earlier run)
+interview-bench: $(STAMP)
+	$(BIN)/python bench/interview.py --json $(OUT)/bench/interview.json \
+		$(if $(BEFORE),--before $(BEFORE),)
 
 ## make locales: extract the interface's messages (the interview's, and what is said of a
 ## mistaken answers file) into locales/clausier.pot, bring the French and
