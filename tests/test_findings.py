@@ -2669,11 +2669,16 @@ CENTRES_DRUG = ("chu-picardie", "ghsa-lille", "chu-adour")
                 "orvenia": ("sponsor", "joint_controller"),
                 "medrion": ("cro", "processor"),
                 **{c: ("investigating_centre", "joint_controller") for c in CENTRES_DRUG},
+                # The central laboratory and reader stay the sponsor's processors.
+                "centralys": ("processor",),
+                "endoread": ("processor",),
             },
             [
                 ("protocol-annex", ("orvenia",)),
                 ("joint-controllers", ("orvenia", *CENTRES_DRUG)),
                 ("dpa", ("orvenia", "medrion")),
+                ("dpa", ("orvenia", "centralys")),
+                ("dpa", ("orvenia", "endoread")),
             ],
             id="sponsor-outside-the-centres-writes-it-with-them",
         ),

@@ -1,6 +1,6 @@
 """Issue 13 item 8: every party of a study has a place — a funder, a host or secure environment
-processing for the sponsor, a recipient controlling data for its own purposes — and a party no
-document binds or describes is a warning naming it."""
+processing for the sponsor, a recipient controlling data for its own purposes, a trial's central
+laboratory or reader — and a party no document binds or describes is a warning naming it."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import pytest
 import yaml
 from conftest import ROOT, docx_text, run_cli
 
-from generator.answers.model import Answers
+from generator.answers.model import Answers, DataCategory
 from generator.legal.assessment import assess
+from generator.legal.research import data_categories_of, other_data_categories_of
 
 EXAMPLE = ROOT / "examples" / "research-funded-reuse.yaml"
 SPONSOR, CENTRE, HOST, FUNDER = "chu-armor-vilaine", "chr-cornouaille", "securis", "velmora"
@@ -272,3 +273,187 @@ def test_the_new_processors_receive_coded_data_only(tmp_path: Path) -> None:
         assert label in site, label
         assert label not in lab.split("Annexe II – Description du traitement")[1], label
     assert "données concernant la santé" in lab
+
+
+# --- a trial's providers: central laboratory, central reader, Holter core laboratory --------
+
+DRUG = ROOT / "examples" / "research-drug-trial.yaml"
+DEVICE = ROOT / "examples" / "research-device-investigation.yaml"
+# Each provider: its example, its sponsor, its CRO, its id, its name and the start of its first
+# task, as its DPA states its services.
+PROVIDERS = {
+    "centralys": (
+        DRUG,
+        "orvenia",
+        "Medrion Clinical",
+        "Centralys Biologie Clinique",
+        {
+            "fr": "fourniture aux centres des kits de prélèvement",
+            "en": "supply to the sites of sample collection kits",
+        },
+    ),
+    "endoread": (
+        DRUG,
+        "orvenia",
+        "Medrion Clinical",
+        "EndoRead Europe",
+        {
+            "fr": "mise à disposition des centres d'une plateforme sécurisée de dépôt des vidéos",
+            "en": "provision to the sites of a secure platform for uploading the coded",
+        },
+    ),
+    "rythmia": (
+        DEVICE,
+        "vectoris",
+        "Clinivia Recherche",
+        "Rythmia Core Lab",
+        {
+            "fr": "mise à disposition des centres d'une plateforme sécurisée de dépôt des"
+            " enregistrements Holter",
+            "en": "provision to the sites of a secure platform for uploading the coded seven-day"
+            " Holter recordings",
+        },
+    ),
+}
+SITES = {
+    DRUG: (
+        "Centre hospitalier universitaire de Picardie-Somme",
+        "Groupe hospitalier Saint-Aubert",
+        "Centre hospitalier universitaire de l'Adour",
+    ),
+    DEVICE: ("Centre hospitalier universitaire Alpes-Dauphiné", "Hospices civils de la Saône"),
+}
+DPA = {"fr": "accord-sous-traitance-", "en": "data-processing-agreement-"}
+# Article 4's sentence listing the categories of data, up to the next one.
+CATEGORIES = {
+    "fr": ("Les Données relèvent des catégories suivantes :", "Ces Données comprennent"),
+    "en": ("The Personal Data fall within the following categories:", "The Personal Data include"),
+}
+# The CRO keeping the case report form hands each site its copy: a CRO's duty, no provider's.
+CRF_COPY = {
+    "fr": "Avant toute suppression, le Sous-traitant remet à chaque centre investigateur",
+    "en": "Before any deletion, the Processor shall deliver to each investigational site",
+}
+
+
+@pytest.fixture(scope="module")
+def trials(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[Path, str], dict[str, str]]:
+    """The drug trial and the device investigation, built in French and English (English as a
+    draft: their public hospitals contract in French), each document read flat by file name."""
+    out = tmp_path_factory.mktemp("providers")
+    built = {}
+    for example in (DRUG, DEVICE):
+        for lang in ("fr", "en"):
+            folder = out / f"{example.stem}-{lang}"
+            assert run_cli("build", example, "--out", folder, "--lang", lang, "--draft") == 0
+            built[example, lang] = {p.name: _flat(p) for p in folder.glob("*.docx")}
+    return built
+
+
+def _document(texts: dict[str, str], prefix: str) -> str:
+    (name,) = [n for n in texts if n.startswith(prefix)]
+    return texts[name]
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_each_provider_is_a_processor_with_its_dpa(
+    capsys: pytest.CaptureFixture[str], provider: str
+) -> None:
+    example, sponsor, *_ = PROVIDERS[provider]
+    run_cli("assess", example, "--json")  # the drug trial's English edition is blocked
+    result = json.loads(capsys.readouterr().out)
+    assert ["dpa", [sponsor, provider]] in [
+        [d["kind"], d["parties"]] for d in result["document_set"]
+    ]
+    assert result["roles"][provider] == ["processor"]
+    severe = {f["code"] for f in result["findings"] if f["severity"] != "info"}
+    assert severe <= {"FRENCH_REQUIRED"}, severe
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_providers_dpa_describes_its_own_processing(
+    trials: dict[tuple[Path, str], dict[str, str]], provider: str, lang: str
+) -> None:
+    example, _, cro, name, task = PROVIDERS[provider]
+    texts = trials[example, lang]
+    slug = name.lower().replace(" ", "-")
+    dpa = _document(texts, DPA[lang] + slug)
+    services = {"fr": "des tâches suivantes : ", "en": "of the following tasks: "}[lang]
+    assert services + task[lang] in dpa
+    # Its two parties only: neither the CRO, nor a site, nor another provider.
+    for other in (cro, *SITES[example], *(p[3] for p in PROVIDERS.values() if p[3] != name)):
+        assert other not in dpa, other
+    start, end = CATEGORIES[lang]
+    categories = dpa.split(start, 1)[1].split(end, 1)[0]
+    health = {"fr": "données concernant la santé", "en": "data concerning health"}[lang]
+    assert health in categories
+    coded_only = {
+        "fr": ("données d'identification", "coordonnées", "NIR", "consommation de tabac"),
+        "en": ("identification data", "contact details", "NIR", "smoking"),
+    }[lang]
+    genetic = {"fr": "données génétiques", "en": "genetic data"}[lang]
+    for word in coded_only:
+        assert word not in categories, word
+    assert (genetic in categories) is (provider == "centralys")  # only the lab genotypes
+    assert CRF_COPY[lang] not in dpa
+    assert CRF_COPY[lang] in _document(texts, DPA[lang] + cro.lower().replace(" ", "-"))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_the_annex_places_each_provider(
+    trials: dict[tuple[Path, str], dict[str, str]], provider: str, lang: str
+) -> None:
+    example, _, cro, name, _ = PROVIDERS[provider]
+    annex = _document(trials[example, lang], {"fr": "annexe-rgpd", "en": "protocol-gdpr"}[lang])
+    processor = {"fr": "sous-traitant", "en": "processor"}[lang]
+    parties = {
+        "centralys": "Centralys Biologie Clinique, 18 avenue Tony-Garnier, 69007 Lyon (France)",
+        "endoread": {
+            "fr": "EndoRead Europe, avenue Ariane 7, 1200 Bruxelles (Belgique)",
+            "en": "EndoRead Europe, avenue Ariane 7, 1200 Bruxelles (Belgium)",
+        }[lang],
+        "rythmia": "Rythmia Core Lab, 33 avenue de la Marne, 33700 Mérignac (France)",
+    }
+    assert f"{parties[provider]} {processor} " in annex  # Table 1
+    for site in SITES[example]:  # Table 2: each site sends it coded data...
+        assert f"{site} {name} " in annex, site
+    assert f"{name} {cro} " in annex  # ... and it sends its coded results to the CRO
+
+
+def test_a_convention_describes_the_providers_operations(
+    trials: dict[tuple[Path, str], dict[str, str]],
+) -> None:
+    description = _document(
+        trials[DRUG, "fr"],
+        "description-traitements-convention-unique-centre-hospitalier-"
+        "universitaire-de-picardie-somme",
+    )
+    # Table 1 of the structures: the laboratory's data received and its own tasks.
+    assert (
+        "Centralys Biologie Clinique, 18 avenue Tony-Garnier, 69007 Lyon (France) sous-traitant"
+        " échantillons sanguins et de selles codés"
+    ) in description
+    assert PROVIDERS["centralys"][4]["fr"] in description
+
+
+def test_a_provider_given_no_data_receives_the_studys_coded_data() -> None:
+    data = yaml.safe_load(DRUG.read_text(encoding="utf-8"))
+    answers = Answers.model_validate(data)
+    assert data_categories_of(answers, "endoread") == [
+        DataCategory.HEALTH,
+        DataCategory.PROFESSIONAL,
+    ]
+    data["processing"]["data_categories"].append("identification")
+    for provider in data["research"]["providers"]:
+        del provider["data_categories"], provider["other_data_categories"]
+    answers = Answers.model_validate(data)
+    # The study's categories but those naming a participant; its words, not the reader's own.
+    assert data_categories_of(answers, "endoread") == [
+        DataCategory.HEALTH,
+        DataCategory.GENETIC,
+        DataCategory.PERSONAL_LIFE,
+        DataCategory.PROFESSIONAL,
+    ]
+    assert other_data_categories_of(answers, "endoread") == answers.processing.other_data_categories

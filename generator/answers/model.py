@@ -630,6 +630,23 @@ class CroTask(Strict):
     tasks: list[FreeText] = Field(min_length=1, description="What it does for the sponsor.")
 
 
+class ProviderTask(Strict):
+    """A processor of the sponsor that is neither a CRO nor a centre (a central laboratory, a
+    central reader, a host): what it does and, when it receives part of the study's data only,
+    which — its DPA describes its own processing, not the study's (GDPR 28(3))."""
+
+    party: PartyId = Field(description="Party id of the service provider.")
+    tasks: list[FreeText] = Field(min_length=1, description="What it does for the sponsor.")
+    data_categories: list[DataCategory] = Field(
+        default_factory=list,
+        description="The study's categories of data it receives; empty: all the study's.",
+    )
+    other_data_categories: list[FreeText] = Field(
+        default_factory=list,
+        description="The data it receives, in words; empty: the study's other categories.",
+    )
+
+
 class InternalStudy(Strict):
     """The three conditions of the internal-study exemption (Loi 78-17 art. 65)."""
 
@@ -672,6 +689,11 @@ class Research(Strict):
     sponsor: PartyId
     coordinating_investigator: Investigator
     cros: list[CroTask] = Field(default_factory=list)
+    providers: list[ProviderTask] = Field(
+        default_factory=list,
+        description="The sponsor's other processors (central laboratory or reader, host) and "
+        "their services.",
+    )
     centres: list[PartyId] = Field(min_length=1, description="Investigating centres' party ids.")
     internal: InternalStudy
     involves_human_person: bool = Field(description="RIPH (Public Health Code L.1121-1).")
@@ -787,6 +809,8 @@ class Answers(Strict):
             yield ("research", "centres", i), centre
         for i, cro in enumerate(r.cros):
             yield ("research", "cros", i, "party"), cro.party
+        for i, provider in enumerate(r.providers):
+            yield ("research", "providers", i, "party"), provider.party
         for i, flow in enumerate(r.data_flows):
             yield ("research", "data_flows", i, "source"), flow.source
             yield ("research", "data_flows", i, "recipient"), flow.recipient

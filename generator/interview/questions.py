@@ -760,6 +760,33 @@ SPECS: dict[str, Spec] = {
         _("A task of this CRO"), _("Its processing is limited to its tasks."), R
     ),
     "research.cros.*.tasks.+.*": Spec(_("Add another task?"), _("List each task separately."), R),
+    "research.providers.+.*": Spec(
+        _("Does the sponsor use a (further) provider, such as a central laboratory or reader?"),
+        _("A provider processing data for the sponsor is its processor: a DPA is due with each."),
+        R,
+    ),
+    "research.providers.*.party": Spec(
+        _("Which party is the provider?"), _("Give it the 'processor' role."), R, parties=True
+    ),
+    "research.providers.*.tasks": Spec(
+        _("A task of this provider"), _("Its DPA describes these services, not the study's."), R
+    ),
+    "research.providers.*.tasks.+.*": Spec(
+        _("Add another task?"), _("List each task separately."), R
+    ),
+    "research.providers.*.data_categories": Spec(
+        _("Which of the study's categories of data does it receive (none: all)?"),
+        _("Its DPA lists only these, coded (GDPR Art. 28(3))."),
+        R,
+    ),
+    "research.providers.*.other_data_categories": Spec(
+        _("Data it receives, in words"), _("Listed in its DPA's Annex II."), R
+    ),
+    "research.providers.*.other_data_categories.+.*": Spec(
+        _("Add a description of the data it receives (none: the study's)?"),
+        _("Be specific: e.g. coded videos, samples with their requisition forms."),
+        R,
+    ),
     "research.centres": Spec(
         _("Which parties are investigating centres?"),
         _("Each site is the sponsor's processor or a joint controller, by who wrote the protocol."),

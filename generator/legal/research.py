@@ -19,6 +19,7 @@ from ..answers.model import (
     LawfulBasis,
     Participation,
     ProtocolAuthors,
+    ProviderTask,
     Research,
     ResearchProduct,
     Role,
@@ -209,8 +210,9 @@ def research_roles(answers: Answers) -> dict[str, tuple[Role, ...]]:
             roles[party_id].append(role)
 
     give(r.sponsor, Role.JOINT_CONTROLLER if joint else Role.CONTROLLER)
-    for cro in r.cros:
-        give(cro.party, Role.PROCESSOR)
+    for processor in (*r.cros, *r.providers):
+        give(processor.party, Role.PROCESSOR)
+
     for centre in r.centres:
         if centre != r.sponsor:
             give(centre, Role.JOINT_CONTROLLER if joint else Role.PROCESSOR)
@@ -584,9 +586,12 @@ def _intended(r: Research, route: Route, out: Findings) -> None:
     )
 
 
-def cro_tasks(research: Research, party_id: str) -> list[FreeText]:
-    """What a CRO does for the sponsor (empty for any other party)."""
-    return [t for c in research.cros if c.party == party_id for t in c.tasks]
+def processor_tasks(research: Research, party_id: str) -> list[FreeText]:
+    """What a CRO or another provider (a central laboratory, a central reader) does for the
+    sponsor: its DPA's services (empty for any other party)."""
+    return [
+        t for c in (*research.cros, *research.providers) if c.party == party_id for t in c.tasks
+    ]
 
 
 def research_parties(answers: Answers) -> list[str]:
@@ -632,7 +637,7 @@ def data_categories_of(answers: Answers, party_id: str) -> list[DataCategory]:
     its own processing). A centre collects everything; any other processor receives coded
     data only, unless it keeps the key table or the study sends it identities: a flow to it
     that is not pseudonymised or, when no flow to it is described, identifying data leaving
-    the centres."""
+    the centres; a provider naming the study's categories it receives, only those."""
     categories = answers.processing.data_categories
     r = answers.research
     if r is None:
@@ -641,6 +646,10 @@ def data_categories_of(answers: Answers, party_id: str) -> list[DataCategory]:
         return [c for c in categories if c is not DataCategory.NIR]
     if party_id in r.centres or party_id in key_table_holders(r):
         return list(categories)
+    provider = _provider(r, party_id)
+    if provider and provider.data_categories:  # a provider receiving part of the data only
+        categories = [c for c in categories if c in provider.data_categories]
+
     inflows = [f for f in r.data_flows if f.recipient == party_id]
     if any(not f.pseudonymised for f in inflows) or (
         not inflows and r.identifying_data_leave_centres
@@ -658,6 +667,20 @@ def reports_incidents(answers: Answers, party_id: str) -> bool:
     if r is None:
         return True
     return party_id in r.centres and party_id not in sites_outside_france(answers)
+
+
+def other_data_categories_of(answers: Answers, party_id: str) -> list[FreeText]:
+    """The data a processor of a study receives, in words: a provider's own when the answers
+    give them (a central reader receives images, not the whole case report form), else the
+    study's."""
+    provider = _provider(answers.research, party_id) if answers.research else None
+    if provider and provider.other_data_categories:
+        return list(provider.other_data_categories)
+    return list(answers.processing.other_data_categories)
+
+
+def _provider(research: Research, party_id: str) -> ProviderTask | None:
+    return next((p for p in research.providers if p.party == party_id), None)
 
 
 def sites_outside_france(answers: Answers) -> tuple[str, ...]:

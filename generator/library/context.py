@@ -36,12 +36,13 @@ from ..legal.research import (
     clinical_trial,
     cnam_receives_nir,
     convention_unique_centres,
-    cro_tasks,
     data_categories_of,
     device_study,
     hdh_directory,
     internal_dpia_required,
     objection_unconditional,
+    other_data_categories_of,
+    processor_tasks,
     recipient_controllers,
     reports_incidents,
     research_parties,
@@ -73,8 +74,8 @@ class FlowView(_View):
 
 class StructureView(_View):
     """A party that processes an establishment's research data, in the description of the
-    convention unique: its roles in the study, a CRO's tasks, and the data of the flows
-    concerning the establishment that it receives."""
+    convention unique: its roles in the study, a CRO's or provider's tasks, and the data of the
+    flows concerning the establishment that it receives."""
 
     party: Party
     roles: list[Role]
@@ -148,7 +149,8 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
         # The processor is an investigating centre of the research: it collects and codes,
         # keeps the key table and source documents, and archives rather than returns.
         "site": bool,
-        "processor_tasks": list[str],  # a CRO's tasks for the sponsor; empty otherwise
+        # A CRO's or another provider's tasks for the sponsor; empty for a centre.
+        "processor_tasks": list[str],
         "subject": str,  # _document.yaml `subject`, worded for this processor
         # Each of the two parties' role in this agreement, then its roles in the study.
         "party_roles": dict[str, list[Role]],
@@ -210,7 +212,7 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
             site=processor in context["processor_centres"],  # the assessment's decision
             foreign_site=processor.id in assessment.sites_outside_france,
             controller_reports_incidents=reports_incidents(answers, controller.id),
-            processor_tasks=cro_tasks(r, processor.id) if r else [],
+            processor_tasks=processor_tasks(r, processor.id) if r else [],
             party_roles={
                 controller.id: [Role.CONTROLLER, *_study_roles(assessment, controller)],
                 processor.id: [Role.PROCESSOR, *_study_roles(assessment, processor)],
@@ -262,7 +264,7 @@ def _convention_view(
         StructureView(
             party=answers.party(pid),
             roles=list(assessment.roles[pid]),
-            tasks=cro_tasks(r, pid),
+            tasks=processor_tasks(r, pid),
             received=received(pid),
         )
         for pid in dict.fromkeys(ids)
@@ -377,9 +379,14 @@ def _processor_view(answers: Answers, assessment: Assessment, processor: Party) 
         if t.processor == processor.id
         or (t.processor is None and (t.declared or t.recipient in recipients))
     ]
-    categories = data_categories_of(answers, processor.id)
+    processing = answers.processing.model_copy(
+        update={
+            "data_categories": data_categories_of(answers, processor.id),
+            "other_data_categories": other_data_categories_of(answers, processor.id),
+        }
+    )
     return dict(
-        processing=answers.processing.model_copy(update={"data_categories": categories}),
+        processing=processing,
         hosting=hosting,
         data_stored=hosting is not None or any(s.hosts_data for s in subs),
         sub_processors=subs,
