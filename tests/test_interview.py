@@ -45,7 +45,7 @@ from generator.errors import OutputError
 from generator.interview.app import Prompter, run_interview
 from generator.interview.i18n import translator
 from generator.interview.prompts import BACK, Interrupted, ask, parse
-from generator.interview.questions import SPECS
+from generator.interview.questions import SPECS, gather
 from generator.interview.session import STATE_FILE, State, pending
 from generator.interview.walk import Step, get, meta_key
 
@@ -62,7 +62,9 @@ INTERNAL = ROOT / "examples" / "research-internal-study.yaml"
 
 
 def _wanted(step: Step, target: dict[str, Any], offered: Any) -> Any:
-    """The value `target` gives `step`, as the interview state records it."""
+    """The value `target` gives `step`, as the interview state records it (a data flow sent
+    alike by several parties is asked once, with its senders)."""
+    target = gather(target)
     if step.kind == "has":
         return get(target, step.path[:-1]) is not None
     if step.kind == "more":
@@ -215,7 +217,10 @@ def _same(written: Path, expected: Path | dict[str, Any], both_languages: bool =
     def plain(answers: Answers) -> Any:
         if not both_languages:
             answers = in_language(answers, answers.language)
-        return canonical(answers.model_dump(exclude={"parties": {"__all__": {"role_reasoning"}}}))
+        dump = canonical(answers.model_dump(exclude={"parties": {"__all__": {"role_reasoning"}}}))
+        if dump["research"]:  # a flow asked once for its senders comes back sender by sender
+            dump["research"]["data_flows"].sort(key=repr)
+        return dump
 
     wanted = (
         load_answers(expected) if isinstance(expected, Path) else Answers.model_validate(expected)

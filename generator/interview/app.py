@@ -17,7 +17,7 @@ from ..errors import EXIT_BLOCKED, EXIT_INPUT, EXIT_INTERRUPTED, InputError
 from . import prompts
 from .i18n import interface_language, translator
 from .prompts import BACK, Interrupted
-from .questions import N_, SECTIONS, SPECS, derived_roles
+from .questions import N_, SECTIONS, SPECS, derived_roles, gather
 from .session import STATE_FILE, State, collect, describe, is_group_marker, pending, progress
 from .walk import Step, meta_key
 
@@ -102,7 +102,7 @@ def _start(ui: str, source: Path | None, resume: bool, out: Path) -> State:
     if source is not None:
         located = read_yaml(source)
         validate_answers(located)  # a file to amend must be valid; errors name file:line:field
-        state.data = located.data
+        state.data = gather(located.data)  # as asked: a flow sent alike by several, once
     state.data["format_version"] = FORMAT_VERSION
     return state
 
@@ -194,7 +194,9 @@ def _review_and_validate(
     """The review screen until the user confirms, then the whole model validated again."""
     while True:
         _step, steps = pending(state)
-        shown = [s for s in steps if not is_group_marker(s) and s.spec.text]
+        shown = [
+            s for s in steps if not is_group_marker(s) and s.spec.text and s.kind != "derived"
+        ]
         choices = [questionary.Choice(_("Confirm these answers"), value=-1)]
         section = None
         for index, step in enumerate(shown):
