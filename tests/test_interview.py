@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 import questionary
 import yaml
-from conftest import ROOT, docx_text
+from conftest import ROOT, docx_text, run_cli
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
@@ -45,8 +45,9 @@ from generator.errors import OutputError
 from generator.interview.app import Prompter, run_interview
 from generator.interview.i18n import translator
 from generator.interview.prompts import BACK, Interrupted, ask, parse
+from generator.interview.prompts import _label as prompt_label
 from generator.interview.questions import SPECS, gather
-from generator.interview.session import STATE_FILE, State, pending
+from generator.interview.session import STATE_FILE, State, collect, pending
 from generator.interview.walk import Step, get, meta_key
 
 DOWN, UP, CLEAR, ENTER, CTRL_B, CTRL_C = "\x1b[B", "\x1b[A", "\x15", "\r", "\x02", "\x03"
@@ -228,6 +229,15 @@ def _same(written: Path, expected: Path | dict[str, Any], both_languages: bool =
     assert plain(load_answers(written)) == plain(wanted)
 
 
+def interviewed(example: Path) -> dict[str, Any]:
+    """The answers a from-scratch interview writes for an example: a study's retention is
+    asked once, in its own section, so the processor's (processing.retention) is left out."""
+    answers = yaml.safe_load(example.read_text("utf-8"))
+    if answers.get("research"):
+        del answers["processing"]["retention"]
+    return answers
+
+
 # The interview's state machine -------------------------------------------------------------
 
 
@@ -245,7 +255,7 @@ def test_full_run_writes_the_example_and_its_documents(
     source = ROOT / "examples" / example
     target = yaml.safe_load(source.read_text("utf-8"))
     assert interview(User(target), out, language) == 0
-    _same(out / "answers.yaml", source)
+    _same(out / "answers.yaml", interviewed(source))
     documents = sorted(p.name for p in out.glob("*.docx"))
     assert documents and all(name.endswith(f"-{target['language']}.docx") for name in documents)
     assert not (out / STATE_FILE).exists()
@@ -590,7 +600,7 @@ def test_keyboard_ctrl_c_mid_answer_then_resume(out: Path) -> None:
     assert saved["typed"] == {"parties/0/name": name[:5]}
     rest = "".join(keys[count + 1 :]) + ENTER  # Enter: "Confirm" on the review screen
     assert keyboard(name[5:] + ENTER + rest, out, "en", resume=True) == 0
-    _same(out / "answers.yaml", INTERNAL)
+    _same(out / "answers.yaml", interviewed(INTERNAL))
 
 
 def test_enter_keeps_what_each_kind_of_question_offers() -> None:
@@ -618,3 +628,189 @@ def test_closed_input_at_a_question_is_the_end_of_input() -> None:
     assert step is not None
     with pytest.raises(EOFError):
         _typed("", step, None)
+
+
+# Nothing asked twice, nothing that does not apply (issue 14 item 4) -------------------------
+
+OBSERVATIONAL = ROOT / "examples" / "research-observational-cro.yaml"
+
+
+def _walked(target: dict[str, Any], language: str = "fr") -> tuple[list[Step], State]:
+    """The questions a from-scratch interview asks to write `target`, and its final state."""
+    state, asked = State(language=language), []
+    while (step := pending(state)[0]) is not None:
+        asked.append(step)
+        state.record(step, _wanted(step, target, state.offered(step)))
+    return asked, state
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in (ROOT / "examples").glob("*.yaml")))
+def test_sections_only_go_forward(example: str) -> None:
+    """The section shown only increases: a study's processor questions are asked in their own
+    sections (hosting, sub-processors, measures), not once the study's title is known."""
+    target = yaml.safe_load((ROOT / "examples" / example).read_text("utf-8"))
+    sections = [step.spec.section for step in _walked(target)[0]]
+    assert sections == sorted(sections)
+
+
+def _study_target() -> dict[str, Any]:
+    return yaml.safe_load(OBSERVATIONAL.read_text("utf-8"))
+
+
+def test_research_roles_ticked_on_the_parties_are_not_asked_again() -> None:
+    """Sponsor, centres and CRO ticked on the parties fill the study's section: neither asked
+    nor offered empty; the coordinating investigator's centre is picked among the centres."""
+    target = _study_target()
+    asked, state = _walked(target)
+    keys = [step.key for step in asked]
+    for key in ("research.sponsor", "research.centres", "research.cros.*.party"):
+        assert key not in keys
+    assert "research.cros.+.*" not in keys  # the CRO ticked is the only one
+    study = state.data["research"]
+    assert study["sponsor"] == "chu-val-de-loire"
+    assert study["centres"] == target["research"]["centres"]
+    assert [c["party"] for c in study["cros"]] == ["cliniqa"]
+    (centre,) = [s for s in asked if s.key == "research.coordinating_investigator.centre"]
+    assert set(centre.choices) == set(target["research"]["centres"])
+
+
+def test_a_party_picked_in_the_study_takes_its_role() -> None:
+    """No research role ticked: the study's section asks, and the parties picked take the
+    role (sponsor, centre, CRO) — one place, one answer."""
+    target = _study_target()
+    for party in target["parties"]:
+        party["roles"] = ["processor"] if party["id"] == "cliniqa" else ["controller"]
+    asked, state = _walked(target)
+    keys = [step.key for step in asked]
+    assert {"research.sponsor", "research.centres", "research.cros.*.party"} <= set(keys)
+    roles = {p["id"]: p["roles"] for p in state.data["parties"]}
+    assert "sponsor" in roles["chu-val-de-loire"]
+    assert all("investigating_centre" in roles[c] for c in target["research"]["centres"])
+    assert "cro" in roles["cliniqa"]
+
+
+def test_a_flow_sent_by_several_sites_is_asked_once(out: Path) -> None:
+    """Five sites sending the same data to the CRO: one flow asked, its senders ticked; the
+    answers file has one flow per sender."""
+    asked, _state = _walked(_study_target())
+    sources = [s for s in asked if s.key == "research.data_flows.*.source"]
+    assert len(sources) == 2 and all(s.kind == "choices" for s in sources)
+    target = _study_target()
+    assert interview(User(target), out, "fr") == 0
+    written = load_answers(out / "answers.yaml").research
+    assert written is not None and len(written.data_flows) == len(target["research"]["data_flows"])
+    assert sorted(f.source for f in written.data_flows) == sorted(
+        f["source"] for f in target["research"]["data_flows"]
+    )
+
+
+def test_party_choices_show_names_and_only_parties_that_fit() -> None:
+    """A choice of party shows its name (the answer stays its id); the sponsor is never
+    offered as a processor, nor a flow's sender as its recipient."""
+    asked, state = _walked(_study_target())
+    names = {p["id"]: p["name"] for p in state.data["parties"]}
+    places = [s for s in asked if s.spec.parties]
+    assert places
+    for step in places:
+        assert all(prompt_label(step, c, "fr") == names[c] for c in step.choices)
+    for key in ("hosting.processor", "sub_processors.*.processor", "security_measures.*.parties"):
+        offered = {c for s in asked if s.key == key for c in s.choices}
+        assert offered and "chu-val-de-loire" not in offered, key
+    for step in asked:
+        if step.key == "research.data_flows.*.recipient":
+            senders = get(state.data, (*step.path[:-1], "source"))
+            assert not set(senders) & set(step.choices)
+
+
+def test_what_does_not_apply_is_not_asked() -> None:
+    """No number of originals after an electronic signature (nor in the answers); no HDS
+    question for a sub-processor storing no health data; a party without a DPO is asked for a
+    contact, not one « other than the DPO »; a RIPH is not asked whether it only reuses data;
+    a plain DPA offers no research roles."""
+    clinic = copy.deepcopy(CLINIC_ANSWERS)
+    clinic["signature"] = {"place": "Lyon", "electronic": True}
+    clinic["sub_processors"][0]["hosts_health_data"] = False
+    clinic["sub_processors"][0]["hds_certified"] = False
+    del clinic["parties"][1]["dpo"]
+    asked, state = _walked(clinic)
+    keys = [meta_key(s.path) for s in asked]
+    assert "signature/copies" not in keys
+    assert "sub_processors/0/hds_certified" not in keys
+    _, steps = pending(state)
+    assert "copies" not in collect(state, steps)["signature"]
+    contact = {s.path[1]: s.spec.text for s in asked if s.key == "parties.*.contact.?"}
+    assert "other than the DPO" in contact[0] and "other than the DPO" not in contact[1]
+    (roles, *_) = [s for s in asked if s.key == "parties.*.roles"]
+    assert "controller" in roles.choices
+    assert not {"sponsor", "cro", "investigating_centre", "funder"} & set(roles.choices)
+
+    study = _study_target()
+    asked, _state = _walked(study)
+    assert study["research"]["involves_human_person"]
+    assert "research.reuses_existing_data_only" not in [s.key for s in asked]
+    (roles, *_) = [s for s in asked if s.key == "parties.*.roles"]
+    assert {"sponsor", "cro", "investigating_centre"} <= set(roles.choices)
+
+
+def test_a_study_is_asked_its_retention_once() -> None:
+    """A study's retention is its own section's (active, archive): the processing's is not
+    asked, and a file that gives it keeps it."""
+    asked, _state = _walked(_study_target())
+    keys = [s.key for s in asked]
+    assert "processing.retention" not in keys
+    assert {"research.retention.active", "research.retention.archive"} <= set(keys)
+    data = read_yaml(OBSERVATIONAL).data
+    from_file = State(language="fr", data=data)
+    _, steps = pending(from_file)
+    assert collect(from_file, steps)["processing"]["retention"] == data["processing"]["retention"]
+
+
+def test_each_kind_of_measure_has_its_own_help(out: Path) -> None:
+    """The description of a measure is helped by words on its own kind: the sanction for
+    missing encryption is not quoted under logging or access control."""
+    user = User(_study_target())
+    assert interview(user, out, "en") == 0
+    helps: dict[str, set[str]] = {}
+    for step, _offered, instruction in user.asked:
+        if step.key == "security_measures.*.description":
+            category = get(user.target, (*step.path[:-1], "category"))
+            helps.setdefault(category, set()).add(instruction)
+    assert all(len(h) == 1 for h in helps.values()), helps
+    assert len({h for hs in helps.values() for h in hs}) == len(helps)
+    assert "encryption" in " ".join(helps["encryption"])
+    for kind in ("logging", "access_control", "pseudonymisation"):
+        assert "encryption" not in " ".join(helps[kind]), kind
+
+
+@pytest.mark.parametrize(
+    ("lang", "row"),
+    [
+        (
+            "fr",
+            "Conservation pendant la durée des Prestations, et au plus tard jusqu'au terme de la "
+            "conservation en base active que fixe le protocole (jusqu'à deux ans après la "
+            "dernière publication",
+        ),
+        (
+            "en",
+            "Retention for the duration of the Services, and no longer than the active-database "
+            "period the protocol sets (until two years after the last publication",
+        ),
+    ],
+)
+def test_a_cros_dpa_states_the_protocols_retention(tmp_path: Path, lang: str, row: str) -> None:
+    """A study written by the interview gives no processing.retention: the CRO's DPA then
+    states the protocol's active period and sends to its end-of-services clause. Outside a
+    study, the processing's retention stays required."""
+    answers = interviewed(OBSERVATIONAL)
+    source = tmp_path / "study.yaml"
+    source.write_text(yaml.safe_dump(answers, allow_unicode=True), "utf-8")
+    assert run_cli("build", source, "--out", tmp_path, "--lang", lang, "--draft") == 0
+    (cro,) = tmp_path.glob("*cliniqa*.docx")
+    text = " ".join(docx_text(cro).replace("\u00a0", " ").split())
+    assert row in text
+    assert ("Article 19" if lang == "fr" else "Clause 19") in text.split(row)[1][:400]
+    plain = copy.deepcopy(CLINIC_ANSWERS)
+    del plain["processing"]["retention"]
+    with pytest.raises(ValueError, match=r"processing\.retention is required"):
+        Answers.model_validate(plain)

@@ -194,9 +194,7 @@ def _review_and_validate(
     """The review screen until the user confirms, then the whole model validated again."""
     while True:
         _step, steps = pending(state)
-        shown = [
-            s for s in steps if not is_group_marker(s) and s.spec.text and s.kind != "derived"
-        ]
+        shown = [s for s in steps if not is_group_marker(s) and s.spec.text and s.kind != "derived"]
         choices = [questionary.Choice(_("Confirm these answers"), value=-1)]
         section = None
         for index, step in enumerate(shown):

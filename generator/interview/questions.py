@@ -204,6 +204,10 @@ def _has_dpo(data: Data, path: Path) -> bool:
     return _item(data, path).get("dpo") is not None
 
 
+def _not_research(data: Data, _: Path) -> bool:
+    return not research(data)
+
+
 def _not_riph(data: Data, path: Path) -> bool:
     return not _riph(data, path)
 
@@ -631,6 +635,9 @@ SPECS: dict[str, Spec] = {
         _("How long are the data kept, and why?"),
         _("Storage limitation (GDPR Art. 5(1)(e)); stated in Annex II."),
         PR,
+        # A study's retention is asked once, in its own section (active, archive).
+        when=_not_research,
+        otherwise=Spec("", "", PR, derived=True),
     ),
     "processing.processor_own_purposes.+.*": Spec(
         _("Does the vendor process some of the data for a legal obligation of its own?"),
