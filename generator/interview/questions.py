@@ -1006,7 +1006,7 @@ SPECS: dict[str, Spec] = {
     ),
     "research.cros.*.party": Spec(
         _("Which party is the CRO?"),
-        _("It takes the 'cro' role: a DPA with the sponsor is due."),
+        _("The party picked takes the CRO role: the sponsor's processor, under a DPA."),
         R,
         parties=True,
         offer=_not_sponsor,
@@ -1179,10 +1179,14 @@ SPECS: dict[str, Spec] = {
         R,
     ),
     "research.retention.active": Spec(
-        _("How long in the active database?"), _("CNIL retention référentiel for research."), R
+        _("How long in the active database?"),
+        _("Asked once for the whole study: every document takes it from here (CNIL 2020-077)."),
+        R,
     ),
     "research.retention.archive": Spec(
-        _("How long in archiving, and where?"), _("Intermediate archiving."), R
+        _("How long in archiving, and where?"),
+        _("Empty: no intermediate archiving; the data are deleted after the active period."),
+        R,
     ),
     "research.protocol_drafted_by": Spec(
         _("Who wrote the protocol?"),
