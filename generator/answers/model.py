@@ -21,8 +21,10 @@ from pydantic import (
     Field,
     StringConstraints,
     Tag,
+    ValidationError,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .countries import is_country_code
 
@@ -737,8 +739,13 @@ class Answers(Strict):
 
     @model_validator(mode="after")
     def _retention_given(self) -> Answers:
+        """A study's retention is research.retention; any other processing states its own."""
         if self.research is None and self.processing.retention is None:
-            raise ValueError("processing.retention is required outside a research project")
+            required = PydanticCustomError(
+                "value_error", "required outside a research project (research.retention)"
+            )
+            place = InitErrorDetails(type=required, loc=("processing", "retention"), input=None)
+            raise ValidationError.from_exception_data(type(self).__name__, [place])
         return self
 
     @model_validator(mode="after")
