@@ -817,3 +817,15 @@ def test_a_cros_dpa_states_the_protocols_retention(tmp_path: Path, lang: str, ro
         Answers.model_validate(plain)
     (error,) = refused.value.errors()
     assert error["loc"] == ("processing", "retention") and "research" in error["msg"]
+
+
+def test_the_senders_of_a_flow_are_ticked_at_the_keyboard() -> None:
+    """The senders' question is a checkbox of party names: Enter with none ticked is refused,
+    three ticked give their ids."""
+    target = _study_target()
+    state = State(language="fr")
+    while (step := pending(state)[0]) is not None and step.key != "research.data_flows.*.source":
+        state.record(step, _wanted(step, target, state.offered(step)))
+    assert step is not None and step.kind == "choices"
+    keys = ENTER + " " + DOWN + " " + DOWN + " " + ENTER
+    assert _typed(keys, step, state.offered(step)) == list(step.choices[:3])

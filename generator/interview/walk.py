@@ -1,10 +1,12 @@
-"""The questions, derived from the answers model: one step per field, in the model's order.
+"""The questions, derived from the answers model: one step per field, in the model's order
+within each section (so the section numbers shown only increase).
 
 Nothing here is written per field: the walker reads each field's type (text, number, yes/no,
 date, one choice, several choices, a nested section, a repeating group) and its constraints, so
 a field added to the model is asked by the interview with no change here — only its wording in
 questions.py. Steps are generated afresh from the answers given so far, so skipping (no HDS
-questions without health data) and repeating groups ("add another?") follow the answers.
+questions without health data), repeating groups ("add another?"), the choices that can apply
+and the answers the earlier ones leave no choice about (one sponsor ticked) follow the answers.
 """
 
 from __future__ import annotations
