@@ -829,3 +829,16 @@ def test_the_senders_of_a_flow_are_ticked_at_the_keyboard() -> None:
     assert step is not None and step.kind == "choices"
     keys = ENTER + " " + DOWN + " " + DOWN + " " + ENTER
     assert _typed(keys, step, state.offered(step)) == list(step.choices[:3])
+
+
+def test_an_amended_file_whose_roles_disagree_is_asked_not_overwritten() -> None:
+    """A file naming one sponsor in the study and ticking another party's role: amending it
+    asks the sponsor, offering the file's, rather than replace it with the party ticked."""
+    data = read_yaml(OBSERVATIONAL).data
+    data["parties"][0]["roles"] = ["investigating_centre"]
+    data["parties"][1]["roles"] = ["sponsor", "investigating_centre"]
+    state = State(language="fr", data=gather(data))
+    _, steps = pending(state)
+    (sponsor,) = [s for s in steps if s.key == "research.sponsor"]
+    assert sponsor.kind == "choice" and state.offered(sponsor) == "chu-val-de-loire"
+    assert state.data["research"]["sponsor"] == "chu-val-de-loire"

@@ -132,6 +132,7 @@ def pending(state: State) -> tuple[Step | None, list[Step]]:
     for step in Walker(state.data, state.meta).steps():
         if step.kind == "derived" and step.default is not None:
             put(state.data, step.path, step.default)
+            state.meta[meta_key(step.path)] = step.default  # written here, not by the user
         steps.append(step)
     asked = (s for s in steps if s.kind != "derived" and not state.answered(s))
     return next(asked, None), steps

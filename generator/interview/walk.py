@@ -140,6 +140,9 @@ class Walker:
         if not spec.applies(self.data, path):
             return
         fixed = spec.fixed(self.data, path) if spec.fixed else None
+        current = get(self.data, path)
+        if current not in (None, fixed, self.meta.get(_key(path))):
+            fixed = None  # the answers (a file amended) say otherwise: asked, not overwritten
         if spec.derived or fixed is not None:  # written by the interview, never asked
             yield Step(
                 path, "derived", pattern(path), spec, annotation, info, item=item, default=fixed
@@ -214,6 +217,8 @@ class Walker:
                 more = (*path, MORE, index)
                 spec = self._spec(more)
                 fixed = spec.fixed(self.data, more) if spec.fixed else None
+                if fixed is False and index < len(existing):
+                    fixed = None  # one more in the answers than the roles give: asked
                 if fixed is None:
                     default = index < len(existing)
                     yield Step(more, "more", pattern(more), spec, default=default)
