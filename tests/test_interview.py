@@ -35,10 +35,11 @@ from typing import Any
 import pytest
 import questionary
 import yaml
-from conftest import ROOT, docx_text, make_run_env
+from conftest import ROOT, docx_text, make_run_env, run_cli
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
+from pydantic import ValidationError
 
 from generator.answers.languages import in_language
 from generator.answers.load import load_answers
@@ -51,8 +52,9 @@ from generator.interview.app import _SECTIONS as SECTIONS
 from generator.interview.app import Prompter, resume_command, run_interview
 from generator.interview.i18n import translator
 from generator.interview.prompts import BACK, Interrupted, ask, parse
-from generator.interview.questions import SPECS
-from generator.interview.session import STATE_FILE, State, pending
+from generator.interview.prompts import _label as prompt_label
+from generator.interview.questions import SPECS, gather
+from generator.interview.session import STATE_FILE, State, collect, pending
 from generator.interview.walk import Step, get, meta_key
 
 DOWN, UP, CLEAR, ENTER, CTRL_B, CTRL_C = "\x1b[B", "\x1b[A", "\x15", "\r", "\x02", "\x03"
@@ -68,7 +70,9 @@ INTERNAL = ROOT / "examples" / "research-internal-study.yaml"
 
 
 def _wanted(step: Step, target: dict[str, Any], offered: Any) -> Any:
-    """The value `target` gives `step`, as the interview state records it."""
+    """The value `target` gives `step`, as the interview state records it (a data flow sent
+    alike by several parties is asked once, with its senders)."""
+    target = gather(target)
     if step.kind == "has":
         return get(target, step.path[:-1]) is not None
     if step.kind == "more":
@@ -238,12 +242,24 @@ def _same(written: Path, expected: Path | dict[str, Any], both_languages: bool =
     def plain(answers: Answers) -> Any:
         if not both_languages:
             answers = in_language(answers, answers.language)
-        return canonical(answers.model_dump(exclude={"parties": {"__all__": {"role_reasoning"}}}))
+        dump = canonical(answers.model_dump(exclude={"parties": {"__all__": {"role_reasoning"}}}))
+        if dump["research"]:  # a flow asked once for its senders comes back sender by sender
+            dump["research"]["data_flows"].sort(key=repr)
+        return dump
 
     wanted = (
         load_answers(expected) if isinstance(expected, Path) else Answers.model_validate(expected)
     )
     assert plain(load_answers(written)) == plain(wanted)
+
+
+def interviewed(example: Path) -> dict[str, Any]:
+    """The answers a from-scratch interview writes for an example: a study's retention is
+    asked once, in its own section, so the processor's (processing.retention) is left out."""
+    answers = yaml.safe_load(example.read_text("utf-8"))
+    if answers.get("research"):
+        del answers["processing"]["retention"]
+    return answers
 
 
 # The interview's state machine -------------------------------------------------------------
@@ -263,7 +279,7 @@ def test_full_run_writes_the_example_and_its_documents(
     source = ROOT / "examples" / example
     target = yaml.safe_load(source.read_text("utf-8"))
     assert interview(User(target), out, language) == 0
-    _same(out / "answers.yaml", source)
+    _same(out / "answers.yaml", interviewed(source))
     documents = sorted(p.name for p in out.glob("*.docx"))
     assert documents and all(name.endswith(f"-{target['language']}.docx") for name in documents)
     assert not (out / STATE_FILE).exists()
@@ -827,7 +843,7 @@ def test_keyboard_ctrl_c_mid_answer_then_resume(out: Path) -> None:
     assert saved["typed"] == {"parties/0/name": name[:5]}
     rest = "".join(keys[count + 1 :]) + ENTER  # Enter: "Confirm" on the review screen
     assert keyboard(name[5:] + ENTER + rest, out, "en", resume=True) == 0
-    _same(out / "answers.yaml", INTERNAL)
+    _same(out / "answers.yaml", interviewed(INTERNAL))
 
 
 def test_enter_keeps_what_each_kind_of_question_offers() -> None:
@@ -1084,3 +1100,216 @@ def test_amending_a_file_at_the_keyboard_changes_an_answer_in_a_few_keys(
     assert written.signature.place == "Villeurbanne"
     _same(out / "answers.yaml", {**CLINIC_ANSWERS, "signature": written.signature.model_dump()})
     assert _presses(keys) <= 20 + down
+
+
+# Nothing asked twice, nothing that does not apply (issue 14 item 4) -------------------------
+
+OBSERVATIONAL = ROOT / "examples" / "research-observational-cro.yaml"
+
+
+def _walked(target: dict[str, Any], language: str = "fr") -> tuple[list[Step], State]:
+    """The questions a from-scratch interview asks to write `target`, and its final state."""
+    state, asked = State(language=language), []
+    while (step := pending(state)[0]) is not None:
+        asked.append(step)
+        state.record(step, _wanted(step, target, state.offered(step)))
+    return asked, state
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in (ROOT / "examples").glob("*.yaml")))
+def test_sections_only_go_forward(example: str) -> None:
+    """The section shown only increases: a study's processor questions are asked in their own
+    sections (hosting, sub-processors, measures), not once the study's title is known."""
+    target = yaml.safe_load((ROOT / "examples" / example).read_text("utf-8"))
+    sections = [step.spec.section for step in _walked(target)[0]]
+    assert sections == sorted(sections)
+
+
+def _study_target() -> dict[str, Any]:
+    return yaml.safe_load(OBSERVATIONAL.read_text("utf-8"))
+
+
+def test_research_roles_ticked_on_the_parties_are_not_asked_again() -> None:
+    """Sponsor, centres and CRO ticked on the parties fill the study's section: neither asked
+    nor offered empty; the coordinating investigator's centre is picked among the centres."""
+    target = _study_target()
+    asked, state = _walked(target)
+    keys = [step.key for step in asked]
+    for key in ("research.sponsor", "research.centres", "research.cros.*.party"):
+        assert key not in keys
+    assert "research.cros.+.*" not in keys  # the CRO ticked is the only one
+    study = state.data["research"]
+    assert study["sponsor"] == "chu-val-de-loire"
+    assert study["centres"] == target["research"]["centres"]
+    assert [c["party"] for c in study["cros"]] == ["cliniqa"]
+    (centre,) = [s for s in asked if s.key == "research.coordinating_investigator.centre"]
+    assert set(centre.choices) == set(target["research"]["centres"])
+
+
+def test_a_party_picked_in_the_study_takes_its_role() -> None:
+    """No research role ticked: the study's section asks, and the parties picked take the
+    role (sponsor, centre, CRO) — one place, one answer."""
+    target = _study_target()
+    for party in target["parties"]:
+        party["roles"] = ["processor"] if party["id"] == "cliniqa" else ["controller"]
+    asked, state = _walked(target)
+    keys = [step.key for step in asked]
+    assert {"research.sponsor", "research.centres", "research.cros.*.party"} <= set(keys)
+    roles = {p["id"]: p["roles"] for p in state.data["parties"]}
+    assert "sponsor" in roles["chu-val-de-loire"]
+    assert all("investigating_centre" in roles[c] for c in target["research"]["centres"])
+    assert "cro" in roles["cliniqa"]
+
+
+def test_a_flow_sent_by_several_sites_is_asked_once(out: Path) -> None:
+    """Five sites sending the same data to the CRO: one flow asked, its senders ticked; the
+    answers file has one flow per sender."""
+    asked, _state = _walked(_study_target())
+    sources = [s for s in asked if s.key == "research.data_flows.*.source"]
+    assert len(sources) == 2 and all(s.kind == "choices" for s in sources)
+    target = _study_target()
+    assert interview(User(target), out, "fr") == 0
+    written = load_answers(out / "answers.yaml").research
+    assert written is not None and len(written.data_flows) == len(target["research"]["data_flows"])
+    assert sorted(f.source for f in written.data_flows) == sorted(
+        f["source"] for f in target["research"]["data_flows"]
+    )
+
+
+def test_party_choices_show_names_and_only_parties_that_fit() -> None:
+    """A choice of party shows its name (the answer stays its id); the sponsor is never
+    offered as a processor, nor a flow's sender as its recipient."""
+    asked, state = _walked(_study_target())
+    names = {p["id"]: p["name"] for p in state.data["parties"]}
+    places = [s for s in asked if s.spec.parties]
+    assert places
+    for step in places:
+        assert all(prompt_label(step, c, "fr") == names[c] for c in step.choices)
+    for key in ("hosting.processor", "sub_processors.*.processor", "security_measures.*.parties"):
+        offered = {c for s in asked if s.key == key for c in s.choices}
+        assert offered and "chu-val-de-loire" not in offered, key
+    for step in asked:
+        if step.key == "research.data_flows.*.recipient":
+            senders = get(state.data, (*step.path[:-1], "source"))
+            assert not set(senders) & set(step.choices)
+
+
+def test_what_does_not_apply_is_not_asked() -> None:
+    """No number of originals after an electronic signature (nor in the answers); no HDS
+    question for a sub-processor storing no health data; a party without a DPO is asked for a
+    contact, not one « other than the DPO »; a RIPH is not asked whether it only reuses data;
+    a plain DPA offers no research roles."""
+    clinic = copy.deepcopy(CLINIC_ANSWERS)
+    clinic["signature"] = {"place": "Lyon", "electronic": True}
+    clinic["sub_processors"][0]["hosts_health_data"] = False
+    clinic["sub_processors"][0]["hds_certified"] = False
+    del clinic["parties"][1]["dpo"]
+    asked, state = _walked(clinic)
+    keys = [meta_key(s.path) for s in asked]
+    assert "signature/copies" not in keys
+    assert "sub_processors/0/hds_certified" not in keys
+    _, steps = pending(state)
+    assert "copies" not in collect(state, steps)["signature"]
+    contact = {s.path[1]: s.spec.text for s in asked if s.key == "parties.*.contact.?"}
+    assert "other than the DPO" in contact[0] and "other than the DPO" not in contact[1]
+    (roles, *_) = [s for s in asked if s.key == "parties.*.roles"]
+    assert "controller" in roles.choices
+    assert not {"sponsor", "cro", "investigating_centre", "funder"} & set(roles.choices)
+
+    study = _study_target()
+    asked, _state = _walked(study)
+    assert study["research"]["involves_human_person"]
+    assert "research.reuses_existing_data_only" not in [s.key for s in asked]
+    (roles, *_) = [s for s in asked if s.key == "parties.*.roles"]
+    assert {"sponsor", "cro", "investigating_centre"} <= set(roles.choices)
+
+
+def test_a_study_is_asked_its_retention_once() -> None:
+    """A study's retention is its own section's (active, archive): the processing's is not
+    asked, and a file that gives it keeps it."""
+    asked, _state = _walked(_study_target())
+    keys = [s.key for s in asked]
+    assert "processing.retention" not in keys
+    assert {"research.retention.active", "research.retention.archive"} <= set(keys)
+    data = read_yaml(OBSERVATIONAL).data
+    from_file = State(language="fr", data=data)
+    _, steps = pending(from_file)
+    assert collect(from_file, steps)["processing"]["retention"] == data["processing"]["retention"]
+
+
+def test_each_kind_of_measure_has_its_own_help(out: Path) -> None:
+    """The description of a measure is helped by words on its own kind: the sanction for
+    missing encryption is not quoted under logging or access control."""
+    user = User(_study_target())
+    assert interview(user, out, "en") == 0
+    helps: dict[str, set[str]] = {}
+    for step, _offered, instruction in user.asked:
+        if step.key == "security_measures.*.description":
+            category = get(user.target, (*step.path[:-1], "category"))
+            helps.setdefault(category, set()).add(instruction)
+    assert all(len(h) == 1 for h in helps.values()), helps
+    assert len({h for hs in helps.values() for h in hs}) == len(helps)
+    assert "encryption" in " ".join(helps["encryption"])
+    for kind in ("logging", "access_control", "pseudonymisation"):
+        assert "encryption" not in " ".join(helps[kind]), kind
+
+
+@pytest.mark.parametrize(
+    ("lang", "row"),
+    [
+        (
+            "fr",
+            "Conservation pendant la durée des Prestations, et au plus tard jusqu'au terme de la "
+            "conservation en base active que fixe le protocole (jusqu'à deux ans après la "
+            "dernière publication",
+        ),
+        (
+            "en",
+            "Retention for the duration of the Services, and no longer than the active-database "
+            "period the protocol sets (until two years after the last publication",
+        ),
+    ],
+)
+def test_a_cros_dpa_states_the_protocols_retention(tmp_path: Path, lang: str, row: str) -> None:
+    """A study written by the interview gives no processing.retention: the CRO's DPA then
+    states the protocol's active period and sends to its end-of-services clause. Outside a
+    study, the processing's retention stays required."""
+    answers = interviewed(OBSERVATIONAL)
+    source = tmp_path / "study.yaml"
+    source.write_text(yaml.safe_dump(answers, allow_unicode=True), "utf-8")
+    assert run_cli("build", source, "--out", tmp_path, "--lang", lang, "--draft") == 0
+    (cro,) = tmp_path.glob("*cliniqa*.docx")
+    text = " ".join(docx_text(cro).replace("\u00a0", " ").split())
+    assert row in text
+    assert ("Article 19" if lang == "fr" else "Clause 19") in text.split(row)[1][:400]
+    plain = copy.deepcopy(CLINIC_ANSWERS)
+    del plain["processing"]["retention"]
+    with pytest.raises(ValidationError) as refused:
+        Answers.model_validate(plain)
+    (error,) = refused.value.errors()
+    assert error["loc"] == ("processing", "retention") and "research" in error["msg"]
+
+
+def test_the_senders_of_a_flow_are_ticked_at_the_keyboard() -> None:
+    """The senders' question is a checkbox of party names: Enter with none ticked is refused,
+    three ticked give their ids."""
+    target = _study_target()
+    state = State(language="fr")
+    while (step := pending(state)[0]) is not None and step.key != "research.data_flows.*.source":
+        state.record(step, _wanted(step, target, state.offered(step)))
+    assert step is not None and step.kind == "choices"
+    keys = ENTER + " " + DOWN + " " + DOWN + " " + ENTER
+    assert _typed(keys, step, state.offered(step)) == list(step.choices[:3])
+
+
+def test_an_amended_file_whose_roles_disagree_is_asked_not_overwritten() -> None:
+    """A file naming one sponsor in the study and ticking another party's role: amending it
+    asks the sponsor, offering the file's, rather than replace it with the party ticked."""
+    data = read_yaml(OBSERVATIONAL).data
+    data["parties"][0]["roles"] = ["investigating_centre"]
+    data["parties"][1]["roles"] = ["sponsor", "investigating_centre"]
+    state = State(language="fr", data=gather(data))
+    _, steps = pending(state)
+    (sponsor,) = [s for s in steps if s.key == "research.sponsor"]
+    assert sponsor.kind == "choice" and state.offered(sponsor) == "chu-val-de-loire"
+    assert state.data["research"]["sponsor"] == "chu-val-de-loire"

@@ -8,7 +8,7 @@ from enum import Enum
 from pydantic import BaseModel
 
 from generator.answers.annotations import bare, split_optional
-from generator.answers.model import Answers
+from generator.answers.model import Answers, MeasureCategory
 from generator.interview.questions import SPECS
 from generator.interview.walk import HAS, MORE
 
@@ -42,10 +42,20 @@ def test_every_field_has_its_question() -> None:
 
 
 def test_every_asked_question_has_text_and_help() -> None:
-    empty = [
-        key for key, spec in SPECS.items() if not spec.derived and not (spec.text and spec.help)
-    ]
+    """Its other wording too (asked where the first does not apply), and the help lines that
+    depend on the answers (a kind of measure)."""
+    specs = list(SPECS.items())
+    specs += [(f"{key} (otherwise)", spec.otherwise) for key, spec in specs if spec.otherwise]
+    empty = [key for key, spec in specs if not spec.derived and not (spec.text and spec.help)]
     assert not empty, empty
+    measures = [m.value for m in MeasureCategory]
+    hint = SPECS["security_measures.*.description"].hint
+    assert hint is not None
+    helps = [
+        hint({"security_measures": [{"category": m}]}, ("security_measures", 0, "x"))
+        for m in measures
+    ]
+    assert all(helps) and len(set(helps)) == len(measures)
 
 
 def test_no_question_for_a_field_that_does_not_exist() -> None:

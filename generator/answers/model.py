@@ -21,9 +21,10 @@ from pydantic import (
     Field,
     StringConstraints,
     Tag,
+    ValidationError,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ..errors import N_
 from .countries import is_country_code
@@ -409,7 +410,12 @@ class Processing(Strict):
     duration: FreeText = Field(
         description="Duration of the service, e.g. the main agreement's term."
     )
-    retention: FreeText = Field(description="How long the processor keeps the data, and why.")
+    retention: FreeText | None = Field(
+        None,
+        description="How long the processor keeps the data, and why. Required outside a study; "
+        "in a study, empty: a DPA states the protocol's retention (research.retention) and the "
+        "end-of-services clause.",
+    )
     data_subjects: list[DataSubject] = Field(default_factory=list)
     other_data_subjects: list[FreeText] = Field(default_factory=list)
     data_categories: list[DataCategory] = Field(min_length=1)
@@ -775,6 +781,17 @@ class Answers(Strict):
     options: Options = Field(default_factory=Options)
     signature: Signature = Field(default_factory=Signature)
     research: Research | None = Field(None, description="Present for a research project.")
+
+    @model_validator(mode="after")
+    def _retention_given(self) -> Answers:
+        """A study's retention is research.retention; any other processing states its own."""
+        if self.research is None and self.processing.retention is None:
+            required = PydanticCustomError(
+                "value_error", "required outside a research project (research.retention)"
+            )
+            place = InitErrorDetails(type=required, loc=("processing", "retention"), input=None)
+            raise ValidationError.from_exception_data(type(self).__name__, [place])
+        return self
 
     @model_validator(mode="after")
     def _unique_party_ids(self) -> Answers:

@@ -24,7 +24,7 @@ from ..errors import EXIT_BLOCKED, EXIT_INPUT, EXIT_INTERRUPTED, InputError
 from . import prompts, screen
 from .i18n import interface_language, translator
 from .prompts import BACK, Interrupted
-from .questions import SECTIONS, SPECS, derived_roles
+from .questions import SECTIONS, SPECS, derived_roles, gather
 from .session import STATE_FILE, State, collect, is_group_marker, pending, progress
 from .walk import Step, get, meta_key
 
@@ -195,7 +195,7 @@ def _start(ui: str, source: Path | None) -> State:
     if source is not None:
         located = read_yaml(source)
         validate_answers(located)  # a file to amend must be valid; errors name file:line:field
-        state.data = located.data
+        state.data = gather(located.data)  # as asked: a flow sent alike by several, once
     state.data["format_version"] = FORMAT_VERSION
     return state
 
@@ -383,8 +383,9 @@ def _review_and_validate(
 
 
 def _reviewed(steps: list[Step]) -> list[Step]:
-    """The questions the review shows: those asked, without "is there / add another?"."""
-    return [s for s in steps if not is_group_marker(s) and s.spec.text]
+    """The questions the review shows: those asked, without "is there / add another?" nor the
+    answers the interview fixes itself."""
+    return [s for s in steps if not is_group_marker(s) and s.spec.text and s.kind != "derived"]
 
 
 def _section(section: int, _: Callable[[str], str]) -> str:

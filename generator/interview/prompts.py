@@ -111,6 +111,8 @@ def _date(text: str) -> dt.date | None:
 
 
 def _label(step: Step, value: str, language: str) -> str:
+    if value in step.titles:  # a party: its name, its id being only the answers' reference
+        return step.titles[value]
     words = default_labels().get(step.labels or "", {}).get(value)
     return f"{words[language]} ({value})" if words else value
 

@@ -8,13 +8,13 @@ A test fails when a field of the model has no entry here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import ValidationError
 
-from ..answers.model import Research, Route, Safeguard
+from ..answers.model import Research, Role, Route, Safeguard
 from ..legal import facts
 
 Path = tuple[str | int, ...]
@@ -47,9 +47,23 @@ class Spec:
     derived: bool = False  # filled by the interview, never asked
     parties: bool = False  # the answer is one party id (or several, for a list)
     default: Callable[[Data, Path], Any] | None = None
+    otherwise: Spec | None = None  # asked instead when `when` does not hold
+    hint: Callable[[Data, Path], str | None] | None = None  # the help the answers call for
+    offer: Callable[[Data, Path], Iterable[str]] | None = None  # the choices that can apply
+    fixed: Callable[[Data, Path], Any] | None = None  # the answer when only one is possible
+    then: Callable[[dict[str, Any], Path], None] | None = None  # run once the answer is in
+    several: bool = False  # one party field asked as several: the interview writes one item each
 
     def applies(self, data: Data, path: Path) -> bool:
         return self.when is None or bool(self.when(data, path))
+
+    def resolved(self, data: Data, path: Path) -> Spec:
+        """This question as the answers so far word it: another wording where it does not
+        apply as such, the help that fits the answers."""
+        if self.otherwise is not None and not self.applies(data, path):
+            return self.otherwise.resolved(data, path)
+        hint = self.hint(data, path) if self.hint else None
+        return replace(self, help=hint) if hint else self
 
 
 # Conditions ----------------------------------------------------------------------------
@@ -158,10 +172,6 @@ def _specific_cap(data: Data, _: Path) -> bool:
     return _get(data, "options", "liability_caps") == "specific"
 
 
-def _several_processors(data: Data, _: Path) -> bool:
-    return research(data)
-
-
 def _authorisation(data: Data, _: Path) -> bool:
     """Asked when the facts lead to a CNIL authorisation, or when the user intends one."""
     if _get(data, "research", "intended_route") == Route.AUTHORISATION.value:
@@ -172,8 +182,11 @@ def _authorisation(data: Data, _: Path) -> bool:
 
 def _study(data: Data) -> Research | None:
     """The study as answered so far, read by the model; None while it is incomplete."""
+    study = _get(data, "research")
+    if isinstance(study, Mapping) and study.get("data_flows"):
+        study = {**study, "data_flows": _spread_flows(study["data_flows"])}
     try:
-        return Research.model_validate(_answered(_get(data, "research")))
+        return Research.model_validate(_answered(study))
     except ValidationError:
         return None
 
@@ -185,6 +198,177 @@ def _answered(value: Any) -> Any:
     if isinstance(value, list):
         return [_answered(v) for v in value]
     return value
+
+
+def _has_dpo(data: Data, path: Path) -> bool:
+    return _item(data, path).get("dpo") is not None
+
+
+def _not_research(data: Data, _: Path) -> bool:
+    return not research(data)
+
+
+def _not_riph(data: Data, path: Path) -> bool:
+    return not _riph(data, path)
+
+
+def _on_paper(data: Data, _: Path) -> bool:
+    return not _get(data, "signature", "electronic")
+
+
+def _stores_health(data: Data, path: Path) -> bool:
+    """Only a sub-processor storing health data must be a certified host (CSP L.1111-8)."""
+    return _stores(data, path) and bool(_item(data, path).get("hosts_health_data"))
+
+
+# The parties' places in a study ---------------------------------------------------------
+
+
+def _parties(data: Data) -> list[Mapping[str, Any]]:
+    return [p for p in _get(data, "parties") or [] if isinstance(p, Mapping) and p.get("id")]
+
+
+def _holders(data: Data, role: Role) -> list[str]:
+    """The parties ticked with a research role: the study's places are filled from them."""
+    return [str(p["id"]) for p in _parties(data) if role.value in (p.get("roles") or [])]
+
+
+def _give(role: Role) -> Callable[[dict[str, Any], Path], None]:
+    """The party (or parties) picked for a place of the study takes that place's role."""
+
+    def give(data: dict[str, Any], path: Path) -> None:
+        picked = _get(data, *path)
+        ids = set(picked) if isinstance(picked, list) else {picked}
+        for party in _parties(data):
+            roles = party.get("roles") or []
+            if party["id"] in ids and role.value not in roles:
+                party["roles"] = [*roles, role.value]  # type: ignore[index]
+
+    return give
+
+
+def _only(offer: Callable[[Data, Path], list[str]]) -> Callable[[Data, Path], str | None]:
+    """The answer, when a single party can hold the place: then it is not asked."""
+
+    def only(data: Data, path: Path) -> str | None:
+        candidates = offer(data, path)
+        return candidates[0] if len(candidates) == 1 else None
+
+    return only
+
+
+def _roles_offered(data: Data, _: Path) -> list[str]:
+    """A study's parties take research roles; a plain DPA's never do."""
+    if research(data):
+        return [r.value for r in Role]
+    return [r.value for r in Role if r not in facts.RESEARCH_ROLES]
+
+
+def _sponsor(data: Data, _: Path) -> str | None:
+    sponsors = _holders(data, Role.SPONSOR)
+    return sponsors[0] if sponsors else None
+
+
+def _one_sponsor(data: Data, path: Path) -> str | None:
+    sponsors = _holders(data, Role.SPONSOR)
+    return sponsors[0] if len(sponsors) == 1 else None
+
+
+def _centres_ticked(data: Data, _: Path) -> list[str] | None:
+    return _holders(data, Role.INVESTIGATING_CENTRE) or None
+
+
+def _centres(data: Data, _: Path) -> list[str]:
+    """Where the coordinating investigator can work: a centre of the study."""
+    ids = [str(p["id"]) for p in _parties(data)]
+    return _holders(data, Role.INVESTIGATING_CENTRE) or ids
+
+
+def _not_sponsor(data: Data, _: Path) -> list[str]:
+    sponsor = _get(data, "research", "sponsor")
+    return [
+        str(p["id"])
+        for p in _parties(data)
+        if p["id"] != sponsor and Role.SPONSOR.value not in (p.get("roles") or [])
+    ]
+
+
+def _further_cro(data: Data, path: Path) -> bool | None:
+    """The CROs ticked on the parties are the study's: no "another CRO?" then."""
+    ticked = len(_holders(data, Role.CRO))
+    index = path[-1]
+    return (isinstance(index, int) and index < ticked) if ticked else None
+
+
+def _cro_ticked(data: Data, path: Path) -> str | None:
+    ticked, index = _holders(data, Role.CRO), path[2]
+    return ticked[index] if isinstance(index, int) and index < len(ticked) else None
+
+
+def _processors(data: Data, _: Path) -> list[str]:
+    """The parties that can be a processor in the study: never the sponsor itself."""
+    sponsor = _get(data, "research", "sponsor")
+    return [
+        str(p["id"])
+        for p in _parties(data)
+        if p["id"] != sponsor and facts.may_act_for_sponsor(p.get("roles") or [])
+    ]
+
+
+def _some_processor(data: Data, path: Path) -> bool:
+    return research(data) and bool(_processors(data, path))
+
+
+def _several_processors(data: Data, path: Path) -> bool:
+    return research(data) and len(_processors(data, path)) > 1
+
+
+def _recipients(data: Data, path: Path) -> list[str]:
+    sources = _item(data, path).get("source") or []
+    sources = sources if isinstance(sources, list) else [sources]
+    return [str(p["id"]) for p in _parties(data) if p["id"] not in sources]
+
+
+FLOWS = ("research", "data_flows")
+
+
+def _spread_flows(flows: list[Any]) -> list[Any]:
+    """A flow asked once for several senders: one flow for each."""
+    spread = []
+    for flow in flows:
+        sources = flow.get("source") if isinstance(flow, Mapping) else None
+        if isinstance(sources, list):
+            spread += [{**flow, "source": source} for source in sources]
+        else:
+            spread.append(flow)
+    return spread
+
+
+def spread(answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers file from the interview's answers: one data flow per sender."""
+    flows = _get(answers, *FLOWS)
+    if flows:
+        answers["research"]["data_flows"] = _spread_flows(flows)
+    return answers
+
+
+def gather(answers: dict[str, Any]) -> dict[str, Any]:
+    """The interview's answers from an answers file: flows alike but for their sender are
+    one flow, asked once, with its senders."""
+    flows = _get(answers, *FLOWS)
+    if not flows:
+        return answers
+    gathered: list[dict[str, Any]] = []
+    for flow in flows:
+        rest = {k: v for k, v in flow.items() if k != "source"}
+        alike = next(
+            (g for g in gathered if {k: v for k, v in g.items() if k != "source"} == rest), None
+        )
+        if alike is None:
+            gathered.append({**flow, "source": [flow["source"]]})
+        else:
+            alike["source"].append(flow["source"])
+    return {**answers, "research": {**answers["research"], "data_flows": gathered}}
 
 
 # Defaults computed from earlier answers ------------------------------------------------
@@ -214,6 +398,39 @@ _ASSESSMENT = _(
 _ASSESSMENT_HELP = _(
     "Printed in the transfers clause: the controller sees why the clauses work there."
 )
+
+_MEASURE_HELP = {
+    "access_control": _("Who may see which data: rights by role, granted, reviewed, withdrawn."),
+    "authentication": _(
+        "How users prove who they are: a server open without authentication was fined "
+        "(SAN-2022-009)."
+    ),
+    "encryption": _(
+        "What is encrypted, at rest and in transit, and with which key: missing encryption was "
+        "fined (SAN-2022-009)."
+    ),
+    "pseudonymisation": _(
+        "Who holds the link between code and identity: coded data stay personal (Art. 4(5))."
+    ),
+    "logging": _("What is logged (access, changes, exports), kept how long, reviewed by whom."),
+    "backup": _("How often, where, encrypted or not, and restore tested (GDPR Art. 32(1)(c))."),
+    "network": _("Filtering, segmentation and encrypted channels between sites and platform."),
+    "physical": _("Access to the premises and equipment holding the data (data centre, desks)."),
+    "staff": _("Confidentiality undertakings and training of those with access (Art. 28(3)(b))."),
+    "development": _("Data protection built into the software and its changes (GDPR Art. 25)."),
+    "incident": _("How incidents are detected and reported to the controller (GDPR Art. 33(2))."),
+    "deletion": _(
+        "How and when data are erased, copies included: data left after a migration were fined "
+        "(SAN-2022-009)."
+    ),
+    "testing": _("Regular testing of the measures' effectiveness (GDPR Art. 32(1)(d))."),
+}
+
+
+def _measure_help(data: Data, path: Path) -> str | None:
+    """The help that fits the kind of measure chosen."""
+    return _MEASURE_HELP.get(str(_item(data, path).get("category")))
+
 
 SPECS: dict[str, Spec] = {
     "format_version": Spec("", "", derived=True),
@@ -320,6 +537,12 @@ SPECS: dict[str, Spec] = {
         _("Is there a contact person for this agreement other than the DPO?"),
         _("Operational notices (breaches, audits) go to this person too."),
         P,
+        when=_has_dpo,
+        otherwise=Spec(
+            _("Is there a contact person for this agreement?"),
+            _("Without a DPO, notices (breaches, audits) go to this person; named in Annex I."),
+            P,
+        ),
     ),
     "parties.*.contact.name": Spec(_("Name of the contact person"), _("Named in Annex I."), P),
     "parties.*.contact.email": Spec(_("Contact person's e-mail"), _("Named in Annex I."), P),
@@ -349,6 +572,7 @@ SPECS: dict[str, Spec] = {
         _("Derived from the facts above; the agreements and the rules follow from the roles."),
         P,
         default=derived_roles,
+        offer=_roles_offered,
     ),
     "parties.*.role_reasoning": Spec("", "", derived=True),
     # Processing
@@ -411,6 +635,9 @@ SPECS: dict[str, Spec] = {
         _("How long are the data kept, and why?"),
         _("Storage limitation (GDPR Art. 5(1)(e)); stated in Annex II."),
         PR,
+        # A study's retention is asked once, in its own section (active, archive).
+        when=_not_research,
+        otherwise=Spec("", "", PR, derived=True),
     ),
     "processing.processor_own_purposes.+.*": Spec(
         _("Does the vendor process some of the data for a legal obligation of its own?"),
@@ -461,8 +688,10 @@ SPECS: dict[str, Spec] = {
         _("For which processor does this host work?"),
         _("In a study, each processor's DPA names only its own host."),
         H,
-        when=_several_processors,
+        when=_some_processor,
         parties=True,
+        offer=_processors,
+        fixed=_only(_processors),
     ),
     "hosting.hds_certified": Spec(
         _("Is the host certified for health data (HDS)?"),
@@ -509,8 +738,10 @@ SPECS: dict[str, Spec] = {
         _("Which processor engages it?"),
         _("Each DPA lists only its processor's sub-processors."),
         S,
-        when=_several_processors,
+        when=_some_processor,
         parties=True,
+        offer=_processors,
+        fixed=_only(_processors),
     ),
     "sub_processors.*.service": Spec(
         _("What does it do?"), _("Annex IV states each sub-processor's task."), S
@@ -539,7 +770,7 @@ SPECS: dict[str, Spec] = {
         _("Is it HDS-certified?"),
         _("Required to host health data for the hospital."),
         S,
-        when=_stores,
+        when=_stores_health,
     ),
     "sub_processors.*.transfer_safeguard": Spec(
         _("On which ground are data transferred to it?"),
@@ -563,8 +794,10 @@ SPECS: dict[str, Spec] = {
         _("Which processor's transfer is it?"),
         _("Only that processor's DPA authorises it."),
         T,
-        when=_several_processors,
+        when=_some_processor,
         parties=True,
+        offer=_processors,
+        fixed=_only(_processors),
     ),
     "transfers.*.recipient": Spec(
         _("Who receives the data?"), _("Named in the transfers clause."), T
@@ -598,12 +831,15 @@ SPECS: dict[str, Spec] = {
         M,
     ),
     "security_measures.*.category": Spec(
-        _("Kind of measure"), _("Encryption and authentication are expected for health data."), M
+        _("Kind of measure"),
+        _("Pick the closest kind; the next question describes the measure itself."),
+        M,
     ),
     "security_measures.*.description": Spec(
         _("Describe the measure concretely (e.g. AES-256 encryption at rest)"),
-        _("The CNIL fined a lab-software vendor for missing encryption (SAN-2022-009)."),
+        _("Say what is done, where and how: Annex III prints it as written."),
         M,
+        hint=_measure_help,
     ),
     "security_measures.*.parties": Spec(
         _("Which parties take this measure? (none ticked: every processor)"),
@@ -611,6 +847,7 @@ SPECS: dict[str, Spec] = {
         M,
         when=_several_processors,
         parties=True,
+        offer=_processors,
     ),
     "security_measures.*.parties.+.*": Spec("", "", derived=True),
     # Contract options
@@ -729,7 +966,12 @@ SPECS: dict[str, Spec] = {
         _("Electronic signature is valid (Code civil 1366-1367, eIDAS)."),
         C,
     ),
-    "signature.copies": Spec(_("Number of originals"), _("For a paper signature."), C),
+    "signature.copies": Spec(
+        _("Number of originals"),
+        _("For a paper signature: one for each party, usually."),
+        C,
+        when=_on_paper,
+    ),
     # Research
     "research.title": Spec(_("Title of the research"), _("As in the protocol."), R),
     "research.acronym": Spec(_("Acronym (or empty)"), _("Used in file names and headers."), R),
@@ -738,6 +980,9 @@ SPECS: dict[str, Spec] = {
         _("The sponsor is controller of the research data."),
         R,
         parties=True,
+        default=_sponsor,
+        fixed=_one_sponsor,
+        then=_give(Role.SPONSOR),
     ),
     "research.coordinating_investigator.name": Spec(
         _("Coordinating investigator's name"), _("Named in the protocol annex."), R
@@ -746,15 +991,28 @@ SPECS: dict[str, Spec] = {
         _("Their position (or empty)"), _("Named in the protocol annex."), R
     ),
     "research.coordinating_investigator.centre": Spec(
-        _("Their centre"), _("The coordinating investigator's site."), R, parties=True
+        _("Their centre"),
+        _("The coordinating investigator's site."),
+        R,
+        parties=True,
+        offer=_centres,
+        fixed=_only(_centres),
     ),
     "research.cros.+.*": Spec(
         _("Does the sponsor use a (further) contract research organisation (CRO)?"),
         _("A CRO is the sponsor's processor: a DPA is due with each."),
         R,
+        fixed=_further_cro,
     ),
     "research.cros.*.party": Spec(
-        _("Which party is the CRO?"), _("Give it the 'cro' role."), R, parties=True
+        _("Which party is the CRO?"),
+        _("The party picked takes the CRO role: the sponsor's processor, under a DPA."),
+        R,
+        parties=True,
+        offer=_not_sponsor,
+        default=_cro_ticked,
+        fixed=_cro_ticked,
+        then=_give(Role.CRO),
     ),
     "research.cros.*.tasks": Spec(
         _("A task of this CRO"), _("Its processing is limited to its tasks."), R
@@ -792,6 +1050,9 @@ SPECS: dict[str, Spec] = {
         _("Each site is the sponsor's processor or a joint controller, by who wrote the protocol."),
         R,
         parties=True,
+        default=_centres_ticked,
+        fixed=_centres_ticked,
+        then=_give(Role.INVESTIGATING_CENTRE),
     ),
     "research.centres.+.*": Spec("", "", derived=True),
     "research.internal.care_data": Spec(
@@ -844,6 +1105,7 @@ SPECS: dict[str, Spec] = {
         _("Does it only reuse data that already exist?"),
         _("Reusing existing data: MR-004, or MR-005 to MR-008 for PMSI or SNDS data."),
         R,
+        when=_not_riph,
     ),
     "research.genetic_testing": Spec(
         _("Does it include genetic testing?"), _("Genetic testing requires consent (MR-001)."), R
@@ -883,10 +1145,18 @@ SPECS: dict[str, Spec] = {
         R,
     ),
     "research.data_flows.*.source": Spec(
-        _("Who sends the data?"), _("A party of the study."), R, parties=True
+        _("Who sends the data? (tick every party that sends the same data the same way)"),
+        _("One flow is written for each sender, all alike: the protocol annex lists each."),
+        R,
+        parties=True,
+        several=True,
     ),
     "research.data_flows.*.recipient": Spec(
-        _("Who receives them?"), _("A party of the study."), R, parties=True
+        _("Who receives them?"),
+        _("The recipient stores them: its system, host and country are asked next."),
+        R,
+        parties=True,
+        offer=_recipients,
     ),
     "research.data_flows.*.data": Spec(_("Which data?"), _("Be concrete: it goes in Table 2."), R),
     "research.data_flows.*.pseudonymised": Spec(
@@ -910,7 +1180,12 @@ SPECS: dict[str, Spec] = {
         R,
         when=_flow_outside_eea,
     ),
-    "research.data_flows.*.assessment": Spec(_ASSESSMENT, _ASSESSMENT_HELP, R, when=_flow_assessed),
+    "research.data_flows.*.assessment": Spec(
+        _ASSESSMENT,
+        _("Printed with the flow in the transfers clause: key-coded data stay personal data."),
+        R,
+        when=_flow_assessed,
+    ),
     "research.key_table_holder": Spec(
         _("Who keeps the key table (code to identity)? Empty: each centre"),
         _("Only the sites normally keep the link between code and identity."),
@@ -933,10 +1208,14 @@ SPECS: dict[str, Spec] = {
         R,
     ),
     "research.retention.active": Spec(
-        _("How long in the active database?"), _("CNIL retention référentiel for research."), R
+        _("How long in the active database?"),
+        _("Asked once for the whole study: every document takes it from here (CNIL 2020-077)."),
+        R,
     ),
     "research.retention.archive": Spec(
-        _("How long in archiving, and where?"), _("Intermediate archiving."), R
+        _("How long in archiving, and where?"),
+        _("Empty: no intermediate archiving; the data are deleted after the active period."),
+        R,
     ),
     "research.protocol_drafted_by": Spec(
         _("Who wrote the protocol?"),
@@ -1003,4 +1282,4 @@ def _also(first: Condition, then: Condition | None) -> Condition:
 for _key in [k for k in SPECS if k.startswith("options.") and k != "options.prevailing_language"]:
     SPECS[_key] = replace(SPECS[_key], when=_also(_contract_due, SPECS[_key].when))
 for _key in ("signature.place", "signature.electronic", "signature.copies"):
-    SPECS[_key] = replace(SPECS[_key], when=_contract_due)
+    SPECS[_key] = replace(SPECS[_key], when=_also(_contract_due, SPECS[_key].when))

@@ -19,7 +19,7 @@ from typing import Any
 from ..answers.model import Answers
 from ..errors import InputError, OutputError
 from ..word.files import move_without_replacing, write_new
-from .questions import SECTIONS
+from .questions import SECTIONS, spread
 from .walk import HAS, MORE, Step, Walker, get, meta_key, put
 
 STATE_FILE = ".clausier-interview.json"
@@ -32,6 +32,8 @@ class State:
     meta: dict[str, Any] = field(default_factory=dict)
     history: list[str] = field(default_factory=list)  # keys of the steps answered, in order
     typed: dict[str, str] = field(default_factory=dict)  # answers half-typed at Ctrl+C
+    # Sections answered "no" after they were filled: kept, should the answer become "yes" again.
+    stash: dict[str, Any] = field(default_factory=dict)
 
     def save(self, folder: Path) -> None:
         """Write the state whole or not at all: a crash or a full disk mid-way leaves the state
@@ -101,7 +103,10 @@ class State:
         key = meta_key(step.path)
         self.typed.pop(key, None)
         current = get(self.data, step.path)
-        if step.kind in ("has", "more"):
+        if step.kind == "has":
+            self.meta[key] = bool(value)
+            self._section_there(step.path[:-1], key, bool(value))
+        elif step.kind == "more":
             self.meta[key] = bool(value)
         elif step.free_text and isinstance(current, dict):
             # Typed in the documents' language: the other language's text stays.
@@ -113,9 +118,21 @@ class State:
             if step.key == "language" and current not in (None, value):
                 self._pin_free_text(str(current))
             put(self.data, step.path, value)
+        if step.spec.then is not None:
+            step.spec.then(self.data, step.path)
         if key in self.history:
             self.history.remove(key)
         self.history.append(key)
+
+    def _section_there(self, path: tuple[str | int, ...], key: str, there: bool) -> None:
+        """An optional section is in the answers exactly when the user said it is there, so the
+        questions that depend on it (a study's, a DPO's) read the answers, not the choice."""
+        current = get(self.data, path)
+        if there and current is None:
+            put(self.data, path, self.stash.pop(key, {}))
+        elif not there and current is not None:
+            self.stash[key] = current
+            put(self.data, path, None)
 
     def _pin_free_text(self, language: str) -> None:
         """The documents' language changes: free text typed so far stays marked as written
@@ -127,8 +144,14 @@ class State:
 
 
 def pending(state: State) -> tuple[Step | None, list[Step]]:
-    """The first step not yet answered, and every step as things stand."""
-    steps = list(Walker(state.data, state.meta).steps())
+    """The first step not yet answered, and every step as things stand. An answer the earlier
+    ones leave no choice about (the one sponsor ticked) is written as the steps come."""
+    steps = []
+    for step in Walker(state.data, state.meta).steps():
+        if step.kind == "derived" and step.default is not None:
+            put(state.data, step.path, step.default)
+            state.meta[meta_key(step.path)] = step.default  # written here, not by the user
+        steps.append(step)
     asked = (s for s in steps if s.kind != "derived" and not state.answered(s))
     return next(asked, None), steps
 
@@ -146,7 +169,7 @@ def collect(state: State, steps: list[Step]) -> dict[str, Any]:
             value = dt.date.fromisoformat(value)  # written as a YAML date, not a string
         put(out, step.path, value)
     # Top-level keys in the model's order, as `clausier schema` documents them.
-    return {name: out[name] for name in Answers.model_fields if name in out}
+    return spread({name: out[name] for name in Answers.model_fields if name in out})
 
 
 def progress(step: Step, gettext: Callable[[str], str]) -> str | None:

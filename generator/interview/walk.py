@@ -1,23 +1,26 @@
-"""The questions, derived from the answers model: one step per field, in the model's order.
+"""The questions, derived from the answers model: one step per field, in the model's order
+within each section (so the section numbers shown only increase).
 
 Nothing here is written per field: the walker reads each field's type (text, number, yes/no,
 date, one choice, several choices, a nested section, a repeating group) and its constraints, so
 a field added to the model is asked by the interview with no change here — only its wording in
 questions.py. Steps are generated afresh from the answers given so far, so skipping (no HDS
-questions without health data) and repeating groups ("add another?") follow the answers.
+questions without health data), repeating groups ("add another?"), the choices that can apply
+and the answers the earlier ones leave no choice about (one sponsor ticked) follow the answers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import typing
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
@@ -48,6 +51,7 @@ class Step:
     default: Any = None
     item: Mapping[str, Any] = field(default_factory=dict)  # the group item it belongs to
     labels: str | None = None  # the enum whose words (clauses/labels.yaml) name the choices
+    titles: Mapping[str, str] = field(default_factory=dict)  # a choice's words, e.g. a party's name
     free_text: bool = False  # a FreeText: typed in the documents' language, the other kept
 
     def value_of(self, choice: str) -> Any:
@@ -126,7 +130,8 @@ class Walker:
 
     def _spec(self, path: Path) -> Spec:
         # A group of sections ("parties") is worded by its "add another?" entry, not itself.
-        return SPECS.get(pattern(path)) or _GROUP
+        spec = SPECS.get(pattern(path))
+        return spec.resolved(self.data, path) if spec else _GROUP
 
     def _field(
         self, path: Path, annotation: Any, info: FieldInfo | None, item: Mapping[str, Any]
@@ -134,16 +139,31 @@ class Walker:
         spec = self._spec(path)
         if not spec.applies(self.data, path):
             return
-        if spec.derived:  # written by the interview (role reasoning), never asked
-            yield Step(path, "derived", pattern(path), spec, annotation, info, item=item)
+        fixed = spec.fixed(self.data, path) if spec.fixed else None
+        current = get(self.data, path)
+        if current not in (None, fixed, self.meta.get(_key(path))):
+            fixed = None  # the answers (a file amended) say otherwise: asked, not overwritten
+        if spec.derived or fixed is not None:  # written by the interview, never asked
+            yield Step(
+                path, "derived", pattern(path), spec, annotation, info, item=item, default=fixed
+            )
             return
         inner, optional = split_optional(annotation)
         base = bare(inner)
         origin = typing.get_origin(base)
         if spec.parties:  # one party, or several, among those already named
-            ids = tuple(p["id"] for p in self.data.get("parties") or [] if p and p.get("id"))
-            kind: Kind = "choices" if origin is list else "choice"
-            yield self._step(path, kind, inner, info, item, ids, optional)
+            names = {
+                str(p["id"]): str(p.get("name") or p["id"])
+                for p in self.data.get("parties") or []
+                if p and p.get("id")
+            }
+            offered = set(spec.offer(self.data, path)) if spec.offer else set(names)
+            ids = tuple(i for i in names if i in offered)
+            kind: Kind = "choices" if origin is list or spec.several else "choice"
+            if spec.several:  # one item per party ticked: at least one
+                inner, info = Annotated[list[inner], Field(min_length=1)], None  # type: ignore[valid-type]
+            step = self._step(path, kind, inner, info, item, ids, optional)
+            yield replace(step, titles={i: names[i] for i in ids})
         elif isinstance(base, type) and issubclass(base, BaseModel):
             if optional and not (yield from self._has(path, info, base)):
                 return
@@ -151,8 +171,12 @@ class Walker:
         elif origin is list:
             element = bare(typing.get_args(base)[0])
             if isinstance(element, type) and issubclass(element, Enum):
+                choices = _choices(element)
+                if spec.offer:
+                    offered = set(spec.offer(self.data, path))
+                    choices = tuple(c for c in choices if c in offered)
                 yield replace(
-                    self._step(path, "choices", base, info, item, _choices(element), optional),
+                    self._step(path, "choices", base, info, item, choices, optional),
                     labels=element.__name__,
                 )
             else:
@@ -174,8 +198,11 @@ class Walker:
         return bool(self.meta.get(_key(step_path), default))
 
     def _model(self, path: Path, model: type[BaseModel]) -> Iterator[Step]:
+        """The fields in the model's order within each section, so that the section numbers
+        shown only increase."""
         item = get(self.data, path) or {}
-        for name, info in model.model_fields.items():
+        fields = sorted(model.model_fields.items(), key=lambda f: _section(pattern((*path, f[0]))))
+        for name, info in fields:
             yield from self._field((*path, name), info.annotation, info, item)
 
     def _group(
@@ -188,9 +215,15 @@ class Walker:
         while True:
             if index >= required:
                 more = (*path, MORE, index)
-                default = index < len(existing)
-                yield Step(more, "more", pattern(more), self._spec(more), default=default)
-                if not self.meta.get(_key(more), default):
+                spec = self._spec(more)
+                fixed = spec.fixed(self.data, more) if spec.fixed else None
+                if fixed is False and index < len(existing):
+                    fixed = None  # one more in the answers than the roles give: asked
+                if fixed is None:
+                    default = index < len(existing)
+                    yield Step(more, "more", pattern(more), spec, default=default)
+                    fixed = self.meta.get(_key(more), default)
+                if not fixed:
                     return
             child = (*path, index)
             if isinstance(element, type) and issubclass(element, BaseModel):
@@ -232,6 +265,15 @@ class Walker:
 
 def _key(path: Path) -> str:
     return "/".join(map(str, path))
+
+
+@functools.cache
+def _section(key: str) -> int:
+    """The section a field's questions belong to: its own, or its first question's."""
+    for candidate in (key, f"{key}.{HAS}", f"{key}.{MORE}.*"):
+        if candidate in SPECS and SPECS[candidate].section:
+            return SPECS[candidate].section
+    return next((s.section for k, s in SPECS.items() if k.startswith(key + ".")), 0)
 
 
 def _choices(enum: type[Enum]) -> tuple[str, ...]:

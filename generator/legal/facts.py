@@ -23,6 +23,18 @@ def proposed_roles(decides_purposes: bool, reuses_data: bool, deciders: int) -> 
     return (Role.PROCESSOR,) if deciders and not reuses_data else ()
 
 
+# The places a party holds in a study; a plain DPA knows none of them.
+RESEARCH_ROLES = (Role.SPONSOR, Role.CRO, Role.INVESTIGATING_CENTRE, Role.FUNDER)
+
+
+def may_act_for_sponsor(roles: Iterable[str]) -> bool:
+    """Whether a party of a study can be a processor there (research_roles): not the sponsor,
+    which controls the research data, nor a funder or a controller, which decide for
+    themselves."""
+    deciding = {Role.SPONSOR, Role.FUNDER, Role.CONTROLLER, Role.JOINT_CONTROLLER}
+    return not {r.value for r in deciding} & {str(r) for r in roles}
+
+
 def health_data(categories: Iterable[str]) -> bool:
     """Data concerning health: special-category rules apply (GDPR Art. 9, CSP L.1111-8)."""
     known = {c.value for c in DataCategory}
