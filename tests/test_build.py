@@ -31,7 +31,7 @@ from generator.cli import demo_editions
 from generator.legal.assessment import DocumentKind
 from generator.library.checks import ART28_ELEMENTS
 from generator.library.load import default_library
-from generator.library.wording import format_date
+from generator.library.wording import enumerate_words, format_date
 
 DPAS = [d for d in ALL_DOCUMENTS if d.due.kind is DocumentKind.DPA]
 
@@ -207,6 +207,17 @@ def test_dates_are_written_as_contracts_write_them() -> None:
     assert format_date(first, Language.FR) == "1er mars 2027"
     assert format_date(first, Language.EN) == "1 March 2027"
     assert format_date(dt.date(2027, 11, 28), Language.FR) == "28 novembre 2027"
+
+
+def test_lists_are_written_as_drafters_write_them() -> None:
+    """Commas between items, unless an item has commas of its own: then semicolons, so that
+    "safety tests, calprotectin and genotyping" stays one item."""
+    assert enumerate_words(["a", "b", "c"], Language.FR) == "a, b et c"
+    assert enumerate_words(["a", "b"], Language.EN) == "a and b"
+    items = ["NFS, ionogramme", "calprotectine", "génotypage"]
+    assert enumerate_words(items, Language.FR) == "NFS, ionogramme ; calprotectine ; et génotypage"
+    items = ["blood count, electrolytes", "calprotectin"]
+    assert enumerate_words(items, Language.EN) == "blood count, electrolytes; and calprotectin"
 
 
 def test_user_text_comes_out_exactly_as_typed(tmp_path: Path) -> None:

@@ -62,10 +62,14 @@ def make_label(labels: Labels, language: Language) -> Callable[[object], str]:
 
 
 def enumerate_words(items: Iterable[str], language: Language) -> str:
-    """« a, b et c » / "a, b and c"."""
+    """« a, b et c » / "a, b and c"; items with commas of their own are set apart by
+    semicolons, as a drafter does (« a, x ; b ; et c » / "a, x; b; and c")."""
     words = list(items)
     if len(words) <= 1:
         return "".join(words)
+    if any("," in w for w in words):
+        semicolon = " ; " if language is Language.FR else "; "
+        return f"{semicolon.join(words[:-1])}{semicolon}{_AND[language]} {words[-1]}"
     return f"{', '.join(words[:-1])} {_AND[language]} {words[-1]}"
 
 
