@@ -262,11 +262,12 @@ def test_joint_controllers_of_a_trial_archive_for_twenty_five_years(tmp_path: Pa
 
 def test_a_device_investigation_words_withdrawal_cautiously(tmp_path: Path) -> None:
     """A device investigation borrows no certainty from the drug regulation: the effect of a
-    withdrawal on data already obtained is said as far as Regulation 2017/745 provides, to
-    be confirmed, in the annex and in each public site's description."""
+    withdrawal on data already obtained is said as far as Regulation 2017/745 provides, in
+    the annex and in each public site's description, with no drafting note left in."""
     texts = _build(DEVICE, tmp_path / "out", "fr")
     annex = _one(texts, "annexe-rgpd-protocole")
     described = _one(texts, "description-traitements-convention-unique-hospices-civils")
     for text in (annex, described):
-        assert "Dans la mesure où le règlement (UE) 2017/745 le prévoit (point à confirmer)" in text
+        assert "Dans la mesure où le règlement (UE) 2017/745 le prévoit, " in text
+        assert "à confirmer" not in text
         assert "536/2014" not in text.split("2017/745 le prévoit")[1][:400]

@@ -72,3 +72,15 @@ def test_a_contradiction_is_found() -> None:
         "nobody takes part in person",
         "existing data only",
     ]
+
+
+def test_pooled_data_are_open_to_the_research_team_the_protocol_names(demo_dir: Path) -> None:
+    """Joint controllers pool their coded data: the recipients say who sees all of them, not
+    only each site's own participants (the reviewers' point against the BACTÉ annex)."""
+    (annex,) = [d for d in RESEARCH_DOCUMENTS if d.name.startswith("annexe-rgpd-protocole-bacte")]
+    text = " ".join(docx_text(demo_dir / annex.name).replace("\u00a0", " ").split())
+    assert (
+        "pour les seuls Participants dont il fournit les données, ainsi que les membres de "
+        "l'équipe de recherche désignés par le protocole, pour les Données codées de l'ensemble "
+        "des Centres réunies pour la Recherche" in text
+    )

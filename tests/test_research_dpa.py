@@ -252,16 +252,18 @@ def test_the_annex_names_the_foreign_sites_ethics_committee_and_the_sponsors_rep
     assert "of its representative in the European Union and of its data protection officer" in text
 
 
-def test_module_4_to_a_sponsor_subject_to_the_gdpr_is_worded_as_a_point_to_confirm(
+def test_module_4_to_a_sponsor_subject_to_the_gdpr_is_worded_with_its_fallback(
     tmp_path: Path,
 ) -> None:
     """A sponsor with an EU representative is itself subject to the GDPR (Art. 3(2)), which
     in principle rules out the 2021/914 clauses (recital 7): the CRO's DPA says why they are
-    used and that it is to be confirmed, rather than stating module 4 as settled."""
+    used and what replaces them, rather than stating module 4 as settled — and no drafting
+    note in a text to sign."""
     assert run_cli("build", US_SPONSOR, "--out", tmp_path, "--lang", "fr", "--draft") == 0
     cro = _flat(tmp_path / "accord-sous-traitance-vigilis-recherche-clinique-fr.docx")
     assert "considérant 7 de la décision 2021/914" in cro
-    assert "point à confirmer lors de la signature" in cro
+    assert "les remplacent par de telles clauses dès leur adoption par la Commission" in cro
+    assert "à confirmer" not in cro
 
 
 def test_a_site_abroad_has_the_court_agreed_with_it(tmp_path: Path) -> None:
@@ -321,3 +323,21 @@ def test_the_annex_names_the_exporter_of_a_research_transfer(
     prefix = {"fr": "annexe-rgpd-protocole", "en": "protocol-gdpr-annex"}[lang]
     (annex,) = tmp_path.glob(f"{prefix}-*.docx")
     assert expected in _flat(annex)
+
+
+def test_a_cro_monitoring_at_the_sites_sees_source_documents_there_only(tmp_path: Path) -> None:
+    """Its categories are coded data, yet a CRO's monitors read identifying source documents
+    at the sites: its DPA says so, on site and without copies; a site's DPA does not."""
+    assert run_cli("build", US_SPONSOR, "--out", tmp_path, "--lang", "en", "--draft") == 0
+    cro = _flat(tmp_path / f"{PREFIX['en']}-vigilis-recherche-clinique-en.docx")
+    assert "consult on site, at the Investigational Sites and without taking copies" in cro
+    site = _flat(tmp_path / f"{PREFIX['en']}-clinique-du-parc-beaulieu-en.docx")
+    assert "without taking copies" not in site
+
+
+def test_the_exporter_assesses_the_law_of_the_destination(tmp_path: Path) -> None:
+    assert run_cli("build", US_SPONSOR, "--out", tmp_path, "--lang", "en", "--draft") == 0
+    (annex,) = tmp_path.glob("protocol-gdpr-annex-*.docx")
+    assert "the exporter — the Sponsor or, for the transfers it makes, the processor" in _flat(
+        annex
+    )

@@ -44,6 +44,14 @@ TABLE_ROW = (
     "with the SNDS requires (section 5) Non No"
 )
 
+# And the linked SNDS data the CNAM deposits in the CRO's enclave.
+RETURN_ROW = (
+    "Caisse nationale de l'assurance maladie (CNAM) National health insurance fund (Caisse "
+    "nationale de l'assurance maladie, CNAM) Épistat Conseil données du SNDS des personnes "
+    "appariées, sous leur seul numéro d'étude (section 5) the SNDS data of the persons linked, "
+    "under their study number only (section 5) Oui Yes"
+)
+
 
 def _example(name: str, **research: Any) -> dict[str, Any]:
     data = yaml.safe_load((ROOT / "examples" / f"{name}.yaml").read_text("utf-8"))
@@ -202,6 +210,7 @@ def test_an_snds_linkage_on_the_nir_names_the_cnam_as_recipient(tmp_path: Path) 
     assert "Caisse nationale de l'assurance maladie (CNAM), pour le seul" not in dpa
     # Table 2 draws the NIR's flow to the CNAM, from the key table's holder, in both languages.
     assert TABLE_ROW in annex
+    assert RETURN_ROW in annex
     # Without the NIR, the CNAM receives nothing from the study.
     no_nir = _annex(_built(tmp_path / "no-nir", _example(SNDS_LINKED, nir_used=False), "fr"))
     assert "Caisse nationale de l'assurance maladie (CNAM), pour le seul" not in no_nir

@@ -63,11 +63,13 @@ class PartyRoles(_View):
 
 
 class FlowView(_View):
-    """A flow of the answers or, in the flows table only (`flow_rows`), with no recipient and no
-    flow: the NIR a key-table holder sends the national health insurance fund for the SNDS
-    matching, a flow the law describes, so its words are the table's, not the answers'."""
+    """A flow of the answers or, in the flows table only (`flow_rows`), one of the two flows of
+    the SNDS linkage on the NIR, which the law describes, so their words are the table's, not
+    the answers': with no recipient, the NIR a key-table holder sends the national health
+    insurance fund (CNAM); with no source, the linked SNDS data the CNAM deposits with the
+    party holding the study's environment."""
 
-    source: Party
+    source: Party | None
     recipient: Party | None
     flow: DataFlow | None
 
@@ -344,8 +346,7 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
             for pid in research_parties(answers)
         ],
         flows=flows,
-        flow_rows=flows
-        + [FlowView(source=h, recipient=None, flow=None) for h in key_table_holders if nir],
+        flow_rows=flows + (_linkage_rows(answers, key_table_holders) if nir else []),
         key_table_holders=key_table_holders,
         snds=uses_snds(r),
         nir_to_cnam=nir,
@@ -359,6 +360,18 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
         device_study=device_study(r),
         convention_centres=[answers.party(c) for c in convention_unique_centres(answers)],
     )
+
+
+def _linkage_rows(answers: Answers, holders: list[Party]) -> list[FlowView]:
+    """The SNDS linkage on the NIR: each key-table holder sends the NIR to the CNAM, which
+    deposits the linked data with whoever holds the study's environment (its host's
+    processor, else the sponsor)."""
+    r = answers.research
+    assert r is not None
+    hosting = answers.hosting
+    environment = hosting.processor if hosting and hosting.processor else r.sponsor
+    to_cnam = [FlowView(source=h, recipient=None, flow=None) for h in holders]
+    return [*to_cnam, FlowView(source=None, recipient=answers.party(environment), flow=None)]
 
 
 def _processor_view(answers: Answers, assessment: Assessment, processor: Party) -> dict[str, Any]:
