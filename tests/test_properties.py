@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from generator.answers.load import validate_answers
 from generator.answers.model import Answers, Language
 from generator.answers.yamlfile import dump_yaml, format_path, parse_yaml
-from generator.errors import InputError
+from generator.errors import InputError, InputErrors
 from generator.interview.walk import get, put
 from generator.legal.assessment import assess
 from generator.library.load import default_library
@@ -158,10 +158,13 @@ def test_pasted_text_is_kept_exactly_or_refused_with_its_place(case: tuple[str, 
     try:
         _load(data)
     except InputError as error:
-        message = str(error)
-        assert "\n" not in message and message.startswith("answers.yaml:")
-        assert error.line is not None and error.field is not None
-        assert any(error.field == format_path(path) for path, v in typed.items() if not accepted(v))
+        # Several mistakes are said together, each on a line of its own with its place.
+        said = error.errors if isinstance(error, InputErrors) else (error,)
+        for one in said:
+            assert "\n" not in str(one) and str(one).startswith("answers.yaml:")
+            assert one.line is not None and one.field is not None
+        refused = [format_path(path) for path, v in typed.items() if not accepted(v)]
+        assert any(one.field in refused for one in said)
     else:
         raise AssertionError("text Word cannot hold was accepted")
 
