@@ -86,8 +86,9 @@ def test_the_french_description_completes_the_convention_and_yields_to_it(built:
         # The key table, archiving and security at the site; the contacts.
         "La table de correspondance entre le code de chaque Participant et son identité est "
         "établie et conservée au sein de l'Établissement",
-        "puis les archive dans ses propres locaux d'archives pendant la durée d'archivage que fixe "
-        "le protocole pour les centres",
+        # CARDIO-QOL is a low-intervention clinical trial: the master file's 25 years.
+        "puis les archive dans ses propres locaux d'archives pendant au moins vingt-cinq (25) ans "
+        "après la fin de l'essai",
         "Chiffrement intégral des disques des postes du centre",
         "Mme Nadia Benali – dpo@chu-forez-velay.fr",
         "M. Olivier Besson – dpo@heliance-pharma.fr",

@@ -1534,7 +1534,14 @@ TABLE: tuple[Row, ...] = (
         Severity.INFO,
         ("Regulation 536/2014 art. 2",),
         raises=(
-            C("industry-category-2", CU, count=1),
+            C(
+                "industry-category-2",
+                CU,
+                count=1,
+                research__product=None,
+                research__riph_category=2,
+                research__participation="express_consent",
+            ),
             C("category-1", DRUG, research__product=None),
         ),
         spares=(

@@ -195,8 +195,8 @@ def test_the_reference_laboratory_has_its_place(new_parties: Path) -> None:
     # Table 1: its row; Table 2: the coded aliquots it receives and the results it returns.
     assert f"{REFERENCE_LAB}, 18 quai Rambaud, 69002 Lyon (France) sous-traitant " in annex
     aliquots = (
-        f"Centre hospitalier régional Loire-Océan {REFERENCE_LAB} aliquotes codées des"
-        " échantillons discordants"
+        f"Centre hospitalier régional Loire-Océan {REFERENCE_LAB} envoi des aliquotes codées"
+        " des échantillons discordants, avec un bordereau papier"
     )
     assert aliquots in annex
     assert f"{REFERENCE_LAB} Biostatim Data Services résultats codés de la méthode de" in annex
@@ -239,7 +239,8 @@ def test_the_sponsors_host_has_its_place(new_parties: Path) -> None:
     structures = description[description.index("Tableau 1 – Structures") :]
     assert (
         "Laboratoires Héliance, 24 avenue Jean-Jaurès, 69007 Lyon (France) promoteur et"
-        " responsable du traitement jeux de données codés de la recherche"
+        " responsable du traitement déclarations d'événements indésirables graves et"
+        " informations de suivi, codées ; et jeux de données codés de la recherche"
     ) in structures
     assert "Santélia Cloud, 40 rue de la Villette, 69003 Lyon (France) sous-traitant" in structures
     assert "aucune Donnée ne lui est transmise" not in structures
