@@ -5,8 +5,11 @@ its own step loop — `run_interview` with a `Prompter` — by an answerer that 
 value the example has: for "is there …?" whether the section exists, for "add another?"
 whether the example has another item, for a free text the text in the documents' language. The
 walk therefore follows exactly the example; the answers file written at the end is compared
-with the example ("matches"). The review screen is confirmed; a findings menu that blocks
-signature gets "build a draft" (noted). Counted, per example:
+with the example ("matches"; an answer no question asks and the interview leaves empty, as a
+study's processing.retention, can only come from a file edited by hand: it is not compared, and
+noted). The review screen is confirmed; a findings menu that blocks signature gets "build a
+draft" (noted). The keys of every prompt are kept (`answer`, `keystrokes`): tests/test_screen.py
+types them to see a whole interview on screen. Counted, per example:
 
 - prompts: every question the user answers (steps, menus, confirmations);
 - keystrokes, under this model of a user who knows the keys and takes the shortest way:
@@ -49,7 +52,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +62,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as `python bench/interview.py` from anywhere
     sys.path.insert(0, str(ROOT))
 
-from generator.interview.app import Prompter, run_interview  # noqa: E402
+from generator.interview.app import _CONFIRM, Prompter, run_interview  # noqa: E402
 from generator.interview.prompts import parse  # noqa: E402
 from generator.interview.walk import Step  # noqa: E402
 
@@ -69,7 +71,8 @@ TIMED = ("chu-teleconsultation", "research-drug-trial")  # the issue's DPA and m
 DOWN, UP, CLEAR, ENTER, SPACE = "\x1b[B", "\x1b[A", "\x15", "\r", " "
 ASKED_AT_MOST = 3  # the same step asked more often: the answerer is going round in circles
 MENUS_AT_MOST = 10
-PREFERRED = (-1, "draft")  # the review screen's "Confirm"; with blockers, "build a draft"
+Where = tuple[str | int, ...]  # a field's place in the answers
+PREFERRED = (_CONFIRM, "draft")  # the review screen's "Confirm"; with blockers, "build a draft"
 
 
 class Unanswerable(Exception):
@@ -278,21 +281,55 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _canonical(v) for k, v in value.items() if k != "role_reasoning"}
     if isinstance(value, list):
-        items = [_canonical(v) for v in value]
-        return sorted(items) if all(isinstance(v, Enum) for v in value) else items
+        return [_canonical(v) for v in value]
     return value
 
 
-def _matches(written: Path, example: Path) -> bool:
+def _steps(example: dict[str, Any]) -> list[Step]:
+    """The interview's steps for the example's answers."""
+    from generator.interview.questions import gather
+    from generator.interview.session import State, pending
+
+    state = State(language=str(example.get("language", "fr")))
+    state.data = gather(example)
+    return pending(state)[1]
+
+
+def unasked(example: dict[str, Any], written: Path) -> list[Where]:
+    """The example's answers that no question asks and the interview leaves empty (a study's
+    processing.retention): only a file edited by hand has them, so they are not compared."""
+    data = yaml.safe_load(written.read_text("utf-8")) if written.exists() else {}
+    return [
+        step.path
+        for step in _steps(example)
+        if step.kind == "derived"
+        and _get(example, step.path) is not None
+        and _get(data, step.path) is None
+    ]
+
+
+def _matches(written: Path, example: Path, ignored: list[Where]) -> bool:
     """The answers file written holds the example's answers (free text in the documents'
-    language: the one a user types; a multiple choice in any order)."""
+    language: the one a user types; a multiple choice in any order), but those `ignored`."""
     from generator.answers.languages import in_language
     from generator.answers.load import load_answers
     from generator.errors import InputError
 
+    target = yaml.safe_load(example.read_text("utf-8"))
+    several = [s.path for s in _steps(target) if s.kind == "choices"]
+
     def plain(file: Path) -> Any:
         answers = load_answers(file)
-        return _canonical(in_language(answers, answers.language).model_dump())
+        data = in_language(answers, answers.language).model_dump()
+        for path in ignored:
+            parent = _get(data, path[:-1])
+            if isinstance(parent, dict):
+                parent.pop(path[-1], None)
+        for path in several:
+            parent, chosen = _get(data, path[:-1]), _get(data, path)
+            if isinstance(parent, dict) and isinstance(chosen, list):
+                parent[path[-1]] = sorted(chosen, key=str)
+        return _canonical(data)
 
     try:
         return plain(written) == plain(example)
@@ -333,7 +370,8 @@ def _yes_no(step: Step | None, language: str) -> dict[str, str]:
     for word, value, candidates in (("yes", True, "yo"), ("no", False, "n")):
         for letter in candidates:
             with _quiet_terminal(letter), contextlib.suppress(EOFError):
-                asked = Prompter().ask(step, "?", "", not value, language, translator(language))
+                gettext = translator(language)
+                asked = Prompter.terminal(gettext).ask(step, "?", "", not value, language, gettext)
                 if asked is value:
                     letters[word] = letter
                     break
@@ -360,23 +398,41 @@ class Measure:
     reproduced: bool | None = None
 
 
+def answer(example: Path, out: Path, language: str | None = None) -> tuple[Answerer, int]:
+    """The example's interview answered from scratch through the step loop, in the interface
+    `language` (default: the example's), its answers written in `out`: the answerer holds the
+    keys of every prompt, and the exit code."""
+    target = yaml.safe_load(example.read_text("utf-8"))
+    answerer = Answerer(target)
+    with _quiet_terminal():
+        code = run_interview(
+            language=language or str(target.get("language", "fr")),
+            source=None,
+            resume=False,
+            out=out,
+            prompter=answerer.prompter(),
+        )
+    return answerer, code
+
+
+def keystrokes(answerer: Answerer, language: str) -> str:
+    """Every key the answerer's prompts take, as typed at the terminal's prompts in the
+    interface `language` (its yes/no letters)."""
+    letters = _yes_no(answerer.yes_no, language)
+    return "".join(letters.get(k, k) for keys in answerer.keys for k in keys)
+
+
 def measure(example: Path, timed: bool) -> Measure:
     target = yaml.safe_load(example.read_text("utf-8"))
     language = str(target.get("language", "fr"))
-    answerer = Answerer(target)
     with tempfile.TemporaryDirectory(prefix="clausier-bench-") as work:
         steps_out, keys_out = Path(work, "steps"), Path(work, "keys")
         steps_out.mkdir()
         keys_out.mkdir()
-        with _quiet_terminal():
-            code = run_interview(
-                language=language,
-                source=None,
-                resume=False,
-                out=steps_out,
-                prompter=answerer.prompter(),
-            )
+        answerer, code = answer(example, steps_out)
         written = steps_out / "answers.yaml"
+        ignored = unasked(target, written)
+        answerer.notes += [f"not asked, not compared: {'/'.join(map(str, p))}" for p in ignored]
         result = Measure(
             example=example.stem,
             language=language,
@@ -386,13 +442,12 @@ def measure(example: Path, timed: bool) -> Measure:
             keystrokes=sum(map(len, answerer.keys)),
             enter_only=sum(keys == [ENTER] for keys in answerer.keys),
             exit=code,
-            matches=written.exists() and _matches(written, example),
+            matches=written.exists() and _matches(written, example, ignored),
             skipped=answerer.skipped,
             notes=answerer.notes,
         )
         if timed:
-            letters = _yes_no(answerer.yes_no, language)
-            typed = "".join(letters.get(k, k) for keys in answerer.keys for k in keys)
+            typed = keystrokes(answerer, language)
             start, cpu = time.perf_counter(), time.process_time()
             with _quiet_terminal(typed):
                 code = run_interview(language=language, source=None, resume=False, out=keys_out)

@@ -3,6 +3,7 @@ the answers files tests share (tests/answers/); the CI switches that turn skips 
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shlex
@@ -10,6 +11,7 @@ import shutil
 import sys
 import zipfile
 from pathlib import Path
+from types import ModuleType
 from typing import Any, NamedTuple, NoReturn
 
 import pytest
@@ -107,6 +109,19 @@ def built_text(answers: Path, out: Path, lang: str, *extra: str) -> str:
 
 def run_cli(*args: str | Path) -> int:
     return main([str(a) for a in args])
+
+
+def interview_bench() -> ModuleType:
+    """bench/interview.py (a script, not a package): its answerer gives the keys that answer
+    an example's whole interview."""
+    name = "interview_bench"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / "interview.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # its dataclasses look their module up
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
 @pytest.fixture(scope="session")

@@ -4,15 +4,13 @@ figure converts two documents here, or says it is skipped without LibreOffice.""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import yaml
-from conftest import ROOT
+from conftest import ROOT, interview_bench
 
 
 def test_bench_prints_every_figure() -> None:
@@ -27,16 +25,6 @@ def test_bench_prints_every_figure() -> None:
     for figure in ("(a)", "(b)", "(c)", "(d)", "(e)", "(f)", "(g)", "(h)"):
         assert f"  {figure} " in result.stdout, result.stdout
     assert "docs/s" in result.stdout and "MB" in result.stdout
-
-
-def _interview_bench() -> ModuleType:
-    path = ROOT / "bench" / "interview.py"
-    spec = importlib.util.spec_from_file_location("interview_bench", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_interview_bench_counts_the_prompts_of_an_example(tmp_path: Path) -> None:
@@ -57,13 +45,14 @@ def test_interview_bench_counts_the_prompts_of_an_example(tmp_path: Path) -> Non
     (measured,) = json.loads(report.read_text("utf-8"))["examples"]
     assert measured["prompts"] > 0 and measured["keystrokes"] > measured["prompts"]
     assert measured["matches"] and measured["reproduced"] and not measured["skipped"]
+    assert "not asked, not compared: processing/retention" in measured["notes"]  # a study's
     assert measured["seconds"] is not None
 
 
 def test_interview_bench_skips_a_step_it_cannot_answer(tmp_path: Path) -> None:
     """An answer the prompt refuses (a country code that is not ISO 3166) is reported as
     skipped, and the run goes on instead of failing."""
-    bench = _interview_bench()
+    bench = interview_bench()
     target = yaml.safe_load((ROOT / "examples" / "clinic-lab-results.yaml").read_text("utf-8"))
     target["parties"][0]["country"] = "XX"
     example = tmp_path / "refused-country.yaml"
@@ -77,7 +66,7 @@ def test_interview_bench_skips_a_step_it_cannot_answer(tmp_path: Path) -> None:
 def test_interview_bench_keystroke_model() -> None:
     """The shorter way round a list that wraps; a checkbox's fewest moves, a Space on each
     entry to toggle."""
-    bench = _interview_bench()
+    bench = interview_bench()
     down, up, space, enter = bench.DOWN, bench.UP, bench.SPACE, bench.ENTER
     assert bench._arrows(0, 2, 5) == [down, down]
     assert bench._arrows(0, 4, 5) == [up]

@@ -3,9 +3,11 @@
 A whole interview is run through prompt_toolkit pipe input with a VT100 output written to a
 string: that stream is what a terminal would show (every prompt, its instructions, the echoes,
 the findings), so a French interview fails here on any English word of the interface, and an
-English one on any French word. The examples are fed through the interview with --from, Enter
-at every question (tests/test_interview.py). `clausier assess` is checked the same way, and the
-prompt chrome itself (o/n, wrapping, pointer, Ctrl+B) in a real terminal (tmux).
+English one on any French word. Each example's interview is run from scratch and answered key
+by key with the example's values, as a user types them (the keys bench/interview.py computes):
+its yes/no questions, single and multiple choices, texts, the review screen and the findings
+are all shown. `clausier assess` is checked the same way, and the prompt chrome itself (o/n,
+wrapping, pointer, Ctrl+B) in a real terminal (tmux).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, run_cli
+from conftest import ROOT, interview_bench, run_cli
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.document import Document
@@ -64,19 +66,26 @@ def _foreign(text: str, words: tuple[str, ...]) -> list[str]:
 
 
 def _screen(source: Path, language: str, out: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    """Everything a terminal shows of an interview amending `source`, Enter at every question
-    (Confirm on the review screen, a DRAFT if a finding blocks)."""
+    """Everything a terminal shows of an interview started from scratch and typed key by key
+    with `source`'s answers (Confirm on the review screen, a DRAFT if a finding blocks)."""
+    bench = interview_bench()
+    (out / "answered").mkdir()
+    answerer, _status = bench.answer(source, out / "answered", language)
+    keys = bench.keystrokes(answerer, language)
+    capsys.readouterr()  # the screen is the typed run's alone
     stream = io.StringIO()
     output = Vt100_Output(
         stream, lambda: Size(rows=40, columns=100), term="xterm", enable_cpr=False
     )
     with create_pipe_input() as pipe, create_app_session(input=pipe, output=output):
-        pipe.send_text("\r" * 400)
+        pipe.send_text(keys)
         pipe.close()
-        status = run_interview(language, source, False, out)
+        status = run_interview(language, None, False, out)
     printed = capsys.readouterr()
     screen = " ".join(ESCAPES.sub(" ", stream.getvalue() + printed.out + printed.err).split())
     assert status in (0, 1), screen[-2000:]
+    typed, answered = (folder / "answers.yaml" for folder in (out, out / "answered"))
+    assert typed.read_text("utf-8") == answered.read_text("utf-8")  # every key was taken
     for answer in sorted(_texts(yaml.safe_load(source.read_text("utf-8"))), key=len, reverse=True):
         screen = screen.replace(answer, " ")  # the user's own words, in the documents' language
     return screen
@@ -100,6 +109,8 @@ def test_a_french_interview_shows_no_english_word(
     assert "flèches pour se déplacer, Entrée pour choisir" in screen
     assert re.search(r"\? (Oui|Non) ", screen)  # a yes/no answer echoed in French
     assert "[avertissement]" in screen or "[information]" in screen
+    assert "Relisez vos réponses" in screen and "Confirmer ces réponses" in screen
+    assert "Réponses écrites dans" in screen
     assert "{'fr'" not in screen  # a signatory's question is headed by its party's name
     assert re.search(r"› [^›{]+ — Nom du signataire pour cette partie", screen)
     assert _foreign(screen, ENGLISH) == []
@@ -113,6 +124,9 @@ def test_an_english_interview_shows_no_french_word(
     assert "(Y/n)" in screen or "(y/N)" in screen
     assert "Space ticks or unticks, Enter confirms" in screen
     assert re.search(r"\? (Yes|No) ", screen)
+    assert "[warning]" in screen or "[info]" in screen
+    assert "Review your answers: pick a section, or confirm." in screen
+    assert "Confirm these answers" in screen and "Answers written to" in screen
     assert _foreign(screen, FRENCH) == []
 
 
