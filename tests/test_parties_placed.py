@@ -508,10 +508,15 @@ def test_a_providers_purposes_nature_and_subjects_are_its_own(
     for words in STUDY_ONLY[example][lang]:
         assert words not in dpa, words
     purposes = {
-        "fr": "pour les seuls besoins de la recherche, des tâches suivantes : ",
-        "en": "for the research's needs only, of the following tasks: ",
+        "fr": "que celui-ci lui confie pour la recherche : ",
+        "en": "which the Controller entrusts to it for the research: ",
     }[lang]
-    assert purposes + task[lang] in dpa
+    assert purposes + task[lang] in dpa  # Article 4
+    annex = {
+        "fr": "Finalités la réalisation des tâches décrites à la rubrique « Objet des",
+        "en": 'Purposes the performance of the tasks described under "Subject-matter of the',
+    }[lang]
+    assert annex in dpa
     flows = {
         "fr": "ne reçoit et n'adresse de Données que par les flux suivants",
         "en": "receives and sends Personal Data only through the following flows",
