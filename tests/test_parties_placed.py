@@ -582,7 +582,8 @@ def test_a_conventions_sponsor_row_lists_what_reaches_the_sponsor(
 def test_the_reference_laboratory_is_a_health_establishment(new_parties: Path) -> None:
     """rv2 MAJOR 1 and 2: the CHU's laboratory describes its own processing, and is treated
     as the health establishment it is: its statutory insurance, its own incident reports,
-    paper forms and the eCRF outside its charge, deletion without return."""
+    paper forms and the eCRF outside its charge, its information system's providers, deletion
+    without return."""
     fr = _flat(
         next((new_parties / "research-ivd-performance-fr").glob("*-lyon-confluence-fr.docx"))
     )
@@ -601,6 +602,7 @@ def test_the_reference_laboratory_is_a_health_establishment(new_parties: Path) -
                 "Les Données conservées sur support papier le sont sous clé",
                 "ne restitue pas les Données : il les supprime",
                 "opérations nécessaires à leur suppression dans les conditions",
+                "aux prestataires de son système d'information et de ses services d'archives",
             ),
             "en": (
                 "patients and members of the Processor's staff entering its results",
@@ -611,6 +613,7 @@ def test_the_reference_laboratory_is_a_health_establishment(new_parties: Path) -
                 "Personal Data held on paper are kept under lock",
                 "shall not return the Personal Data: it shall delete them",
                 "save for the operations needed to delete them under",
+                "the providers of its information system and of its archive services",
             ),
         }[lang]
         for words in expected:

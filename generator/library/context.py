@@ -170,7 +170,8 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
         "controller_reports_incidents": bool,
         # The processor is a health establishment: a centre, or a provider that is a French
         # hospital (its own incident reports and notifications, L.1142-2 insurance, paper
-        # records and the eCRF's security outside its charge).
+        # records and the eCRF's security outside its charge, its information system's
+        # providers generally authorised).
         "health_establishment": bool,
         # The processor is a provider of the sponsor (research.providers: a central
         # laboratory, a reader): its DPA's purposes and nature are its tasks and its flows.
