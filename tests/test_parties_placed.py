@@ -204,8 +204,7 @@ def test_the_reference_laboratory_has_its_place(new_parties: Path) -> None:
     # The study's host hosts the data except as Table 2 says (the laboratory's own host).
     assert "Sauf indication contraire au Tableau 2 – Flux de données, les Données sont" in annex
     dpa = _flat(next(out.glob("*-lyon-confluence-fr.docx")))
-    assert "prestations suivantes : l'analyse, pour le compte du promoteur" in dpa
-    assert "des tâches suivantes" not in dpa  # not a CRO's
+    assert "des tâches suivantes : réception et enregistrement, sous leur seul code" in dpa
     assert "Codage des données des participants" not in dpa  # not a site's
     # Annex I: its two parties only; Annex IV: its certified host.
     annex_i = dpa[dpa.index("Annexe I – Liste des Parties") : dpa.index("Annexe II –")]
@@ -259,7 +258,8 @@ def test_the_new_dpas_read_in_english_too(
     dpa = _flat(next((new_parties / f"{example}-bilingual").glob(file)))
     assert "The Controller has engaged the Processor to provide the following services: the" in dpa
     assert sponsor_name in dpa
-    assert "of the following tasks" not in dpa
+    # The reference laboratory is a provider with its tasks; the host is given none.
+    assert ("of the following tasks" in dpa) is (example == "research-ivd-performance")
 
 
 def test_the_new_processors_receive_coded_data_only(tmp_path: Path) -> None:
@@ -330,6 +330,11 @@ CATEGORIES = {
     "fr": ("Les Données relèvent des catégories suivantes :", "Ces Données comprennent"),
     "en": ("The Personal Data fall within the following categories:", "The Personal Data include"),
 }
+# Annex II's nature of the operations, up to the next row.
+NATURE = {
+    "fr": ("Nature des opérations", "Personnes concernées"),
+    "en": ("Nature of the operations", "Data subjects"),
+}
 # The CRO keeping the case report form hands each site its copy: a CRO's duty, no provider's.
 CRF_COPY = {
     "fr": "Avant toute suppression, le Sous-traitant remet à chaque centre investigateur",
@@ -382,9 +387,13 @@ def test_a_providers_dpa_describes_its_own_processing(
     dpa = _document(texts, DPA[lang] + slug)
     services = {"fr": "des tâches suivantes : ", "en": "of the following tasks: "}[lang]
     assert services + task[lang] in dpa
-    # Its two parties only: neither the CRO, nor a site, nor another provider.
+    # Its two parties only: neither the CRO, nor a site, nor another provider — but as the
+    # senders and recipients of its flows, in Annex II's nature of the operations.
+    nature, subjects = NATURE[lang]
+    before, rest = dpa.split(nature, 1)
+    outside_flows = before + rest.split(subjects, 1)[1]
     for other in (cro, *SITES[example], *(p[3] for p in PROVIDERS.values() if p[3] != name)):
-        assert other not in dpa, other
+        assert other not in outside_flows, other
     start, end = CATEGORIES[lang]
     categories = dpa.split(start, 1)[1].split(end, 1)[0]
     health = {"fr": "données concernant la santé", "en": "data concerning health"}[lang]
@@ -458,3 +467,175 @@ def test_a_provider_given_no_data_receives_the_studys_coded_data() -> None:
         DataCategory.PROFESSIONAL,
     ]
     assert other_data_categories_of(answers, "endoread") == answers.processing.other_data_categories
+
+
+# What a provider's DPA must not take from the study: its other purposes, the CRO's and the
+# sites' work, the sites' eCRF users, matching of data.
+STUDY_ONLY = {
+    DRUG: {
+        "fr": (
+            "EudraVigilance",
+            "Le personnel des centres saisit",
+            "membres du personnel des centres utilisant l'eCRF",
+            "rapprochement ou interconnexion",
+        ),
+        "en": (
+            "EudraVigilance",
+            "Site staff enter",
+            "site staff using the eCRF",
+            "alignment or combination",
+        ),
+    },
+    DEVICE: {
+        "fr": (
+            "Le personnel des centres saisit",
+            "rapprochement ou interconnexion",
+            "investigateurs et personnel des centres investigateurs",
+        ),
+        "en": ("Site staff enter", "alignment or combination", "investigators and site staff"),
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_providers_purposes_nature_and_subjects_are_its_own(
+    trials: dict[tuple[Path, str], dict[str, str]], provider: str, lang: str
+) -> None:
+    """rv1 M1: its tasks as purposes, its operations and the flows it receives or sends as
+    nature, the participants (and the site staff it names) as data subjects."""
+    example, _, cro, name, task = PROVIDERS[provider]
+    dpa = _document(trials[example, lang], DPA[lang] + name.lower().replace(" ", "-"))
+    for words in STUDY_ONLY[example][lang]:
+        assert words not in dpa, words
+    purposes = {
+        "fr": "que celui-ci lui confie pour la recherche : ",
+        "en": "which the Controller entrusts to it for the research: ",
+    }[lang]
+    assert purposes + task[lang] in dpa  # Article 4
+    annex = {
+        "fr": "Finalités la réalisation des tâches décrites à la rubrique « Objet des",
+        "en": 'Purposes the performance of the tasks described under "Subject-matter of the',
+    }[lang]
+    assert annex in dpa
+    flows = {
+        "fr": "ne reçoit et n'adresse de Données que par les flux suivants",
+        "en": "receives and sends Personal Data only through the following flows",
+    }[lang]
+    assert flows in dpa
+    sent = {
+        "fr": f"expéditeur : {name} ; destinataire : {cro}",
+        "en": f"sender: {name}; recipient: {cro}",
+    }[lang]
+    assert sent in dpa
+    sites = " et ".join(SITES[example]) if lang == "fr" else " and ".join(SITES[example])
+    if len(SITES[example]) > 2:
+        sites = (
+            sites.replace(" et ", ", ", len(SITES[example]) - 2)
+            if lang == "fr"
+            else (sites.replace(" and ", ", ", len(SITES[example]) - 2))
+        )
+    assert sites in dpa  # the sites sending it data, named once
+    participants = {
+        "fr": "participants à la recherche et personnel des centres",
+        "en": "research participants and site staff",
+    }[lang]
+    assert participants in dpa
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize(
+    ("example", "sponsor", "providers_data"),
+    [
+        (
+            DRUG,
+            "Laboratoires Orvénia",
+            {"fr": ("échantillons", "vidéos"), "en": ("samples", "videos")},
+        ),
+        (
+            DEVICE,
+            "Vectoris Medical",
+            {"fr": ("enregistrements Holter",), "en": ("Holter recordings",)},
+        ),
+    ],
+)
+def test_a_conventions_sponsor_row_lists_what_reaches_the_sponsor(
+    trials: dict[tuple[Path, str], dict[str, str]],
+    example: Path,
+    sponsor: str,
+    providers_data: dict[str, tuple[str, ...]],
+    lang: str,
+) -> None:
+    """rv1 M3: what the sponsor's laboratory or reader receives is not the sponsor's."""
+    texts = trials[example, lang]
+    prefix = {"fr": "description-traitements", "en": "convention-unique-processing"}[lang]
+    descriptions = [t for n, t in texts.items() if n.startswith(prefix)]
+    assert descriptions
+    role = {"fr": "promoteur et responsable du traitement", "en": "sponsor and controller"}[lang]
+    for description in descriptions:
+        row = description.split(f" (France) {role} ", 1)[1]
+        received = row.split({"fr": " détermine ", "en": " determines "}[lang], 1)[0]
+        for words in providers_data[lang]:
+            assert words not in received, (words, received)
+        assert {"fr": "jeux de données", "en": "datasets"}[lang] in received
+
+
+def test_the_reference_laboratory_is_a_health_establishment(new_parties: Path) -> None:
+    """rv2 MAJOR 1 and 2: the CHU's laboratory describes its own processing, and is treated
+    as the health establishment it is: its statutory insurance, its own incident reports,
+    paper forms and the eCRF outside its charge, its information system's providers, deletion
+    without return."""
+    fr = _flat(
+        next((new_parties / "research-ivd-performance-fr").glob("*-lyon-confluence-fr.docx"))
+    )
+    both = _flat(
+        next((new_parties / "research-ivd-performance-bilingual").glob("*-lyon-confluence-*.docx"))
+    )
+    for dpa, lang in ((fr, "fr"), (both, "en")):
+        expected = {
+            "fr": (
+                "patients et membres du personnel du Sous-traitant qui saisissent ses résultats",
+                "une centaine d'échantillons discordants",
+                "code d'étude, type d'échantillon et mois du prélèvement",
+                "prévue à l'article L. 1142-2 du Code de la santé publique",
+                "Le Sous-traitant effectue toutefois lui-même les signalements que l'article L."
+                " 1111-8-2",
+                "Les Données conservées sur support papier le sont sous clé",
+                "ne restitue pas les Données : il les supprime",
+                "opérations nécessaires à leur suppression dans les conditions",
+                "aux prestataires de son système d'information et de ses services d'archives",
+            ),
+            "en": (
+                "patients and members of the Processor's staff entering its results",
+                "about a hundred discordant samples",
+                "study code, sample type and month of sampling",
+                "required by Article L. 1142-2 of the French Public Health Code",
+                "The Processor shall nevertheless itself make the reports that Article L. 1111-8-2",
+                "Personal Data held on paper are kept under lock",
+                "shall not return the Personal Data: it shall delete them",
+                "save for the operations needed to delete them under",
+                "the providers of its information system and of its archive services",
+            ),
+        }[lang]
+        for words in expected:
+            assert words in dpa, words
+        absent = {
+            "fr": (
+                "1 800",
+                "tranche d'âge",
+                "notoirement solvable",
+                "format ouvert",
+                "notamment la table de correspondance",
+                "rapprochement ou interconnexion",
+            ),
+            "en": (
+                "1,800",
+                "age group",
+                "reputable insurer",
+                "open, commonly used and machine-readable",
+                "in particular the key table",
+                "alignment or combination",
+            ),
+        }[lang]
+        for words in absent:
+            assert words not in dpa, words

@@ -651,6 +651,34 @@ class ProviderTask(Strict):
         default_factory=list,
         description="The data it receives, in words; empty: the study's other categories.",
     )
+    other_data_subjects: list[FreeText] = Field(
+        default_factory=list,
+        description="Persons other than the participants whose data it receives, e.g. the "
+        "site staff signing its requisition forms; its own eCRF users are added when it "
+        "enters its results in the eCRF.",
+    )
+    operations: list[Operation] = Field(
+        default_factory=list,
+        description="The operations it carries out; empty: collection, recording, storage, "
+        "consultation, use, transmission and erasure — it receives, analyses, sends its results "
+        "and destroys, and matches data with others only where this list says so.",
+    )
+    volume: FreeText | None = Field(
+        None,
+        description="How many participants' samples, recordings or data it receives, e.g. "
+        "'about 100 discordant samples'; empty: its DPA names no figure.",
+    )
+    retention: FreeText | None = Field(
+        None,
+        description="How long it keeps its data, then what becomes of them; empty: until the "
+        "database lock, then returned or destroyed under its DPA's end-of-services clause.",
+    )
+    health_establishment: bool = Field(
+        False,
+        description="A French health establishment (a hospital's laboratory or department): "
+        "it reports its own security incidents (CSP L.1111-8-2) and holds the insurance of "
+        "CSP L.1142-2, as a centre does.",
+    )
 
 
 class InternalStudy(Strict):

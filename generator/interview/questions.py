@@ -1045,6 +1045,36 @@ SPECS: dict[str, Spec] = {
         _("Be specific: e.g. coded videos, samples with their requisition forms."),
         R,
     ),
+    "research.providers.*.other_data_subjects": Spec(
+        _("Other person whose data it receives"),
+        _("Its DPA names the participants, and these: e.g. site staff signing the forms."),
+        R,
+    ),
+    "research.providers.*.other_data_subjects.+.*": Spec(
+        _("Add a person, besides the participants, whose data it receives?"),
+        _("Its own eCRF users are added when it enters its results in the eCRF."),
+        R,
+    ),
+    "research.providers.*.operations": Spec(
+        _("Which operations does it carry out (none: the usual ones)?"),
+        _("Usual: collection, recording, storage, consultation, use, transmission, erasure."),
+        R,
+    ),
+    "research.providers.*.volume": Spec(
+        _("How many participants' samples or data does it receive (or empty)?"),
+        _("E.g. about 100 discordant samples; stated in its DPA's Annex II."),
+        R,
+    ),
+    "research.providers.*.retention": Spec(
+        _("How long does it keep its data, and then (or empty)?"),
+        _("Empty: until the database lock, then returned or destroyed under its DPA."),
+        R,
+    ),
+    "research.providers.*.health_establishment": Spec(
+        _("Is this provider a French health establishment (a hospital's laboratory)?"),
+        _("It then reports its own incidents (CSP L.1111-8-2) and holds L.1142-2 insurance."),
+        R,
+    ),
     "research.centres": Spec(
         _("Which parties are investigating centres?"),
         _("Each site is the sponsor's processor or a joint controller, by who wrote the protocol."),

@@ -17,7 +17,9 @@ from ..answers.model import (
     FlowMeans,
     FreeText,
     LawfulBasis,
+    Operation,
     Participation,
+    Processing,
     ProtocolAuthors,
     ProviderTask,
     Research,
@@ -646,7 +648,7 @@ def data_categories_of(answers: Answers, party_id: str) -> list[DataCategory]:
         return [c for c in categories if c is not DataCategory.NIR]
     if party_id in r.centres or party_id in key_table_holders(r):
         return list(categories)
-    provider = _provider(r, party_id)
+    provider = provider_of(r, party_id)
     if provider and provider.data_categories:  # a provider receiving part of the data only
         categories = [c for c in categories if c in provider.data_categories]
 
@@ -660,26 +662,83 @@ def data_categories_of(answers: Answers, party_id: str) -> list[DataCategory]:
 
 def reports_incidents(answers: Answers, party_id: str) -> bool:
     """The party is a French health establishment, held to report the serious incidents of
-    its information systems (CSP L.1111-8-2): outside research, the controller Clausier
-    serves (a hospital); in a study, a centre established in France — not an industrial or
-    academic sponsor that runs no centre."""
+    its information systems (CSP L.1111-8-2) and insured under CSP L.1142-2: outside
+    research, the controller Clausier serves (a hospital); in a study, a centre established
+    in France, or a provider that is a French health establishment (a hospital's reference
+    laboratory) — not an industrial or academic sponsor that runs no centre."""
     r = answers.research
     if r is None:
         return True
-    return party_id in r.centres and party_id not in sites_outside_france(answers)
+    if party_id in r.centres:
+        return party_id not in sites_outside_france(answers)
+    provider = provider_of(r, party_id)
+    return bool(provider and provider.health_establishment) and (
+        answers.party(party_id).country == "FR"
+    )
+
+
+def enters_case_report_form(research: Research, party_id: str) -> bool:
+    """A provider enters its results in the case report form itself (a flow from it by
+    eCRF): its staff using the eCRF are data subjects of its DPA, and it has nothing to
+    return at the end of its services — the eCRF holds its results, so it destroys its data."""
+    return provider_of(research, party_id) is not None and any(
+        f.source == party_id and f.means is FlowMeans.ECRF for f in research.data_flows
+    )
+
+
+# What a provider does when its answers list no operations: it receives coded samples or
+# data, records and keeps them, consults and analyses them, sends its results and destroys
+# the rest; matching them with other data (GDPR 4(2) "alignment") is not among its tasks.
+PROVIDER_OPERATIONS = (
+    Operation.COLLECTION,
+    Operation.RECORDING,
+    Operation.STORAGE,
+    Operation.CONSULTATION,
+    Operation.USE,
+    Operation.TRANSMISSION,
+    Operation.ERASURE,
+)
+# The persons a study's data are about: a provider receives theirs, not the sites' staff's.
+_PARTICIPANTS = (DataSubject.RESEARCH_PARTICIPANTS, DataSubject.PATIENTS)
+
+
+def processing_of(answers: Answers, party_id: str) -> Processing:
+    """The processing a processor's DPA describes: its own (GDPR 28(3)). The data categories
+    it receives; for a provider, besides, its own operations, volume and retention and, as
+    data subjects, the participants and the persons it names (its eCRF users are added by
+    its DPA's text, see `enters_case_report_form`); its purposes and nature are its tasks
+    and flows, which the DPA words."""
+    processing = answers.processing
+    update: dict[str, object] = {
+        "data_categories": data_categories_of(answers, party_id),
+        "other_data_categories": other_data_categories_of(answers, party_id),
+    }
+    provider = provider_of(answers.research, party_id) if answers.research else None
+    if provider:
+        update.update(
+            operations=provider.operations or list(PROVIDER_OPERATIONS),
+            data_subjects=[s for s in processing.data_subjects if s in _PARTICIPANTS]
+            or [DataSubject.RESEARCH_PARTICIPANTS],
+            other_data_subjects=list(provider.other_data_subjects),
+            nature=None,
+            volume=provider.volume,
+            retention=provider.retention,
+        )
+    return processing.model_copy(update=update)
 
 
 def other_data_categories_of(answers: Answers, party_id: str) -> list[FreeText]:
     """The data a processor of a study receives, in words: a provider's own when the answers
     give them (a central reader receives images, not the whole case report form), else the
     study's."""
-    provider = _provider(answers.research, party_id) if answers.research else None
+    provider = provider_of(answers.research, party_id) if answers.research else None
     if provider and provider.other_data_categories:
         return list(provider.other_data_categories)
     return list(answers.processing.other_data_categories)
 
 
-def _provider(research: Research, party_id: str) -> ProviderTask | None:
+def provider_of(research: Research, party_id: str) -> ProviderTask | None:
+    """The sponsor's provider entry for the party (a central laboratory, a reader), if any."""
     return next((p for p in research.providers if p.party == party_id), None)
 
 

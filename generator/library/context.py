@@ -36,13 +36,14 @@ from ..legal.research import (
     clinical_trial,
     cnam_receives_nir,
     convention_unique_centres,
-    data_categories_of,
     device_study,
+    enters_case_report_form,
     hdh_directory,
     internal_dpia_required,
     objection_unconditional,
-    other_data_categories_of,
+    processing_of,
     processor_tasks,
+    provider_of,
     recipient_controllers,
     reports_incidents,
     research_parties,
@@ -83,6 +84,14 @@ class StructureView(_View):
     roles: list[Role]
     tasks: list[FreeText]
     received: list[FreeText]
+
+
+class FlowGroup(_View):
+    """Flows alike but for their senders (the same data sent by every centre), told once."""
+
+    senders: list[str]  # the names of the parties sending them
+    recipient: Party
+    flow: DataFlow
 
 
 class EngagedView(_View):
@@ -161,6 +170,18 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
         "foreign_site": bool,
         # The controller is a French health establishment (CSP L.1111-8-2 incident reports).
         "controller_reports_incidents": bool,
+        # The processor is a health establishment: a centre, or a provider that is a French
+        # hospital (its own incident reports and notifications, L.1142-2 insurance, paper
+        # records and the eCRF's security outside its charge, its information system's
+        # providers generally authorised).
+        "health_establishment": bool,
+        # The processor is a provider of the sponsor (research.providers: a central
+        # laboratory, a reader): its DPA's purposes and nature are its tasks and its flows.
+        "provider": bool,
+        "provider_flows": list[FlowGroup],  # the flows it receives or sends
+        # That provider enters its results in the eCRF: its users are data subjects, and it
+        # deletes its data at the end without returning them.
+        "results_in_crf": bool,
     },
     DocumentKind.JOINT_CONTROLLERS: {},
     DocumentKind.PROTOCOL_ANNEX: {},
@@ -208,12 +229,20 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
     if due.kind is DocumentKind.DPA:
         controller, processor = parties
         r = answers.research
+        provider = bool(r and provider_of(r, processor.id))
         context.update(
             controller=controller,
             processor=processor,
             site=processor in context["processor_centres"],  # the assessment's decision
             foreign_site=processor.id in assessment.sites_outside_france,
             controller_reports_incidents=reports_incidents(answers, controller.id),
+            health_establishment=processor in context["processor_centres"]
+            or (r is not None and reports_incidents(answers, processor.id)),
+            provider=provider,
+            provider_flows=_grouped(
+                [f for f in context["flows"] if provider and processor in (f.source, f.recipient)]
+            ),
+            results_in_crf=bool(r and enters_case_report_form(r, processor.id)),
             processor_tasks=processor_tasks(r, processor.id) if r else [],
             party_roles={
                 controller.id: [Role.CONTROLLER, *_study_roles(assessment, controller)],
@@ -228,6 +257,18 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
             )
         )
     return context
+
+
+def _grouped(flows: list[FlowView]) -> list[FlowGroup]:
+    groups: dict[str, FlowGroup] = {}
+    for f in flows:
+        assert f.recipient is not None and f.flow is not None
+        key = repr((f.recipient.id, f.flow.model_dump(exclude={"source"})))
+        if key in groups:
+            groups[key].senders.append(f.source.name)
+        else:
+            groups[key] = FlowGroup(senders=[f.source.name], recipient=f.recipient, flow=f.flow)
+    return list(groups.values())
 
 
 # The roles a party holds in a study, besides its GDPR role in a given agreement.
@@ -248,15 +289,16 @@ def _convention_view(
     """Who processes one establishment's research data, and how they reach them: the flows
     that do not involve another centre, the parties of the study that act on them (the
     establishment, the sponsor, the CROs, any other recipient) and their sub-processors. The
-    sponsor processes what its own host or environment (a processor neither centre nor CRO)
-    receives for it."""
+    sponsor processes what its own host or environment (a processor neither centre, CRO nor
+    provider) receives for it."""
     r = answers.research
     assert r is not None
     others = set(r.centres) - {establishment.id, r.sponsor}
     mine = [f for f in flows if not {f.source.id, f.recipient.id} & others]
     ids = [establishment.id, r.sponsor, *(c.party for c in r.cros)]
     ids += [f.recipient.id for f in mine]
-    for_sponsor = {r.sponsor, *(p.id for p in other_processors)}
+    # Its providers (a laboratory, a reader) receive for their own tasks, not for it.
+    for_sponsor = {r.sponsor, *(p.id for p in other_processors if not provider_of(r, p.id))}
 
     def received(pid: str) -> list[FreeText]:
         to = for_sponsor if pid == r.sponsor else {pid}
@@ -376,7 +418,7 @@ def _linkage_rows(answers: Answers, holders: list[Party]) -> list[FlowView]:
 
 def _processor_view(answers: Answers, assessment: Assessment, processor: Party) -> dict[str, Any]:
     """In a DPA, the hosting, sub-processors, measures and transfers of its processor only,
-    and the processing with the data categories it receives. A hosting, sub-processor or
+    and its own processing (`processing_of`). A hosting, sub-processor or
     measure naming no processor applies to every processor."""
 
     hosting = hosting_of(answers, processor)
@@ -392,14 +434,8 @@ def _processor_view(answers: Answers, assessment: Assessment, processor: Party) 
         if t.processor == processor.id
         or (t.processor is None and (t.declared or t.recipient in recipients))
     ]
-    processing = answers.processing.model_copy(
-        update={
-            "data_categories": data_categories_of(answers, processor.id),
-            "other_data_categories": other_data_categories_of(answers, processor.id),
-        }
-    )
     return dict(
-        processing=processing,
+        processing=processing_of(answers, processor.id),
         hosting=hosting,
         data_stored=hosting is not None or any(s.hosts_data for s in subs),
         sub_processors=subs,
