@@ -550,12 +550,12 @@ def test_a_providers_purposes_nature_and_subjects_are_its_own(
         (
             DRUG,
             "Laboratoires Orvénia",
-            {"fr": ("échantillons", "vidéos"), "en": ("samples", "videos")},
+            {"fr": ("échantillons sanguins",), "en": ("blood and stool samples",)},
         ),
         (
             DEVICE,
             "Vectoris Medical",
-            {"fr": ("enregistrements Holter",), "en": ("Holter recordings",)},
+            {"fr": ("enregistrements Holter de sept jours",), "en": ("seven-day Holter",)},
         ),
     ],
 )
@@ -566,7 +566,8 @@ def test_a_conventions_sponsor_row_lists_what_reaches_the_sponsor(
     providers_data: dict[str, tuple[str, ...]],
     lang: str,
 ) -> None:
-    """rv1 M3: what the sponsor's laboratory or reader receives is not the sponsor's."""
+    """rv1 M3: what the sponsor's laboratory or reader receives from the sites (samples, raw
+    recordings) is not the sponsor's; what they deliver to it at database lock is."""
     texts = trials[example, lang]
     prefix = {"fr": "description-traitements", "en": "convention-unique-processing"}[lang]
     descriptions = [t for n, t in texts.items() if n.startswith(prefix)]
