@@ -497,6 +497,15 @@ STUDY_ONLY = {
 }
 
 
+# rv1 M2: each provider's own certified host, as its answers' sub-processor gives it.
+HOSTS = {
+    "centralys": ("Rhodanis Santé Hébergement", "HDS-2024-1187", {"fr": "France", "en": "France"}),
+    "endoread": ("Nubelia Cloud", "HDS-2025-0263", {"fr": "Belgique", "en": "Belgium"}),
+    "rythmia": ("Garonne Data Santé", "HDS-2025-0958", {"fr": "France", "en": "France"}),
+}
+CRO_HOSTS = ("Datavance Clinical", "Santéval Cloud")
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_a_providers_purposes_nature_and_subjects_are_its_own(
@@ -640,3 +649,177 @@ def test_the_reference_laboratory_is_a_health_establishment(new_parties: Path) -
         }[lang]
         for words in absent:
             assert words not in dpa, words
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_providers_dpa_describes_its_own_certified_host(
+    trials: dict[tuple[Path, str], dict[str, str]], provider: str, lang: str
+) -> None:
+    example, _, _, name, _ = PROVIDERS[provider]
+    dpa = _document(trials[example, lang], DPA[lang] + name.lower().replace(" ", "-"))
+    host, certificate, country = HOSTS[provider]
+    expected = {
+        "fr": (
+            "Article 10 – Hébergement des Données de santé",
+            f"Les Données de santé sont hébergées par {host}, hébergeur de données de santé"
+            f" certifié (certificat HDS n° {certificate}, valable jusqu'au",
+            f"(activité 1) : {host} ;",
+            f"(activité 6) : {host}.",
+            f"Elles sont stockées dans le pays suivant : {country[lang]}.",
+            "Aucun accès à distance de cette nature n'a lieu sans l'autorisation écrite",
+            f"Le contrat d'hébergement conclu par le Sous-traitant avec {host} comporte les"
+            " mentions exigées par l'article R. 1111-11",
+            f"Hébergement {host}, hébergeur de données de santé certifié : certificat HDS n°"
+            f" {certificate}",  # Annex II
+        ),
+        "en": (
+            "10 Hosting of Health Data",
+            f"The Health Data are hosted by {host}, a certified health-data host (HDS"
+            f" certificate No. {certificate}, valid until",
+            f"(activity 1): {host};",
+            f"(activity 6): {host}.",
+            f"They are stored in the following country: {country[lang]}.",
+            "No such remote access shall take place without the Controller's prior written",
+            f"The hosting contract between the Processor and {host} shall contain the"
+            " particulars required by Article R. 1111-11",
+            f"Hosting {host}, certified health-data host (HDS): HDS certificate No. {certificate}",
+        ),
+    }[lang]
+    for text in expected:
+        assert text in dpa, text
+    hosted_by = {"fr": "Les Données de santé sont hébergées par", "en": "are hosted by"}[lang]
+    for other in CRO_HOSTS:  # the CRO's host is not the provider's
+        assert f"{hosted_by} {other}" not in dpa, other
+
+
+def test_the_reference_laboratorys_dpa_describes_its_host(new_parties: Path) -> None:
+    dpa = _flat(
+        next((new_parties / "research-ivd-performance-fr").glob("*-lyon-confluence-fr.docx"))
+    )
+    assert (
+        "Les Données de santé sont hébergées par Rhodanis Santé, hébergeur de données de santé"
+        " certifié (certificat HDS n° HDS-2024-0876"
+    ) in dpa
+    assert "Le contrat d'hébergement conclu par le Sous-traitant avec Rhodanis Santé" in dpa
+    assert "Biostatim Data Services, hébergeur" not in dpa  # the CRO's host
+
+
+# rv1 M2 (end): a processor established in another member State answers to its authority too.
+AUTHORITY = {
+    "fr": (
+        "Le Sous-traitant coopère avec la CNIL, autorité de contrôle chef de file du traitement"
+        " mis en œuvre par le Responsable du traitement, ainsi qu'avec l'autorité de contrôle de"
+        " l'État où il est établi, l'Autorité de protection des données"
+        " (Gegevensbeschermingsautoriteit), autorité de contrôle concernée par ce traitement"
+        " (article 4, point 22, et considérant 36 du RGPD), à la demande de chacune d'elles",
+        "Le Sous-traitant coopère avec la CNIL, à la demande de celle-ci",
+    ),
+    "en": (
+        "The Processor shall cooperate, on request, with the CNIL, lead supervisory authority"
+        " for the processing carried out by the Controller, and with the supervisory authority"
+        " of the State where the Processor is established, the Belgian Data Protection Authority"
+        " (Autorité de protection des données), a supervisory authority concerned by that"
+        " processing (Article 4(22) and Recital 36 of the GDPR) in the performance of their"
+        " tasks",
+        "The Processor shall cooperate, on request, with the CNIL in the performance of its tasks",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_processor_in_belgium_cooperates_with_its_own_authority_too(
+    trials: dict[tuple[Path, str], dict[str, str]], lang: str
+) -> None:
+    texts = trials[DRUG, lang]
+    both, cnil_only = AUTHORITY[lang]
+    endoread = _document(texts, DPA[lang] + "endoread-europe")
+    assert both in endoread
+    assert cnil_only not in endoread
+    centralys = _document(texts, DPA[lang] + "centralys-biologie-clinique")  # in France
+    assert cnil_only in centralys
+    assert "Gegevensbeschermingsautoriteit" not in centralys
+
+
+# rv2 MAJOR 4: the sponsor's host is also the CRO's sub-processor for the eCRF.
+ECRF_HOSTING = {
+    "fr": "hébergement de l'eCRF Clinactis EDC et de ses sauvegardes chiffrées dans deux"
+    " centres de données situés en France",
+    "en": "hosting of the Clinactis EDC eCRF and its encrypted backups in two data centres in"
+    " France",
+}
+
+
+def test_the_sponsors_host_shows_both_its_roles(new_parties: Path) -> None:
+    out = new_parties / "research-convention-unique-fr"
+    ecrf = ECRF_HOSTING["fr"]
+    annex = _flat(next(out.glob("annexe-*.docx")))
+    assert (
+        "Santélia Cloud, 40 rue de la Villette, 69003 Lyon (France) sous-traitant du promoteur"
+        f" et sous-traitant ultérieur de Clinactis ({ecrf})"
+    ) in annex  # Table 1
+    assert (
+        f"correspondance. Sous-traitant ultérieur de Clinactis ({ecrf}) : agit à ce titre sur"
+        " les seules instructions de Clinactis"
+    ) in annex  # Table 3
+    assert (
+        "Santélia Cloud est en outre sous-traitant ultérieur de Clinactis pour la prestation"
+        f" suivante : {ecrf} ; cette prestation relève du contrat qui les lie"
+    ) in annex  # its section
+    description = _flat(next(out.glob("description-*.docx")))
+    structures = description[description.index("Tableau 1 – Structures") :]
+    assert (
+        "Santélia Cloud, 40 rue de la Villette, 69003 Lyon (France) sous-traitant du Promoteur"
+        " et sous-traitant ultérieur de Clinactis"
+    ) in structures
+    assert (
+        "pour le compte de Clinactis, en qualité de sous-traitant ultérieur : " + ecrf
+    ) in structures
+    # Its data: those it hosts for the CRO (the eCRF's), then those it keeps for the sponsor.
+    assert (
+        "sous-traitant ultérieur de Clinactis données codées de la recherche, réponses aux"
+        " questionnaires de qualité de vie et événements indésirables ; et jeux de données codés"
+    ) in structures
+    assert (
+        "Le Promoteur recourt également, en qualité de sous-traitants, aux prestataires"
+        " suivants, en vertu de contrats conclus avec lui conformément à l'article 28 du RGPD,"
+        " auxquels l'Établissement n'est pas partie : Santélia Cloud, sous-traitant du Promoteur"
+        f" et sous-traitant ultérieur de Clinactis ({ecrf}) en vertu du contrat qui les lie"
+    ) in description
+    dpa = _flat(next(out.glob("*-santelia-cloud-fr.docx")))
+    assert (
+        f"Prestations hors de l'Accord {ecrf} : le Sous-traitant y procède en qualité de"
+        " sous-traitant ultérieur de Clinactis ; cette prestation relève du contrat conclu avec"
+        " Clinactis, et non de l'Accord"
+    ) in dpa
+    # The CRO's own DPA and its other processors show no such row.
+    cro = _flat(next(out.glob("*-clinactis-fr.docx")))
+    assert "Prestations hors de l'Accord" not in cro
+
+
+def test_the_sponsors_host_shows_both_its_roles_in_english(new_parties: Path) -> None:
+    out = new_parties / "research-convention-unique-bilingual"
+    ecrf = ECRF_HOSTING["en"]
+    annex = _flat(next(out.glob("annexe-*.docx")))
+    assert f"processor of the sponsor and sub-processor of Clinactis ({ecrf})" in annex
+    assert (
+        f"Sub-processor of Clinactis ({ecrf}): acts in that capacity only on the instructions"
+        " of Clinactis"
+    ) in annex
+    assert (
+        f"It is also a sub-processor of Clinactis for the following service: {ecrf}; that"
+        " service falls under the contract between them"
+    ) in annex
+    description = _flat(next(out.glob("description-*.docx")))
+    assert "processor of the Sponsor and sub-processor of Clinactis" in description
+    assert f"on behalf of Clinactis, as its sub-processor: {ecrf}" in description
+    assert (
+        f"Santélia Cloud, the Sponsor's processor and a sub-processor of Clinactis ({ecrf})"
+        " under the contract between them"
+    ) in description
+    dpa = _flat(next(out.glob("*-santelia-cloud-fr-en.docx")))
+    assert (
+        f"{ecrf}: the Processor performs it as a sub-processor"
+        " of Clinactis; that service falls under the contract made with Clinactis, not under"
+        " this Agreement"
+    ) in dpa

@@ -491,6 +491,11 @@ class SubProcessor(Strict):
         False, description="Stores health data: it must then be a certified health-data host."
     )
     hds_certified: bool = False
+    hds_certificate: FreeText | None = Field(
+        None,
+        description="Certificate number, validity and activities, for a health-data host: its "
+        "processor's DPA describes it when no hosting of the answers serves that processor.",
+    )
     transfer_safeguard: Safeguard | None = Field(
         None, description="Ground for the transfer when the country is outside the EEA."
     )

@@ -221,6 +221,10 @@ def _stores_health(data: Data, path: Path) -> bool:
     return _stores(data, path) and bool(_item(data, path).get("hosts_health_data"))
 
 
+def _certified_health(data: Data, path: Path) -> bool:
+    return _stores_health(data, path) and bool(_item(data, path).get("hds_certified"))
+
+
 # The parties' places in a study ---------------------------------------------------------
 
 
@@ -771,6 +775,12 @@ SPECS: dict[str, Spec] = {
         _("Required to host health data for the hospital."),
         S,
         when=_stores_health,
+    ),
+    "sub_processors.*.hds_certificate": Spec(
+        _("Its certificate number, validity and activities covered (or empty)"),
+        _("Its processor's DPA describes this host's certificate (CSP R.1111-9, R.1111-11)."),
+        S,
+        when=_certified_health,
     ),
     "sub_processors.*.transfer_safeguard": Spec(
         _("On which ground are data transferred to it?"),

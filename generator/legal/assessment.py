@@ -207,22 +207,45 @@ class EngagedSubProcessor(SubProcessor):
 
 
 def hosting_of(answers: Answers, processor: Party) -> Hosting | None:
-    """The hosting a processor's DPA describes: the one serving it, or, when the processor is
-    the host itself, engaged directly by the controller besides hosting another processor's
-    data (a sponsor's own host, its CRO's host too), its own hosting under that agreement,
-    every activity its certificate covers being its own (CSP L.1111-8, R.1111-11)."""
+    """The hosting a processor's DPA describes — the one rule deciding which host that is:
+    the answers' hosting when it serves the processor; when the processor is that host,
+    engaged directly by the controller besides hosting another processor's data (a sponsor's
+    own host, its CRO's host too), its own hosting under that agreement, every activity its
+    certificate covers being its own (CSP L.1111-8, R.1111-11); otherwise the certified
+    health-data host among its own sub-processors (a study provider's host), which performs
+    the six activities where it stores the data."""
     h = answers.hosting
-    if h is None or h.processor in (None, processor.id):
+    if h is not None and h.processor in (None, processor.id):
         return h
-    if h.provider != processor.name:
-        return None
-    return h.model_copy(
-        update={
-            "processor": processor.id,
-            "processor_activities": [],
-            "processor_hds_certificate": None,
-        }
+    if h is not None and h.provider == processor.name:
+        return h.model_copy(
+            update={
+                "processor": processor.id,
+                "processor_activities": [],
+                "processor_hds_certificate": None,
+            }
+        )
+    host = next(
+        (s for s in answers.sub_processors if s.processor == processor.id and s.hosts_health_data),
+        None,
     )
+    if host is None:
+        return None
+    return Hosting(
+        provider=host.name,
+        processor=processor.id,
+        hds_certified=host.hds_certified,
+        hds_certificate=host.hds_certificate,
+        storage_country=host.country,
+    )
+
+
+def processor_authority_state(processor: Party) -> str | None:
+    """The other EEA State where a processor is established: its supervisory authority is
+    concerned by the processing (GDPR 4(22)(a)) and the processor answers to it too, the
+    CNIL remaining the authority of the controller's processing (GDPR 55, 56(6))."""
+    country = processor.country
+    return country if in_eea(country) and country != "FR" else None
 
 
 def sub_processors_of(answers: Answers, processor: Party) -> list[EngagedSubProcessor]:
@@ -251,6 +274,21 @@ def sub_processors_of(answers: Answers, processor: Party) -> list[EngagedSubProc
             )
         )
     return subs
+
+
+def engaging_processors(
+    answers: Answers, processors: list[Party], party: Party
+) -> list[tuple[Party, EngagedSubProcessor]]:
+    """The other processors that engage a party as their sub-processor, each with the entry
+    its DPA lists: a host serving the sponsor directly and hosting a CRO's eCRF holds both
+    roles, each under its own contract (GDPR 28(2), 28(4))."""
+    return [
+        (p, s)
+        for p in processors
+        if p.id != party.id
+        for s in sub_processors_of(answers, p)
+        if s.name == party.name
+    ]
 
 
 class OutsideTransfer(Transfer):

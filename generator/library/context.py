@@ -25,8 +25,10 @@ from ..legal.assessment import (
     DocumentKind,
     EngagedSubProcessor,
     OutsideTransfer,
+    engaging_processors,
     french_text_only,
     hosting_of,
+    processor_authority_state,
     services_before_signature,
     signed_before_services,
     sub_processors_of,
@@ -59,8 +61,11 @@ class _View(BaseModel):
 
 
 class PartyRoles(_View):
+    """A party of the study, its roles, and the processors engaging it as sub-processor."""
+
     party: Party
     roles: list[Role]
+    sub_processor_of: list[EngagedView] = []
 
 
 class FlowView(_View):
@@ -84,6 +89,7 @@ class StructureView(_View):
     roles: list[Role]
     tasks: list[FreeText]
     received: list[FreeText]
+    sub_processor_of: list[EngagedView]  # the structures engaging it as sub-processor
 
 
 class FlowGroup(_View):
@@ -168,6 +174,9 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
         # The processor is a centre established outside France: the law of its own State, not
         # the Public Health Code, governs its medical secrecy, records and duties.
         "foreign_site": bool,
+        # The processor is established in another EEA State: that State's ISO code, whose
+        # supervisory authority (filter `authority`) it answers to besides the CNIL.
+        "processor_authority": str | None,
         # The controller is a French health establishment (CSP L.1111-8-2 incident reports).
         "controller_reports_incidents": bool,
         # The processor is a health establishment: a centre, or a provider that is a French
@@ -182,6 +191,9 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
         # That provider enters its results in the eCRF: its users are data subjects, and it
         # deletes its data at the end without returning them.
         "results_in_crf": bool,
+        # The other processors engaging its processor as their sub-processor (a host of the
+        # sponsor also hosting the CRO's eCRF): that work falls under their contract.
+        "sub_processor_of": list[EngagedView],
     },
     DocumentKind.JOINT_CONTROLLERS: {},
     DocumentKind.PROTOCOL_ANNEX: {},
@@ -235,6 +247,8 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
             processor=processor,
             site=processor in context["processor_centres"],  # the assessment's decision
             foreign_site=processor.id in assessment.sites_outside_france,
+            processor_authority=processor_authority_state(processor),
+            sub_processor_of=_sub_processor_of(answers, assessment, processor),
             controller_reports_incidents=reports_incidents(answers, controller.id),
             health_establishment=processor in context["processor_centres"]
             or (r is not None and reports_incidents(answers, processor.id)),
@@ -279,6 +293,14 @@ def _study_roles(assessment: Assessment, party: Party) -> list[Role]:
     return [role for role in _STUDY_ROLES if role in assessment.roles[party.id]]
 
 
+def _sub_processor_of(answers: Answers, assessment: Assessment, party: Party) -> list[EngagedView]:
+    processors = assessment.parties_with(answers, Role.PROCESSOR)
+    return [
+        EngagedView(sub=sub, engaged_by=by)
+        for by, sub in engaging_processors(answers, processors, party)
+    ]
+
+
 def _convention_view(
     answers: Answers,
     assessment: Assessment,
@@ -290,7 +312,8 @@ def _convention_view(
     that do not involve another centre, the parties of the study that act on them (the
     establishment, the sponsor, the CROs, any other recipient) and their sub-processors. The
     sponsor processes what its own host or environment (a processor neither centre, CRO nor
-    provider) receives for it."""
+    provider) receives for it; a party another structure engages as its host, what it hosts
+    for it."""
     r = answers.research
     assert r is not None
     others = set(r.centres) - {establishment.id, r.sponsor}
@@ -300,19 +323,20 @@ def _convention_view(
     # Its providers (a laboratory, a reader) receive for their own tasks, not for it.
     for_sponsor = {r.sponsor, *(p.id for p in other_processors if not provider_of(r, p.id))}
 
-    def received(pid: str) -> list[FreeText]:
-        to = for_sponsor if pid == r.sponsor else {pid}
-        return [f.flow.data for f in mine if f.recipient.id in to]
-
-    structures = [
-        StructureView(
-            party=answers.party(pid),
+    def structure(pid: str) -> StructureView:
+        party = answers.party(pid)
+        engaging = _sub_processor_of(answers, assessment, party)
+        to = set(for_sponsor) if pid == r.sponsor else {pid}
+        to |= {e.engaged_by.id for e in engaging if e.sub.hosts_data}
+        return StructureView(
+            party=party,
             roles=list(assessment.roles[pid]),
             tasks=processor_tasks(r, pid),
-            received=received(pid),
+            received=[f.flow.data for f in mine if f.recipient.id in to],
+            sub_processor_of=engaging,
         )
-        for pid in dict.fromkeys(ids)
-    ]
+
+    structures = [structure(pid) for pid in dict.fromkeys(ids)]
     engaged = [
         EngagedView(sub=sub, engaged_by=s.party)
         for s in structures
@@ -384,7 +408,11 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
             answers.party(pid) for pid in recipient_controllers(answers, assessment.roles)
         ],
         research_roles=[
-            PartyRoles(party=answers.party(pid), roles=list(assessment.roles[pid]))
+            PartyRoles(
+                party=answers.party(pid),
+                roles=list(assessment.roles[pid]),
+                sub_processor_of=_sub_processor_of(answers, assessment, answers.party(pid)),
+            )
             for pid in research_parties(answers)
         ],
         flows=flows,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ..answers.countries import country_name
+from ..answers.countries import country_name, supervisory_authority
 from ..answers.model import Language
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def enumerate_words(items: Iterable[str], language: Language) -> str:
     return f"{', '.join(words[:-1])} {_AND[language]} {words[-1]}"
 
 
-FILTERS = ("date", "words", "country", "label", "enumerate")
+FILTERS = ("date", "words", "country", "authority", "label", "enumerate")
 
 # Private-use characters marking bold in rendered library text; answers may not contain them.
 BOLD_START, BOLD_END = "\ue000", "\ue001"
@@ -100,6 +100,7 @@ class Wording:
                 n, language, units[unit].in_(language) if unit else None
             ),
             country=lambda c: country_name(c, language.value),
+            authority=lambda c: supervisory_authority(c, language.value),
             label=label,
             enumerate=lambda xs: enumerate_words((label(x) for x in xs), language),
         )
