@@ -217,7 +217,7 @@ def test_a_device_studys_annex_says_none_of_it(
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_a_trial_sites_dpa_archives_for_twenty_five_years(
-    built: dict[tuple[str, str], dict[str, str]], lang: str
+    built: dict[tuple[str, str], dict[str, str]], lang: str, tmp_path: Path
 ) -> None:
     archive = {
         "fr": "les documents propres à la recherche pendant au moins vingt-cinq (25) ans après "
@@ -231,7 +231,9 @@ def test_a_trial_sites_dpa_archives_for_twenty_five_years(
         "en": "for the archiving period the protocol sets for the sites",
     }[lang]
     drug = built[DRUG.stem, lang]
-    site = _one(drug, f"{DPA[lang]}-groupe-hospitalier-saint-aubert")
+    # An industry trial's sites sign the convention unique: a site's DPA is an academic trial's.
+    academic = _build(_write(tmp_path, DRUG, commercial=False), tmp_path / "out", lang)
+    site = _one(academic, f"{DPA[lang]}-groupe-hospitalier-saint-aubert")
     cro = _one(drug, f"{DPA[lang]}-medrion-clinical")
     # The device study's public sites are under the convention unique: no DPA, and their
     # description says nothing of a medicinal product's 25 years.

@@ -1,8 +1,9 @@
 """Issue 13 item 5: the convention unique. An industry-sponsored category 1 or 2 study in a
-public health establishment is contracted through the convention unique, whose model cannot be
-modified and holds its own personal-data terms: the establishment gets the description of the
-processing that model leaves the parties to fill in, which yields to the convention, instead of
-a DPA; a private clinic of the same study keeps its DPA."""
+health establishment in France, public or private (the model of the arrêté of 29 July 2024
+covers any establishment, maison or centre de santé), is contracted through the convention
+unique, whose model cannot be modified and holds its own personal-data terms: each
+establishment gets the description of the processing that model leaves the parties to fill
+in, which yields to the convention, instead of a DPA; academic research keeps its DPAs."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ EXAMPLE = ROOT / "examples" / "research-convention-unique.yaml"
 DESCRIPTION = (
     "description-traitements-convention-unique-centre-hospitalier-universitaire-de-forez-velay"
 )
+CLINIC = "description-traitements-convention-unique-clinique-du-parc-de-villeurbanne"
 
 
 def _text(path: Path) -> str:
@@ -26,7 +28,7 @@ def _text(path: Path) -> str:
     return " ".join(text.split())
 
 
-def test_assess_gives_the_chu_its_description_and_the_clinic_its_dpa(
+def test_assess_gives_the_chu_and_the_clinic_their_descriptions(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert run_cli("assess", EXAMPLE, "--json") == 0
@@ -35,14 +37,15 @@ def test_assess_gives_the_chu_its_description_and_the_clinic_its_dpa(
         {"kind": "protocol-annex", "parties": ["heliance"]},
         {"kind": "dpa", "parties": ["heliance", "clinactis"]},
         {"kind": "convention-unique-description", "parties": ["heliance", "chu-forez"]},
-        {"kind": "dpa", "parties": ["heliance", "clinique-parc"]},
+        {"kind": "convention-unique-description", "parties": ["heliance", "clinique-parc"]},
         {"kind": "dpa", "parties": ["heliance", "santelia"]},  # the sponsor's own host
     ]
     (finding,) = [f for f in result["findings"] if f["code"] == "CONVENTION_UNIQUE"]
     assert finding["severity"] == "info"
     assert finding["articles"] == ["CSP L.1121-16-1", "CSP R.1121-3-1"]
     assert "Centre hospitalier universitaire de Forez-Velay" in finding["message"]
-    assert "Clinique du Parc" not in finding["message"]
+    assert "Clinique du Parc de Villeurbanne" in finding["message"]
+    assert "arrêté du 29 juillet 2024" in finding["message"]  # the assessment speaks French here
 
 
 @pytest.fixture(scope="module")
@@ -53,14 +56,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_the_chu_has_no_dpa_the_clinic_has_one(built: Path) -> None:
+def test_neither_the_chu_nor_the_clinic_has_a_dpa(built: Path) -> None:
     names = sorted(p.name for p in (built / "fr").glob("*.docx"))
     assert names == [
         "accord-sous-traitance-clinactis-fr.docx",
-        "accord-sous-traitance-clinique-du-parc-de-villeurbanne-fr.docx",
         "accord-sous-traitance-santelia-cloud-fr.docx",
         "annexe-rgpd-protocole-cardio-qol-fr.docx",
         f"{DESCRIPTION}-fr.docx",
+        f"{CLINIC}-fr.docx",
     ]
 
 
@@ -70,7 +73,7 @@ def test_the_french_description_completes_the_convention_and_yields_to_it(built:
         "Description des traitements de données à caractère personnel – Annexe à la convention "
         "unique",
         "la convention unique prévue aux articles L. 1121-16-1 et R. 1121-3-1 du Code de la "
-        "santé publique, établie selon le modèle fixé par l'arrêté du 28 mars 2022",
+        "santé publique, établie selon le modèle fixé par l'arrêté du 29 juillet 2024",
         "La Description complète, sans les modifier, les stipulations de la Convention",
         "En cas de contradiction entre la Description et la Convention, la Convention prévaut.",
         "sont celles que fixe la Convention, dans la mesure où elle les prévoit. La Description ne "
@@ -125,23 +128,26 @@ def test_the_bilingual_description_says_the_same_in_english(built: Path) -> None
 def test_the_protocol_annex_names_the_convention_as_the_chus_contract(built: Path) -> None:
     text = _text(built / "fr" / "annexe-rgpd-protocole-cardio-qol-fr.docx")
     said = (
-        "Pour chacun des établissements publics de santé suivants, ce contrat est la convention "
+        "Pour chacun des établissements ou centres de santé suivants, ce contrat est la convention "
         "unique prévue à l'article L. 1121-16-1 du Code de la santé publique, établie selon le "
         "modèle fixé par arrêté, que complète la description des traitements établie entre le "
         "Promoteur et cet établissement : "
     )
     assert said in text
     listed = text[text.index(said) + len(said) :]
-    # The CHU alone, then the next paragraph: the clinic signs an ordinary contract.
-    assert listed.startswith("Centre hospitalier universitaire de Forez-Velay. Les investigateurs")
+    # The CHU and the private clinic alike (the 2024 model covers private establishments).
+    assert listed.startswith(
+        "Centre hospitalier universitaire de Forez-Velay. Clinique du Parc de Villeurbanne."
+    )
 
 
-def test_the_clinics_dpa_is_unchanged(built: Path) -> None:
-    """The private clinic signs an ordinary site contract: its DPA is a site's DPA."""
-    text = _text(built / "fr" / "accord-sous-traitance-clinique-du-parc-de-villeurbanne-fr.docx")
-    assert "Accord de sous-traitance de données à caractère personnel" in text
-    assert "Codage des données des participants" in text
-    assert "convention unique" not in text.lower()
+def test_the_clinics_description_is_its_own(built: Path) -> None:
+    """The private clinic signs the convention unique too: its description names it, not the
+    CHU, and yields to its convention."""
+    text = _text(built / "fr" / f"{CLINIC}-fr.docx")
+    assert "Clinique du Parc de Villeurbanne" in text
+    assert "Forez-Velay" not in text
+    assert re.findall(r"\w+ prévaut", text) == ["Convention prévaut"]
 
 
 @pytest.mark.parametrize("commercial", [True, False])

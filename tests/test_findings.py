@@ -2304,58 +2304,40 @@ TABLE: tuple[Row, ...] = (
     ),
 )
 
-# The convention unique: industry-sponsored research of category 1 or 2 in a public
-# establishment.
+# The convention unique: industry-sponsored research of category 1 or 2 in a French health
+# establishment, public or private (arrêté of 29 July 2024).
 CATEGORY_3 = {"research.riph_category": 3, "research.participation": "non_opposition"}
 JOINT_PROTOCOL = {"research.protocol_drafted_by": "sponsor_and_centres"}
+BOTH_SITES = {"centres": [CHU_FOREZ, CLINIC_PARC]}
+GHSA = "Groupe hospitalier Saint-Aubert"  # DRUG's private not-for-profit centre
 CONVENTION_ROWS = (
     Row(
         "CONVENTION_UNIQUE",
         Severity.INFO,
         ("CSP L.1121-16-1", "CSP R.1121-3-1"),
         raises=(
-            C("chu-in-commercial-category-2", CU, count=1, values={"centres": [CHU_FOREZ]}),
-            # An industry drug trial: the two public CHUs, not the private not-for-profit group.
+            C("public-and-private-in-commercial-research", CU, count=1, values=BOTH_SITES),
+            # An industry drug trial: the two public CHUs and the private not-for-profit group.
+            C("drug-trial-every-site", DRUG, values={"centres": [CHU_PICARDIE, GHSA, CHU_ADOUR]}),
             C(
-                "drug-trial-public-chus",
-                DRUG,
-                values={
-                    "centres": [
-                        "Centre hospitalier universitaire de Picardie-Somme",
-                        "Centre hospitalier universitaire de l'Adour",
-                    ]
-                },
-            ),
-            C(
-                "category-1",
+                "category-2",
                 CU,
-                research__riph_category=1,
-                research__participation="written_consent",
+                research__riph_category=2,
+                research__participation="express_consent",
+                research__product=None,
+                values=BOTH_SITES,
+            ),
+            C("joint-controllers-sign-it-too", CU, JOINT_PROTOCOL, values=BOTH_SITES),
+            C(
+                "a-site-abroad-aside",
+                CU,
+                {"parties.3.country": "DE"},
                 values={"centres": [CHU_FOREZ]},
-            ),
-            C(
-                "both-centres-public",
-                CU,
-                {"parties.3.public_body": True},
-                values={"centres": [CHU_FOREZ, CLINIC_PARC]},
-            ),
-            C(
-                "joint-controllers-sign-it-too",
-                CU,
-                JOINT_PROTOCOL,
-                values={"centres": [CHU_FOREZ]},
-            ),
-            C(
-                "drug-trial-the-espic-aside",
-                DRUG,
-                research__commercial=True,
-                values={"centres": [CHU_PICARDIE, CHU_ADOUR]},
             ),
         ),
         spares=(
             C("academic", CU, research__commercial=False),
             C("commercial-category-3", CU, CATEGORY_3),
-            C("private-centres-only", CU, {"parties.2.public_body": False}),
             C(
                 "not-involving-the-human-person",
                 CU,
@@ -2370,9 +2352,7 @@ CONVENTION_ROWS = (
         "CONVENTION_UNIQUE_JOINT_CONTROL",
         Severity.WARNING,
         ("CSP L.1121-16-1", "GDPR 26", "GDPR 28"),
-        raises=(
-            C("protocol-drawn-up-together", CU, JOINT_PROTOCOL, values={"centres": [CHU_FOREZ]}),
-        ),
+        raises=(C("protocol-drawn-up-together", CU, JOINT_PROTOCOL, values=BOTH_SITES),),
         spares=(
             C("sponsor-wrote-the-protocol", CU),
             C("joint-but-academic", CU, JOINT_PROTOCOL, research__commercial=False),
@@ -2382,11 +2362,10 @@ CONVENTION_ROWS = (
         "CONVENTION_UNIQUE_CATEGORY_3",
         Severity.INFO,
         ("CSP L.1121-16-1",),
-        raises=(C("commercial-category-3", CU, CATEGORY_3, values={"centres": [CHU_FOREZ]}),),
+        raises=(C("commercial-category-3", CU, CATEGORY_3, values=BOTH_SITES),),
         spares=(
-            C("category-2", CU),
+            C("category-1", CU),
             C("academic-category-3", CU, CATEGORY_3, research__commercial=False),
-            C("category-3-private-centres", CU, {**CATEGORY_3, "parties.2.public_body": False}),
         ),
     ),
 )
@@ -2745,10 +2724,10 @@ CENTRES_DRUG = ("chu-picardie", "ghsa-lille", "chu-adour")
                 ("protocol-annex", ("heliance",)),
                 ("dpa", ("heliance", "clinactis")),
                 ("convention-unique-description", ("heliance", "chu-forez")),
-                ("dpa", ("heliance", "clinique-parc")),
+                ("convention-unique-description", ("heliance", "clinique-parc")),
                 ("dpa", ("heliance", "santelia")),
             ],
-            id="the-public-hospital-has-its-convention-unique-the-clinic-its-dpa",
+            id="the-hospital-and-the-clinic-each-have-their-convention-unique",
         ),
         pytest.param(
             CU,

@@ -252,23 +252,27 @@ def key_table_holders(research: Research) -> tuple[str, ...]:
     return tuple(dict.fromkeys(research.centres))
 
 
-def _public_centres(answers: Answers) -> list[str]:
-    """The centres that are public health establishments (a public-law body), sponsor aside."""
+def _french_centres(answers: Answers) -> list[str]:
+    """The centres established in France, sponsor aside: health establishments, public or
+    private, and maisons or centres de santé, where the convention unique applies."""
     r = answers.research
     assert r is not None
-    return [c for c in dict.fromkeys(r.centres) if c != r.sponsor and answers.party(c).public_body]
+    abroad = sites_outside_france(answers)
+    return [c for c in dict.fromkeys(r.centres) if c != r.sponsor and c not in abroad]
 
 
 def convention_unique_centres(answers: Answers) -> tuple[str, ...]:
     """The centres the sponsor contracts with through the convention unique (CSP L.1121-16-1,
-    R.1121-3-1): public health establishments taking part in industry-sponsored research
-    involving the human person of category 1 or 2. The data-protection roles do not decide it:
-    the Code ties the convention to the research and the establishment, so a centre sharing
-    control of the data with the sponsor signs it too (CONVENTION_UNIQUE_JOINT_CONTROL)."""
+    R.1121-3-1; model fixed by the arrêté of 29 July 2024, which repealed that of 28 March
+    2022 and applies to any health establishment, maison or centre de santé, public or
+    private): the French centres of industry-sponsored research involving the human person of
+    category 1 or 2. The data-protection roles do not decide it: the Code ties the convention
+    to the research and the place where it is run, so a centre sharing control of the data
+    with the sponsor signs it too (CONVENTION_UNIQUE_JOINT_CONTROL)."""
     r = answers.research
     if r is None or not r.commercial or r.riph_category not in (1, 2):
         return ()
-    return tuple(_public_centres(answers))
+    return tuple(_french_centres(answers))
 
 
 def _convention_unique(answers: Answers, out: Findings) -> None:
@@ -287,7 +291,7 @@ def _convention_unique(answers: Answers, out: Findings) -> None:
         joint = [c for c in centres if Role.JOINT_CONTROLLER in roles[c]]
         if joint:
             out.add("CONVENTION_UNIQUE_JOINT_CONTROL", centres=names(joint))
-    elif r.commercial and r.riph_category == 3 and (public := _public_centres(answers)):
+    elif r.commercial and r.riph_category == 3 and (public := _french_centres(answers)):
         out.add("CONVENTION_UNIQUE_CATEGORY_3", centres=names(public))
 
 
