@@ -220,7 +220,9 @@ def test_the_sponsors_host_has_its_place(new_parties: Path) -> None:
     assert "Santélia Cloud, 40 rue de la Villette, 69003 Lyon (France) sous-traitant " in annex
     assert "Clinactis Santélia Cloud jeux de données codés de la recherche" in annex
     dpa = _flat(next(out.glob("*-santelia-cloud-fr.docx")))
-    assert "prestations suivantes : l'hébergement, pour le compte du promoteur" in dpa
+    # A provider of the sponsor: its own tasks, its own operations, volume and retention.
+    assert "des tâches suivantes, que celui-ci lui confie pour la recherche : l'hébergement" in dpa
+    assert "au moins vingt-cinq ans après la fin de l'essai, puis restitution" in dpa
     # Its DPA is its hosting contract: the certificate, every activity its own.
     assert "Les Données de santé sont hébergées par Santélia Cloud, hébergeur de données" in dpa
     assert "(activité 1) : le Sous-traitant" in dpa
@@ -258,8 +260,8 @@ def test_the_new_dpas_read_in_english_too(
     dpa = _flat(next((new_parties / f"{example}-bilingual").glob(file)))
     assert "The Controller has engaged the Processor to provide the following services: the" in dpa
     assert sponsor_name in dpa
-    # The reference laboratory is a provider with its tasks; the host is given none.
-    assert ("of the following tasks" in dpa) is (example == "research-ivd-performance")
+    # The reference laboratory and the sponsor's host are providers with their own tasks.
+    assert "of the following tasks" in dpa
 
 
 def test_the_new_processors_receive_coded_data_only(tmp_path: Path) -> None:
@@ -699,7 +701,7 @@ def test_the_reference_laboratorys_dpa_describes_its_host(new_parties: Path) -> 
     )
     assert (
         "Les Données de santé sont hébergées par Rhodanis Santé, hébergeur de données de santé"
-        " certifié (certificat HDS n° HDS-2024-0876"
+        " certifié (certificat HDS n° HDS-2027-0876"
     ) in dpa
     assert "Le contrat d'hébergement conclu par le Sous-traitant avec Rhodanis Santé" in dpa
     assert "Biostatim Data Services, hébergeur" not in dpa  # the CRO's host

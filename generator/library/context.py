@@ -320,8 +320,14 @@ def _convention_view(
     mine = [f for f in flows if not {f.source.id, f.recipient.id} & others]
     ids = [establishment.id, r.sponsor, *(c.party for c in r.cros)]
     ids += [f.recipient.id for f in mine]
-    # Its providers (a laboratory, a reader) receive for their own tasks, not for it.
-    for_sponsor = {r.sponsor, *(p.id for p in other_processors if not provider_of(r, p.id))}
+
+    # Its providers (a laboratory, a reader) receive for their own tasks, not for it; its own
+    # host (a provider that is itself the host of what it receives) keeps them for it.
+    def keeps_for_sponsor(p: Party) -> bool:
+        hosting = hosting_of(answers, p)
+        return not provider_of(r, p.id) or (hosting is not None and hosting.provider == p.name)
+
+    for_sponsor = {r.sponsor, *(p.id for p in other_processors if keeps_for_sponsor(p))}
 
     def structure(pid: str) -> StructureView:
         party = answers.party(pid)
