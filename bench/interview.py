@@ -65,6 +65,7 @@ if str(ROOT) not in sys.path:  # run as `python bench/interview.py` from anywher
 from generator.interview.app import _CONFIRM, Prompter, run_interview  # noqa: E402
 from generator.interview.prompts import parse  # noqa: E402
 from generator.interview.walk import Step  # noqa: E402
+from generator.interview.walk import get as _get  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
 TIMED = ("chu-teleconsultation", "research-drug-trial")  # the issue's DPA and multi-centre study
@@ -77,17 +78,6 @@ PREFERRED = (_CONFIRM, "draft")  # the review screen's "Confirm"; with blockers,
 
 class Unanswerable(Exception):
     """A step the example gives no value the step can take."""
-
-
-def _get(data: Any, path: Sequence[Any]) -> Any:
-    for part in path:
-        if (isinstance(data, list) and isinstance(part, int) and part < len(data)) or (
-            isinstance(data, dict) and part in data
-        ):
-            data = data[part]
-        else:
-            return None
-    return data
 
 
 def _wanted(step: Step, target: dict[str, Any], offered: Any, gettext: Callable[[str], str]) -> Any:
