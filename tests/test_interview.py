@@ -39,7 +39,7 @@ from conftest import ROOT, docx_text, make_run_env, run_cli
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from generator.answers.languages import in_language
 from generator.answers.load import load_answers
@@ -55,7 +55,7 @@ from generator.interview.prompts import BACK, Interrupted, ask, parse
 from generator.interview.prompts import _label as prompt_label
 from generator.interview.questions import LIST_END, LIST_KEEP, LIST_NONE, SPECS, gather
 from generator.interview.session import STATE_FILE, State, collect, pending
-from generator.interview.walk import Step, get, meta_key
+from generator.interview.walk import Step, Walker, get, meta_key
 
 DOWN, UP, CLEAR, ENTER, CTRL_B, CTRL_C = "\x1b[B", "\x1b[A", "\x15", "\r", "\x02", "\x03"
 PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"  # a terminal's bracketed paste
@@ -1397,3 +1397,14 @@ def test_an_item_given_only_in_the_other_language_is_asked_not_removed(out: Path
     assert len(written) == len(clinic["processing"]["purposes"])
     both = {"fr": clinic["processing"]["purposes"][1]["fr"], "en": "delivery of the reports"}
     assert written[1] == both
+
+
+def test_a_full_list_of_texts_asks_no_further_item() -> None:
+    """A list the model caps (max_length): once full, no empty item is asked to end it."""
+    capped = Field(min_length=1, max_length=2)
+    walker = Walker({"processing": {"purposes": ["a", "b"]}}, {})
+    steps = list(walker._texts(("processing", "purposes"), str, capped, {}))
+    assert [s.path[-1] for s in steps] == [0, 1] and steps[1].ends == LIST_KEEP
+    walker = Walker({"processing": {"purposes": ["a"]}}, {})
+    steps = list(walker._texts(("processing", "purposes"), str, capped, {}))
+    assert [s.path[-1] for s in steps] == [0, 1] and steps[1].ends == LIST_END
