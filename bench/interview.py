@@ -3,7 +3,8 @@
 For each answers file in examples/, the interview is run from scratch (not `--from`) through
 its own step loop — `run_interview` with a `Prompter` — by an answerer that gives each step the
 value the example has: for "is there …?" whether the section exists, for "add another?"
-whether the example has another item, for a free text the text in the documents' language. The
+whether the example has another item, for a free text the text in the documents' language (an
+item of a list of texts past the example's last: empty, which ends the list). The
 walk therefore follows exactly the example; the answers file written at the end is compared
 with the example ("matches"; an answer no question asks and the interview leaves empty, as a
 study's processing.retention, can only come from a file edited by hand: it is not compared, and

@@ -39,7 +39,7 @@ from conftest import ROOT, docx_text, make_run_env, run_cli
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from generator.answers.languages import in_language
 from generator.answers.load import load_answers
@@ -53,9 +53,9 @@ from generator.interview.app import Prompter, resume_command, run_interview
 from generator.interview.i18n import translator
 from generator.interview.prompts import BACK, Interrupted, ask, parse
 from generator.interview.prompts import _label as prompt_label
-from generator.interview.questions import SPECS, gather
+from generator.interview.questions import LIST_END, LIST_KEEP, LIST_NONE, SPECS, gather
 from generator.interview.session import STATE_FILE, State, collect, pending
-from generator.interview.walk import Step, get, meta_key
+from generator.interview.walk import Step, Walker, get, meta_key
 
 DOWN, UP, CLEAR, ENTER, CTRL_B, CTRL_C = "\x1b[B", "\x1b[A", "\x15", "\r", "\x02", "\x03"
 PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"  # a terminal's bracketed paste
@@ -1313,3 +1313,98 @@ def test_an_amended_file_whose_roles_disagree_is_asked_not_overwritten() -> None
     (sponsor,) = [s for s in steps if s.key == "research.sponsor"]
     assert sponsor.kind == "choice" and state.offered(sponsor) == "chu-val-de-loire"
     assert state.data["research"]["sponsor"] == "chu-val-de-loire"
+
+
+# A list of texts, item after item (issue 14 item 4) ----------------------------------------
+
+
+def test_a_list_of_texts_is_asked_item_after_item(out: Path) -> None:
+    """Purposes, other categories, return formats: one question per item, with no "add
+    another?" between them: n items take n + 1 questions, the last one left empty; its help
+    says so in the interface language, and the items the model requires say nothing of it."""
+    _ = translator("fr")
+    user = User(CLINIC_ANSWERS)
+    assert interview(user, out, "fr") == 0
+    _same(out / "answers.yaml", CLINIC)
+    asked = [(s, instruction) for s, _offered, instruction in user.asked]
+    assert not [s for s, _i in asked if s.kind == "more" and "purposes" in s.path]
+    lists = {
+        "processing.purposes": len(CLINIC_ANSWERS["processing"]["purposes"]),
+        "processing.other_data_subjects": len(CLINIC_ANSWERS["processing"]["other_data_subjects"]),
+        "options.hospital.reversibility_formats": len(
+            CLINIC_ANSWERS["options"]["hospital"]["reversibility_formats"]
+        ),
+    }
+    for key, count in lists.items():
+        items = [(s, i) for s, i in asked if s.key == f"{key}.*"]
+        assert [s.path[-1] for s, _i in items] == list(range(count + 1)), key
+        assert items[-1][1].endswith(_(LIST_END)) and items[-1][0].optional
+    (first, *_more) = [i for s, i in asked if s.key == "processing.purposes.*"]
+    assert first == _(SPECS["processing.purposes"].help)  # required: never empty
+    assert _(LIST_END) != LIST_END and "vide" in _(LIST_END)
+    with pytest.raises(ValueError):  # the first purpose cannot be left empty
+        parse(next(s for s, _i in asked if s.key == "processing.purposes.*"), "", _)
+
+
+def test_an_empty_list_of_texts_takes_one_question() -> None:
+    """No other category of data subjects: one question, its help saying that empty is none."""
+    clinic = copy.deepcopy(CLINIC_ANSWERS)
+    del clinic["processing"]["other_data_subjects"]
+    asked, state = _walked(clinic)
+    (only,) = [s for s in asked if s.key == "processing.other_data_subjects.*"]
+    assert only.ends == LIST_NONE and only.optional
+    assert "other_data_subjects" not in collect(state, pending(state)[1])["processing"]
+
+
+def test_an_empty_answer_at_an_item_removes_it_alone(out: Path) -> None:
+    """On the review, the second purpose erased: it alone goes, the third moves up; the row
+    left empty at the end of the list adds a purpose, and is shown again (to add another)."""
+    _ = translator("fr")
+    purposes = [p["fr"] for p in CLINIC_ANSWERS["processing"]["purposes"]]
+    question = _(SPECS["processing.purposes"].text)
+    after_the_last = len(_questions_of(CLINIC_ANSWERS))
+    user = User(
+        CLINIC_ANSWERS,
+        at={
+            after_the_last: lambda step, offered: None,
+            after_the_last + 1: lambda step, offered: "hébergement des comptes rendus",
+        },
+        review=[(2, f"{question} → {purposes[1][:40]}"), (2, f"{question} → —")],
+    )
+    assert interview(user, out, "fr") == 0
+    assert not user.at and not user.review
+    removed, added = user.asked[after_the_last], user.asked[after_the_last + 1]
+    assert removed[0].ends == LIST_KEEP and removed[2].endswith(_(LIST_KEEP))
+    assert added[0].path[-1] == len(purposes) - 1 and added[1] is None
+    written = read_yaml(out / "answers.yaml").data["processing"]["purposes"]
+    texts = [p if isinstance(p, str) else p["fr"] for p in written]
+    assert texts == [purposes[0], *purposes[2:], "hébergement des comptes rendus"]
+
+
+def test_an_item_given_only_in_the_other_language_is_asked_not_removed(out: Path) -> None:
+    """Amending a file whose purpose is only in French, in an English interview: the purpose
+    is asked (its French shown), not taken as an empty answer that would remove it."""
+    clinic = copy.deepcopy(CLINIC_ANSWERS)
+    clinic["language"] = "en"
+    clinic["processing"]["purposes"][1] = {"fr": clinic["processing"]["purposes"][1]["fr"]}
+    source = out / "amended.yaml"
+    (out / "run").mkdir()
+    source.write_text(yaml.safe_dump(clinic, allow_unicode=True), "utf-8")
+    user = User(None, at={0: lambda step, offered: "delivery of the reports"})
+    assert interview(user, out / "run", "en", source=source) == 0
+    assert [meta_key(s.path) for s, _o, _i in user.asked] == ["processing/purposes/1"]
+    written = read_yaml(out / "run" / "answers.yaml").data["processing"]["purposes"]
+    assert len(written) == len(clinic["processing"]["purposes"])
+    both = {"fr": clinic["processing"]["purposes"][1]["fr"], "en": "delivery of the reports"}
+    assert written[1] == both
+
+
+def test_a_full_list_of_texts_asks_no_further_item() -> None:
+    """A list the model caps (max_length): once full, no empty item is asked to end it."""
+    capped = Field(min_length=1, max_length=2)
+    walker = Walker({"processing": {"purposes": ["a", "b"]}}, {})
+    steps = list(walker._texts(("processing", "purposes"), str, capped, {}))
+    assert [s.path[-1] for s in steps] == [0, 1] and steps[1].ends == LIST_KEEP
+    walker = Walker({"processing": {"purposes": ["a"]}}, {})
+    steps = list(walker._texts(("processing", "purposes"), str, capped, {}))
+    assert [s.path[-1] for s in steps] == [0, 1] and steps[1].ends == LIST_END

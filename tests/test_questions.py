@@ -14,7 +14,7 @@ from generator.interview.walk import HAS, MORE
 
 
 def _keys(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> list[str]:
-    """The questions.py key of every field, optional section and repeating group."""
+    """The questions.py key of every field, optional section and group of sections."""
     keys = []
     for name, info in model.model_fields.items():
         path = (*prefix, name)
@@ -29,8 +29,8 @@ def _keys(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> list[str]:
                 keys += [".".join((*path, MORE, "*")), *_keys(element, (*path, "*"))]
             elif isinstance(element, type) and issubclass(element, Enum):
                 keys.append(".".join(path))
-            else:
-                keys += [".".join(path), ".".join((*path, MORE, "*"))]
+            else:  # a list of texts: asked item after item, an empty answer ending it
+                keys.append(".".join(path))
         else:
             keys.append(".".join(path))
     return keys

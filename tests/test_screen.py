@@ -113,6 +113,9 @@ def test_a_french_interview_shows_no_english_word(
     assert "Réponses écrites dans" in screen
     assert "{'fr'" not in screen  # a signatory's question is headed by its party's name
     assert re.search(r"› [^›{]+ — Nom du signataire pour cette partie", screen)
+    # A list of texts goes item after item, an empty answer ending it: no "add another?".
+    assert "Laisser vide s'il n'y en a pas d'autre." in screen
+    assert "Ajouter une autre finalité" not in screen
     assert _foreign(screen, ENGLISH) == []
 
 
@@ -127,6 +130,7 @@ def test_an_english_interview_shows_no_french_word(
     assert "[warning]" in screen or "[info]" in screen
     assert "Review your answers: pick a section, or confirm." in screen
     assert "Confirm these answers" in screen and "Answers written to" in screen
+    assert "Leave empty if there is no other." in screen and "Add another task" not in screen
     assert _foreign(screen, FRENCH) == []
 
 

@@ -251,7 +251,9 @@ def _take_answers(state: State, out: Path) -> None:
             return
         for step in waiting:
             value = state.value(step)
-            if value is None and not (step.optional or step.kind in ("has", "more")):
+            # An item of a list given only in the other language is asked, not removed.
+            other = step.ends and get(state.data, step.path) is not None
+            if value is None and (other or not (step.optional or step.kind in ("has", "more"))):
                 skipped.add(meta_key(step.path))
             else:
                 state.record(step, value)
@@ -306,6 +308,8 @@ def _question(step: Step, state: State, _: Callable[[str], str]) -> str:
 def _ask(step: Step, state: State, _: Callable[[str], str], prompter: Prompter) -> Any:
     message = _question(step, state, _)
     instruction = _(step.spec.help)
+    if step.ends:  # an item of a list of texts: what an empty answer does
+        instruction = f"{instruction} {_(step.ends)}".strip()
     if step.key == "parties.*.roles":
         instruction = _reasoning(state, step, _) or instruction
     other = state.other_text(step)
@@ -534,9 +538,14 @@ def _findings(
 
 def _asked_for(field: str, steps: list[Step]) -> Step | None:
     """The question that answers a field a finding names ("transfers[0].safeguard"), or for a
-    list ("transfers") the question that adds an item to it; None if it is not asked."""
+    list ("transfers") the question that adds an item to it (of a list of texts, its last
+    item's: empty until typed); None if it is not asked."""
     path = tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\[\]]+", field) if p)
-    adds = [s for s in steps if s.kind == "more" and s.path[:-2] == path]
+    adds = [
+        s
+        for s in steps
+        if (s.kind == "more" and s.path[:-2] == path) or (s.ends and s.path[:-1] == path)
+    ]
     return next((s for s in steps if s.path == path), adds[-1] if adds else None)
 
 

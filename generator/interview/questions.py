@@ -2,7 +2,8 @@
 and when it does not apply. English is the message id; locales/ holds the French.
 
 One entry per field of the answers model (the key is its path, list items as "*"); "X.?" asks
-whether an optional section X is there, "X.+.*" whether to add another item to a group.
+whether an optional section X is there, "X.+.*" whether to add another item to a group of
+sections (a list of texts is asked item after item, an empty answer ending it: LIST_END).
 A test fails when a field of the model has no entry here.
 """
 
@@ -64,6 +65,13 @@ class Spec:
             return self.otherwise.resolved(data, path)
         hint = self.hint(data, path) if self.hint else None
         return replace(self, help=hint) if hint else self
+
+
+# What an empty answer does at an item of a list of texts (its help says so): asked item after
+# item, with no "add another?" question.
+LIST_NONE = N_("Leave empty if there is none.")
+LIST_END = N_("Leave empty if there is no other.")
+LIST_KEEP = N_("Erase the text to remove it from the list.")
 
 
 # Conditions ----------------------------------------------------------------------------
@@ -617,9 +625,6 @@ SPECS: dict[str, Spec] = {
         _("Processing is limited to the purposes stated (GDPR Arts 5(1)(b), 28(3))."),
         PR,
     ),
-    "processing.purposes.+.*": Spec(
-        _("Add another purpose?"), _("List each purpose separately."), PR
-    ),
     "processing.operations": Spec(
         _("Which operations are carried out on the data?"),
         _("The nature of the processing must be in the contract (GDPR Art. 28(3))."),
@@ -643,14 +648,9 @@ SPECS: dict[str, Spec] = {
         when=_not_research,
         otherwise=Spec("", "", PR, derived=True),
     ),
-    "processing.processor_own_purposes.+.*": Spec(
-        _("Does the vendor process some of the data for a legal obligation of its own?"),
-        _("E.g. a device maker's vigilance (Regulation (EU) 2017/745): it is then a controller."),
-        PR,
-    ),
     "processing.processor_own_purposes": Spec(
-        _("That purpose, the obligation it meets and the data the vendor uses for it"),
-        _("Printed as a clause: outside the hospital's instructions, as the vendor's own."),
+        _("A purpose of the vendor's own, for a legal obligation: which obligation, what data"),
+        _("E.g. a device maker's vigilance (Regulation (EU) 2017/745): it is then a controller."),
         PR,
     ),
     # Data and data subjects
@@ -659,9 +659,6 @@ SPECS: dict[str, Spec] = {
         _("The categories of data subjects must be in the contract (GDPR Art. 28(3))."),
         D,
     ),
-    "processing.other_data_subjects.+.*": Spec(
-        _("Add a category of data subjects not in the list?"), _("Only if none above fits."), D
-    ),
     "processing.other_data_subjects": Spec(
         _("Other category of data subjects"), _("Name it as the contract should."), D
     ),
@@ -669,9 +666,6 @@ SPECS: dict[str, Spec] = {
         _("Which categories of personal data?"),
         _("Health, genetic data and the NIR are special: they trigger HDS, DPIA and NIR rules."),
         D,
-    ),
-    "processing.other_data_categories.+.*": Spec(
-        _("Add a category of data not in the list?"), _("Be specific: it is listed in Annex II."), D
     ),
     "processing.other_data_categories": Spec(
         _("Other category of data"), _("Listed in Annex II."), D
@@ -859,7 +853,6 @@ SPECS: dict[str, Spec] = {
         parties=True,
         offer=_processors,
     ),
-    "security_measures.*.parties.+.*": Spec("", "", derived=True),
     # Contract options
     "options.breach_notice_hours": Spec(
         _("Within how many hours must the vendor report a breach?"),
@@ -929,12 +922,6 @@ SPECS: dict[str, Spec] = {
     "options.hospital.reversibility_formats": Spec(
         _("Format in which the data are returned at the end (e.g. FHIR, CSV)"),
         _("The reversibility clause names them, so that another system can take the data over."),
-        C,
-        when=_data_stored,
-    ),
-    "options.hospital.reversibility_formats.+.*": Spec(
-        _("Add another return format?"),
-        _("The controller chooses among them; another format can still be agreed in writing."),
         C,
         when=_data_stored,
     ),
@@ -1027,7 +1014,6 @@ SPECS: dict[str, Spec] = {
     "research.cros.*.tasks": Spec(
         _("A task of this CRO"), _("Its processing is limited to its tasks."), R
     ),
-    "research.cros.*.tasks.+.*": Spec(_("Add another task?"), _("List each task separately."), R),
     "research.providers.+.*": Spec(
         _("Does the sponsor use a (further) provider, such as a central laboratory or reader?"),
         _("A provider processing data for the sponsor is its processor: a DPA is due with each."),
@@ -1039,30 +1025,17 @@ SPECS: dict[str, Spec] = {
     "research.providers.*.tasks": Spec(
         _("A task of this provider"), _("Its DPA describes these services, not the study's."), R
     ),
-    "research.providers.*.tasks.+.*": Spec(
-        _("Add another task?"), _("List each task separately."), R
-    ),
     "research.providers.*.data_categories": Spec(
         _("Which of the study's categories of data does it receive (none: all)?"),
         _("Its DPA lists only these, coded (GDPR Art. 28(3))."),
         R,
     ),
     "research.providers.*.other_data_categories": Spec(
-        _("Data it receives, in words"), _("Listed in its DPA's Annex II."), R
-    ),
-    "research.providers.*.other_data_categories.+.*": Spec(
-        _("Add a description of the data it receives (none: the study's)?"),
-        _("Be specific: e.g. coded videos, samples with their requisition forms."),
-        R,
+        _("Data it receives, in words (none: the study's)"), _("Listed in its DPA's Annex II."), R
     ),
     "research.providers.*.other_data_subjects": Spec(
         _("Other person whose data it receives"),
         _("Its DPA names the participants, and these: e.g. site staff signing the forms."),
-        R,
-    ),
-    "research.providers.*.other_data_subjects.+.*": Spec(
-        _("Add a person, besides the participants, whose data it receives?"),
-        _("Its own eCRF users are added when it enters its results in the eCRF."),
         R,
     ),
     "research.providers.*.operations": Spec(
@@ -1094,7 +1067,6 @@ SPECS: dict[str, Spec] = {
         fixed=_centres_ticked,
         then=_give(Role.INVESTIGATING_CENTRE),
     ),
-    "research.centres.+.*": Spec("", "", derived=True),
     "research.internal.care_data": Spec(
         _("Were the data collected during the patients' individual care?"),
         _("First condition of the internal-study exemption."),

@@ -108,6 +108,8 @@ class State:
             self._section_there(step.path[:-1], key, bool(value))
         elif step.kind == "more":
             self.meta[key] = bool(value)
+        elif step.ends and value is None:  # an item of a list of texts left empty
+            self._remove_item(step.path)
         elif step.free_text and isinstance(current, dict):
             # Typed in the documents' language: the other language's text stays.
             texts = {k: v for k, v in current.items() if k != self.documents_language}
@@ -123,6 +125,13 @@ class State:
         if key in self.history:
             self.history.remove(key)
         self.history.append(key)
+
+    def _remove_item(self, path: tuple[str | int, ...]) -> None:
+        """An empty answer at an item of a list of texts removes that item alone: the next
+        ones move up and stay (at the end of the list it only ends it)."""
+        items, index = get(self.data, path[:-1]), path[-1]
+        if isinstance(items, list) and isinstance(index, int) and index < len(items):
+            del items[index]
 
     def _section_there(self, path: tuple[str | int, ...], key: str, there: bool) -> None:
         """An optional section is in the answers exactly when the user said it is there, so the

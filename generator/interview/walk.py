@@ -5,8 +5,9 @@ Nothing here is written per field: the walker reads each field's type (text, num
 date, one choice, several choices, a nested section, a repeating group) and its constraints, so
 a field added to the model is asked by the interview with no change here — only its wording in
 questions.py. Steps are generated afresh from the answers given so far, so skipping (no HDS
-questions without health data), repeating groups ("add another?"), the choices that can apply
-and the answers the earlier ones leave no choice about (one sponsor ticked) follow the answers.
+questions without health data), repeating groups ("add another?"; a list of texts item after
+item until an empty answer), the choices that can apply and the answers the earlier ones leave
+no choice about (one sponsor ticked) follow the answers.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pydantic_core import PydanticUndefined
 from ..answers.annotations import bare, split_optional
 from ..answers.languages import is_free_text
 from ..answers.model import Answers
-from .questions import ORDER, SPECS, Spec
+from .questions import LIST_END, LIST_KEEP, LIST_NONE, ORDER, SPECS, Spec
 
 Path = tuple[str | int, ...]
 Kind = Literal["text", "int", "bool", "date", "choice", "choices", "has", "more", "derived"]
@@ -53,6 +54,7 @@ class Step:
     labels: str | None = None  # the enum whose words (clauses/labels.yaml) name the choices
     titles: Mapping[str, str] = field(default_factory=dict)  # a choice's words, e.g. a party's name
     free_text: bool = False  # a FreeText: typed in the documents' language, the other kept
+    ends: str = ""  # an item of a list of texts: what an empty answer does (its help says so)
 
     def value_of(self, choice: str) -> Any:
         """A Literal[1, 2, 3] choice is stored as the number, an enum choice as its value."""
@@ -112,6 +114,13 @@ def _min_items(info: FieldInfo | None) -> int:
         if getattr(meta, "min_length", None) is not None:
             return int(meta.min_length)
     return 0
+
+
+def _max_items(info: FieldInfo | None) -> int | None:
+    for meta in info.metadata if info else ():
+        if getattr(meta, "max_length", None) is not None:
+            return int(meta.max_length)
+    return None
 
 
 class Walker:
@@ -208,7 +217,11 @@ class Walker:
     def _group(
         self, path: Path, element: Any, info: FieldInfo | None, item: Mapping[str, Any]
     ) -> Iterator[Step]:
-        """A repeating group: the first item (if required), then "add another?" after each."""
+        """A repeating group: the first item (if required), then "add another?" after each;
+        a list of texts item after item, until an empty answer (see `_texts`)."""
+        if not (isinstance(element, type) and issubclass(element, BaseModel)):
+            yield from self._texts(path, element, info, item)
+            return
         existing = get(self.data, path) or []
         required = _min_items(info)
         index = 0
@@ -225,25 +238,41 @@ class Walker:
                     fixed = self.meta.get(_key(more), default)
                 if not fixed:
                     return
+            yield from self._model((*path, index), element)
+            index += 1
+
+    def _texts(
+        self, path: Path, element: Any, info: FieldInfo | None, item: Mapping[str, Any]
+    ) -> Iterator[Step]:
+        """A list of texts (purposes, tasks, return formats): one question per item, no "add
+        another?" — an empty answer ends the list (the items the model requires cannot be
+        empty), and at an item already there removes that item alone (State.record)."""
+        required, most = _min_items(info), _max_items(info)
+        kind, choices = _scalar(element)
+        spec = self._spec(path)
+        index = 0
+        while most is None or index < most:
             child = (*path, index)
-            if isinstance(element, type) and issubclass(element, BaseModel):
-                yield from self._model(child, element)
-            else:
-                kind, choices = _scalar(element)
-                spec = self._spec(path)
-                yield Step(
-                    child,
-                    kind,
-                    pattern(child),
-                    spec,
-                    element,
-                    None,
-                    choices,
-                    False,
-                    None,
-                    item,
-                    free_text=is_free_text(element),
-                )
+            present = get(self.data, child) is not None
+            end = "" if index < required else LIST_KEEP if present else LIST_END
+            if end == LIST_END and not index:
+                end = LIST_NONE  # an empty list: "none"
+            yield Step(
+                child,
+                kind,
+                pattern(child),
+                spec,
+                element,
+                None,
+                choices,
+                index >= required,
+                None,
+                item,
+                free_text=is_free_text(element),
+                ends=end,
+            )
+            if index >= required and not present:
+                return
             index += 1
 
     def _step(
