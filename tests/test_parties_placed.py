@@ -501,7 +501,7 @@ STUDY_ONLY = {
 
 # rv1 M2: each provider's own certified host, as its answers' sub-processor gives it.
 HOSTS = {
-    "centralys": ("Rhodanis Santé Hébergement", "HDS-2024-1187", {"fr": "France", "en": "France"}),
+    "centralys": ("Rhodanis Santé Hébergement", "HDS-2027-1187", {"fr": "France", "en": "France"}),
     "endoread": ("Nubelia Cloud", "HDS-2025-0263", {"fr": "Belgique", "en": "Belgium"}),
     "rythmia": ("Garonne Data Santé", "HDS-2025-0958", {"fr": "France", "en": "France"}),
 }
