@@ -222,7 +222,7 @@ def test_the_sponsors_host_has_its_place(new_parties: Path) -> None:
     dpa = _flat(next(out.glob("*-santelia-cloud-fr.docx")))
     # A provider of the sponsor: its own tasks, its own operations, volume and retention.
     assert "des tâches suivantes, que celui-ci lui confie pour la recherche : l'hébergement" in dpa
-    assert "au moins vingt-cinq ans après la fin de l'essai, puis restitution" in dpa
+    assert "au moins vingt-cinq ans après la fin de l'essai. Au terme des Prestations" in dpa
     # Its DPA is its hosting contract: the certificate, every activity its own.
     assert "Les Données de santé sont hébergées par Santélia Cloud, hébergeur de données" in dpa
     assert "(activité 1) : le Sous-traitant" in dpa
