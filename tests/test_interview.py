@@ -385,14 +385,19 @@ def test_existing_answers_are_not_replaced_without_asking(out: Path) -> None:
     assert (out / STATE_FILE).exists() and not list(out.glob("*.docx"))
 
 
-def test_not_a_terminal_points_to_build(out: Path) -> None:
-    result = subprocess.run(
+def _without_terminal(out: Path) -> subprocess.CompletedProcess[str]:
+    """`clausier interview --out OUT` run with no terminal: stdin is /dev/null."""
+    return subprocess.run(
         [sys.executable, "-m", "generator", "interview", "--out", str(out)],
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         cwd=ROOT,
     )
+
+
+def test_not_a_terminal_points_to_build(out: Path) -> None:
+    result = _without_terminal(out)
     assert result.returncode == 2
     assert "clausier build" in result.stderr
 
@@ -601,13 +606,7 @@ def test_no_choice_possible_refuses_rather_than_start_over(
     assert str(out / STATE_FILE) in error and "--resume" in error and "\n" not in error
     assert (out / STATE_FILE).read_bytes() == saved
 
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "interview", "--out", str(out)],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    result = _without_terminal(out)
     command = f"{shlex.quote(sys.executable)} -m generator interview --resume --out {out}"
     assert result.returncode == 2
     assert result.stderr == (
