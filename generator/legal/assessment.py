@@ -206,6 +206,11 @@ class EngagedSubProcessor(SubProcessor):
     hosting: bool = False
 
 
+def is_host(answers: Answers, party: Party) -> bool:
+    """The party is the answers' certified host itself (it stores the data it receives)."""
+    return answers.hosting is not None and answers.hosting.provider == party.name
+
+
 def hosting_of(answers: Answers, processor: Party) -> Hosting | None:
     """The hosting a processor's DPA describes — the one rule deciding which host that is:
     the answers' hosting when it serves the processor; when the processor is that host,
@@ -217,7 +222,7 @@ def hosting_of(answers: Answers, processor: Party) -> Hosting | None:
     h = answers.hosting
     if h is not None and h.processor in (None, processor.id):
         return h
-    if h is not None and h.provider == processor.name:
+    if h is not None and is_host(answers, processor):
         return h.model_copy(
             update={
                 "processor": processor.id,
@@ -259,7 +264,7 @@ def sub_processors_of(answers: Answers, processor: Party) -> list[EngagedSubProc
     if (
         h
         and h.processor in (None, processor.id)
-        and h.provider != processor.name
+        and not is_host(answers, processor)
         and all(s.name != h.provider for s in subs)
     ):
         health = answers.processing.health_data

@@ -28,6 +28,7 @@ from ..legal.assessment import (
     engaging_processors,
     french_text_only,
     hosting_of,
+    is_host,
     processor_authority_state,
     services_before_signature,
     signed_before_services,
@@ -322,12 +323,11 @@ def _convention_view(
     ids += [f.recipient.id for f in mine]
 
     # Its providers (a laboratory, a reader) receive for their own tasks, not for it; its own
-    # host (a provider that is itself the host of what it receives) keeps them for it.
-    def keeps_for_sponsor(p: Party) -> bool:
-        hosting = hosting_of(answers, p)
-        return not provider_of(r, p.id) or (hosting is not None and hosting.provider == p.name)
-
-    for_sponsor = {r.sponsor, *(p.id for p in other_processors if keeps_for_sponsor(p))}
+    # host keeps what it receives for it.
+    for_sponsor = {
+        r.sponsor,
+        *(p.id for p in other_processors if not provider_of(r, p.id) or is_host(answers, p)),
+    }
 
     def structure(pid: str) -> StructureView:
         party = answers.party(pid)
