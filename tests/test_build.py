@@ -215,7 +215,8 @@ def test_lists_are_written_as_drafters_write_them() -> None:
     assert enumerate_words(["a", "b", "c"], Language.FR) == "a, b et c"
     assert enumerate_words(["a", "b"], Language.EN) == "a and b"
     items = ["NFS, ionogramme", "calprotectine", "génotypage"]
-    assert enumerate_words(items, Language.FR) == "NFS, ionogramme ; calprotectine ; et génotypage"
+    french = "NFS, ionogramme\u00a0; calprotectine\u00a0; et génotypage"  # no break before « ; »
+    assert enumerate_words(items, Language.FR) == french
     items = ["blood count, electrolytes", "calprotectin"]
     assert enumerate_words(items, Language.EN) == "blood count, electrolytes; and calprotectin"
 

@@ -68,7 +68,8 @@ def enumerate_words(items: Iterable[str], language: Language) -> str:
     if len(words) <= 1:
         return "".join(words)
     if any("," in w for w in words):
-        semicolon = " ; " if language is Language.FR else "; "
+        # French holds « ; » to the word before it, as the library's own text does.
+        semicolon = "\u00a0; " if language is Language.FR else "; "
         return f"{semicolon.join(words[:-1])}{semicolon}{_AND[language]} {words[-1]}"
     return f"{', '.join(words[:-1])} {_AND[language]} {words[-1]}"
 
