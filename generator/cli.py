@@ -70,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
         choices=("fr", "en", "bilingual"),
         help="document language, or both side by side (default: the answers' language)",
     )
+    build.add_argument(
+        "--only",
+        type=_kinds,
+        metavar="KIND,...",
+        help="build only these kinds of document (as `assess --json` lists them)",
+    )
     build.add_argument("--draft", action="store_true", help="build despite blockers, marked DRAFT")
     build.add_argument("--force", action="store_true", help="replace existing documents")
     build.add_argument("--pdf", action="store_true", help="also write PDFs (needs LibreOffice)")
@@ -124,6 +130,20 @@ def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a number of processes, not {text!r}")
     return int(text)
+
+
+def _kinds(text: str) -> frozenset[str]:
+    """--only dpa,dpia: kinds of document, each one Clausier builds."""
+    from .legal.assessment import DocumentKind
+
+    known = [k.value for k in DocumentKind]
+    kinds = frozenset(k.strip() for k in text.split(",") if k.strip())
+    unknown = sorted(kinds - set(known))
+    if unknown or not kinds:
+        raise argparse.ArgumentTypeError(
+            f"unknown kind {', '.join(unknown) or repr(text)}; the kinds are {', '.join(known)}"
+        )
+    return kinds
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -206,6 +226,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         args.force,
         args.clauses.resolve() if args.clauses else None,
         _interface(args.lang),
+        args.only,
     )
     if args.parties:
         jobs = _table_jobs(args)
@@ -277,10 +298,11 @@ def _finish(documents: list[Path], pdf: bool, status: int, workers: int) -> int:
     at once; a document LibreOffice fails on is one line and exit code 2, the rest convert."""
     for document in documents:
         print(document)
-    if pdf and documents:
+    words = [d for d in documents if d.suffix == ".docx"]  # not the exported spreadsheets
+    if pdf and words:
         from .word.pdf import to_pdf
 
-        conversion = to_pdf(documents, workers)
+        conversion = to_pdf(words, workers)
         for copy in conversion.pdfs:
             print(copy)
         for failure in conversion.failures:

@@ -28,6 +28,7 @@ class Settings:
     force: bool = False
     clauses: Path | None = None  # a firm's own clause library
     interface: str = "en"  # the language the answers' mistakes are said in: "fr", "en"
+    only: frozenset[str] | None = None  # the kinds of document to build; None: every one due
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ def build(
     that party). All are rendered and checked before any is written, so a refused build
     leaves the output folder as it was."""
     from .answers.model import Language
+    from .exports import exports
     from .legal.assessment import assess
     from .library.load import default_library
     from .library.messages import Messages
@@ -66,19 +68,25 @@ def build(
     if assessment.blockers and not settings.draft:
         heading = f"{source}: blocking findings, nothing built (--draft builds a DRAFT):"
         return Outcome(source, EXIT_BLOCKED, messages=(heading, *findings))
-    due = [d for d in assessment.documents if only_party is None or only_party in d.parties]
+    due = [
+        d
+        for d in assessment.documents
+        if (only_party is None or only_party in d.parties)
+        and (settings.only is None or d.kind.value in settings.only)
+    ]
     plans = [
         plan_bilingual(d, answers, assessment, library, settings.draft)
         if bilingual
         else plan_document(d, answers, assessment, library, language, settings.draft)
         for d in due
     ]
-    targets = [settings.out / plan.filename for plan in plans]
+    files = [(plan.filename, render(plan, answers)) for plan in plans]
+    files += [item for plan in plans for item in exports(plan, answers, assessment)]
+    targets = [settings.out / name for name, _ in files]
     for target in targets:
         if target.exists() and not settings.force:
             raise OutputError(f"{target}: already exists (use --force to replace it)")
-    rendered = [render(plan, answers) for plan in plans]
-    for target, data in zip(targets, rendered):
+    for target, (_, data) in zip(targets, files):
         write_new(target, data, force=settings.force)
     if not plans:
         return Outcome(source, EXIT_OK, messages=(f"{source}: no document due", *findings))

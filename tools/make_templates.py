@@ -512,6 +512,18 @@ def _signatures(doc, bilingual: bool = False) -> None:
     _cell_text(table.rows[closing + 2].cells[0], "{%tr endfor %}")
 
 
+def _plain(doc) -> None:
+    """A text for patients: its headings and paragraphs carry no numbers, its sub-items are
+    bullets (the styles keep their names, so one set of template tags serves both)."""
+    for name in ("Heading 1", "Clause"):
+        p_pr = doc.styles[name].element.get_or_add_pPr()
+        p_pr.remove(p_pr.get_or_add_numPr())
+    sub = doc.styles["Clause Sub"]
+    sub.element.get_or_add_pPr().remove(sub.element.get_or_add_pPr().get_or_add_numPr())
+    sub.base_style = doc.styles["List Bullet"]
+    doc.styles["Heading 1"].font.size = Pt(12)
+
+
 def _clauses(doc) -> None:
     add = doc.add_paragraph
     add("{%p for c in clauses %}", style="Body Text")
@@ -553,6 +565,8 @@ def _pair_table(doc, rows: list[tuple[str, str, str]]):
 
 def _bilingual_body(doc, texts) -> None:
     rows: list[tuple[str, str, str]] = []
+    number = "" if texts.plain else "{{ c.number }} "
+    item = "" if texts.plain else "{{ p.number }} "
     if texts.contract:
         rows += [
             ("Lead-in", "{{ contract.between.fr }}", "{{ contract.between.en }}"),
@@ -575,14 +589,14 @@ def _bilingual_body(doc, texts) -> None:
         ("Body Text", "{{ t.fr }}", "{{ t.en }}"),
         ("{%tr endfor %}", "", ""),
         ("{%tr for c in clauses %}", "", ""),
-        ("Heading 1", "{{ c.title.fr }}", "{{ c.number }} {{ c.title.en }}"),
+        ("Heading 1", "{{ c.title.fr }}", number + "{{ c.title.en }}"),
         ("{%tr for p in c.paragraphs %}", "", ""),
         ("{%tr if p.level == 2 %}", "", ""),
-        ("Clause Sub", "{{ p.fr }}", "{{ p.number }} {{ p.en }}"),
+        ("Clause Sub", "{{ p.fr }}", item + "{{ p.en }}"),
         ("{%tr elif p.level == 0 %}", "", ""),
         ("Body Text", "{{ p.fr }}", "{{ p.en }}"),
         ("{%tr else %}", "", ""),
-        ("Clause", "{{ p.fr }}", "{{ p.number }} {{ p.en }}"),
+        ("Clause", "{{ p.fr }}", item + "{{ p.en }}"),
         ("{%tr endif %}", "", ""),
         ("{%tr endfor %}", "", ""),
         ("{%tr endfor %}", "", ""),
@@ -611,7 +625,10 @@ def build(kind: str, bilingual: bool = False) -> Document:
     add("{{ subtitle }}", style="Subtitle")
     add("{{ parties_line }}", style="Title Block")
     add("{{ version }}", style="Title Block")
-    _table_of_contents(doc)
+    if texts.plain:
+        _plain(doc)
+    else:
+        _table_of_contents(doc)
     if bilingual:
         _bilingual_body(doc, texts)
     else:

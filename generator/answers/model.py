@@ -577,6 +577,11 @@ class HospitalTerms(Strict):
         description="Patients use an application of the processor: notice shown in the app, "
         "no trackers without consent (Loi 78-17 art. 82), identity through the INS.",
     )
+    patient_notice: bool = Field(
+        False,
+        description="Build the hospital's notice to its patients about the service (GDPR "
+        "Art. 13), besides the agreement.",
+    )
 
 
 class Options(Strict):

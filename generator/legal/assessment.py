@@ -39,7 +39,9 @@ from .findings import Finding, Findings, Rule, Severity
 from .research import (
     METHODOLOGIES,
     assess_research,
+    collective_information,
     convention_unique_centres,
+    dpia_due,
     key_table_holders,
     research_parties,
     research_roles,
@@ -58,6 +60,13 @@ class DocumentKind(str, Enum):
     # What the convention unique's model leaves the sponsor and a public establishment to fill
     # in: due instead of that establishment's DPA (research.convention_unique_centres).
     CONVENTION_UNIQUE = "convention-unique-description"
+    # The documents that travel with the agreements, from the same answers: what participants
+    # or patients are told (Arts 13, 14), the poster of collective information, the record
+    # entries (Art. 30) and the DPIA outline (Art. 35).
+    INFORMATION_NOTICE = "information-notice"
+    INFORMATION_POSTER = "information-poster"
+    PROCESSING_RECORD = "processing-record"
+    DPIA = "dpia"
 
 
 @dataclass(frozen=True)
@@ -456,6 +465,8 @@ def assess(answers: Answers, edition: str | None = None) -> Assessment:
     for party in answers.parties:  # whatever its role, health data or not
         if party.public_body and party.dpo is None:
             out.add("PUBLIC_BODY_DPO", party=party.name)
+    if documents:
+        documents += _companion_documents(answers, roles, route, controllers, processors)
     _parties_in_no_document(answers, documents, out)
     edition = edition or answers.language.value
     _contract_language(answers, documents, edition, out)
@@ -524,6 +535,35 @@ def _research_documents(
             for party_id in research_parties(answers)
             if Role.PROCESSOR in roles[party_id] and party_id != r.sponsor
         ]
+    return documents
+
+
+def _companion_documents(
+    answers: Answers,
+    roles: dict[str, tuple[Role, ...]],
+    route: Route | None,
+    controllers: list[Party],
+    processors: list[Party],
+) -> list[DocumentDue]:
+    """The documents every set of agreements carries along: the notice (always for research;
+    for care when the answers ask for it), the poster where information is collective, the
+    record entries of the controller and of each processor, and the DPIA outline when one is
+    due. Each concerns the controller first (the sponsor in research), then the processors."""
+    r = answers.research
+    controller = r.sponsor if r else controllers[0].id
+    processor_ids = [p.id for p in processors if p.id != controller]
+    if r:
+        processor_ids = [pid for pid in research_parties(answers) if pid in processor_ids] + [
+            pid for pid in processor_ids if pid not in research_parties(answers)
+        ]
+    documents = []
+    if r or answers.options.hospital.patient_notice:
+        documents.append(DocumentDue(DocumentKind.INFORMATION_NOTICE, (controller,)))
+    if r and collective_information(r):
+        documents.append(DocumentDue(DocumentKind.INFORMATION_POSTER, (controller,)))
+    documents.append(DocumentDue(DocumentKind.PROCESSING_RECORD, (controller, *processor_ids)))
+    if dpia_due(answers, route):
+        documents.append(DocumentDue(DocumentKind.DPIA, (controller,)))
     return documents
 
 

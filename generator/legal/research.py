@@ -541,6 +541,28 @@ def internal_dpia_required(answers: Answers) -> bool:
     return vulnerable and answers.processing.special_categories
 
 
+def dpia_due(answers: Answers, route: Route | None) -> bool:
+    """A DPIA is required: by each methodology and by an authorisation; for an internal study
+    when it meets two criteria of the EDPB's list; for care, whenever health data are processed
+    at scale by a processor for a hospital (CNIL deliberation 2018-327)."""
+    if route is None:
+        return answers.processing.health_data
+    if route is Route.INTERNAL:
+        return internal_dpia_required(answers)
+    return True
+
+
+def collective_information(research: Research) -> bool:
+    """Persons take part unless they object, or their samples left over from care are used:
+    besides the individual notice, a poster informs them collectively where they are cared
+    for (CSP L.1211-2 for samples; the methodologies' information of non-objection)."""
+    return (
+        research.participation is Participation.NON_OPPOSITION
+        or research.leftover_samples
+        or research.reuses_existing_data_only
+    )
+
+
 def objection_unconditional(research: Research) -> bool:
     """Persons take part unless they object (non-objection research, reuse of existing data):
     the information they receive promises that an objection stops the use of their data, so

@@ -198,6 +198,10 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
     },
     DocumentKind.JOINT_CONTROLLERS: {},
     DocumentKind.PROTOCOL_ANNEX: {},
+    DocumentKind.INFORMATION_NOTICE: {},
+    DocumentKind.INFORMATION_POSTER: {},
+    DocumentKind.PROCESSING_RECORD: {},
+    DocumentKind.DPIA: {},
     # The description of the processing completing the convention unique with one public
     # establishment: `security_measures` and `sub_processors` are the establishment's own.
     DocumentKind.CONVENTION_UNIQUE: {

@@ -128,6 +128,11 @@ class DocumentTexts(_Spec):
         "its clauses and annexes (`subject`): it may depend on the party it binds.",
     )
     intro: list[Paragraph] = Field(default_factory=list)
+    plain: bool = Field(
+        False,
+        description="Written for patients: no clause numbers, no contents, level-2 paragraphs "
+        "as bullets.",
+    )
     contract: ContractTexts | None = None
     page: dict[str, Bilingual]
     annexes: dict[str, Annex] = Field(default_factory=dict)
