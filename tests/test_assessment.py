@@ -29,7 +29,9 @@ def _codes(answers: Answers) -> dict[str, Severity]:
 def test_minimal_case_has_no_blocker() -> None:
     result = assess(_answers())
     assert [(d.kind, d.parties) for d in result.documents] == [
-        (DocumentKind.DPA, ("chu", "vendor"))
+        (DocumentKind.DPA, ("chu", "vendor")),
+        (DocumentKind.PROCESSING_RECORD, ("chu", "vendor")),
+        (DocumentKind.DPIA, ("chu",)),
     ]
     assert not result.blockers
     assert result.roles == {"chu": ("controller",), "vendor": ("processor",)}
@@ -136,7 +138,7 @@ def test_assess_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     )
     assert run_cli("assess", answers, "--json") == 1
     result = json.loads(capsys.readouterr().out)
-    assert result["documents"] == ["dpa"]
+    assert result["documents"] == ["dpa", "processing-record", "dpia"]
     assert result["roles"] == {"chu": ["controller"], "vendor": ["processor"]}
     assert result["research_route"] is None
     blocker = next(f for f in result["findings"] if f["code"] == "HDS_NOT_CERTIFIED")

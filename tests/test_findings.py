@@ -48,6 +48,13 @@ ROOT = Path(__file__).resolve().parent.parent
 LEGAL = Path(generator.legal.__file__).resolve().parent
 
 # The examples cases start from.
+# The documents travelling with the agreements, whose due rules tests/test_pack.py holds.
+PACK = {
+    DocumentKind.INFORMATION_NOTICE,
+    DocumentKind.INFORMATION_POSTER,
+    DocumentKind.PROCESSING_RECORD,
+    DocumentKind.DPIA,
+}
 TELE = "chu-teleconsultation"  # hospital (0) and vendor (1); subs: host (0), SMS (1), video (2)
 # sponsor-centre (0), three centres (1-3), CRO (4), German centre (5): MR-003
 OBS = "research-observational-cro"
@@ -2580,7 +2587,9 @@ def test_a_clean_partnership_gets_its_dpa_and_nothing_blocks() -> None:
     }
     result = _assess(Case("clean", TELE, clean))
     assert [(d.kind, d.parties) for d in result.documents] == [
-        (DocumentKind.DPA, ("chu-val-de-loire", "agendo-sante"))
+        (DocumentKind.DPA, ("chu-val-de-loire", "agendo-sante")),
+        (DocumentKind.PROCESSING_RECORD, ("chu-val-de-loire", "agendo-sante")),
+        (DocumentKind.DPIA, ("chu-val-de-loire",)),
     ]
     assert result.roles == {"chu-val-de-loire": ("controller",), "agendo-sante": ("processor",)}
     assert [f.code for f in result.findings] == ["DPIA_DUE"]
@@ -2758,7 +2767,8 @@ def test_research_roles_and_documents(
     given = answers(example, changes)
     result = assess(given)
     assert {pid: tuple(r.value for r in rs) for pid, rs in result.roles.items()} == roles
-    assert [(d.kind.value, d.parties) for d in result.documents] == documents
+    # The agreements and descriptions; the pack travelling with them is test_pack's.
+    assert [(d.kind.value, d.parties) for d in result.documents if d.kind not in PACK] == documents
     processors = [p.id for p in given.parties if "processor" in roles[p.id]]  # answers' order
     assert [p.id for p in result.parties_with(given, Role.PROCESSOR)] == processors
 

@@ -15,7 +15,7 @@ LAYERS = (
     ("generator.answers",),
     ("generator.legal",),
     ("generator.library",),
-    ("generator.word",),
+    ("generator.word", "generator.exports"),  # the files a build writes
     ("generator.pipeline",),
     ("generator.batch",),
     ("generator.interview",),

@@ -236,7 +236,13 @@ def test_internal_study() -> None:
     result = assess(Answers.model_validate(data))
     assert result.research_route == "internal"
     assert not result.blockers
-    assert [d.kind for d in result.documents] == [DocumentKind.PROTOCOL_ANNEX]
+    assert [d.kind for d in result.documents] == [
+        DocumentKind.PROTOCOL_ANNEX,
+        DocumentKind.INFORMATION_NOTICE,
+        DocumentKind.INFORMATION_POSTER,
+        DocumentKind.PROCESSING_RECORD,
+        DocumentKind.DPIA,
+    ]
     assert "INTERNAL_STUDY" in {f.code for f in result.findings}
 
 
@@ -430,10 +436,17 @@ def test_a_centre_listed_twice_is_not_a_joint_controller(tmp_path: Path) -> None
     result = assess(Answers.model_validate(data))
     assert result.roles[sponsor] == ("sponsor", "investigating_centre", "controller")
     assert result.joint_controllers == ()
-    assert [d.kind for d in result.documents] == [DocumentKind.PROTOCOL_ANNEX]
+    assert [d.kind for d in result.documents][0] == DocumentKind.PROTOCOL_ANNEX
+    assert DocumentKind.JOINT_CONTROLLERS not in [d.kind for d in result.documents]
     for language in ("fr", "en"):
-        assert run_cli("build", answers, "--out", tmp_path / language, "--lang", language) == 0
-        (document,) = (tmp_path / language).glob("*.docx")
+        folder = tmp_path / language
+        assert (
+            run_cli(
+                "build", answers, "--out", folder, "--lang", language, "--only", "protocol-annex"
+            )
+            == 0
+        )
+        (document,) = folder.glob("*.docx")
         text = docx_text(document).lower()
         assert "conjoint" not in text and "joint" not in text, document.name
 

@@ -80,6 +80,16 @@ HEADINGS: dict[str, dict[str, str]] = {
         "fr": "description des traitements (convention unique)",
         "en": "description of the processing (convention unique)",
     },
+    "information-notice": {"fr": "note d'information", "en": "information notice"},
+    "information-poster": {
+        "fr": "affiche d'information collective",
+        "en": "collective-information poster",
+    },
+    "processing-record": {
+        "fr": "fiches du registre des traitements",
+        "en": "record of processing entries",
+    },
+    "dpia": {"fr": "trame d'analyse d'impact (AIPD)", "en": "DPIA outline"},
 }
 
 
