@@ -436,7 +436,7 @@ def test_a_centre_listed_twice_is_not_a_joint_controller(tmp_path: Path) -> None
     result = assess(Answers.model_validate(data))
     assert result.roles[sponsor] == ("sponsor", "investigating_centre", "controller")
     assert result.joint_controllers == ()
-    assert [d.kind for d in result.documents][0] == DocumentKind.PROTOCOL_ANNEX
+    assert result.documents[0].kind == DocumentKind.PROTOCOL_ANNEX
     assert DocumentKind.JOINT_CONTROLLERS not in [d.kind for d in result.documents]
     for language in ("fr", "en"):
         folder = tmp_path / language
