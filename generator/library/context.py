@@ -226,6 +226,7 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
         "poster_due": bool,
         "measure_categories": list[MeasureCategory],
         "hosts": list[str],  # the hosts of the processors' data, each once
+        "flow_groups": list[FlowGroup],  # the flows, those alike but for their senders once
     },
     # The description of the processing completing the convention unique with one public
     # establishment: `security_measures` and `sub_processors` are the establishment's own.
@@ -296,6 +297,7 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
         context.update(_processor_view(answers, assessment, processor))
     elif due.kind is DocumentKind.DPIA:
         context.update(_dpia_view(answers, assessment, parties[0]))
+        context["flow_groups"] = _grouped(context["flows"])
     elif due.kind is DocumentKind.CONVENTION_UNIQUE:
         context.update(
             _convention_view(
