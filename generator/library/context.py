@@ -13,6 +13,8 @@ from ..answers.model import (
     DataCategory,
     DataFlow,
     FreeText,
+    Hosting,
+    MeasureCategory,
     Party,
     Research,
     ResearchProduct,
@@ -108,6 +110,17 @@ class EngagedView(_View):
     engaged_by: Party
 
 
+class ProcessorView(_View):
+    """A processor of the controller, in the DPIA: its host and sub-processors as its own
+    agreement lists them, and the document binding it (a DPA, the description completing the
+    convention unique), none when the set holds no such document."""
+
+    party: Party
+    hosting: Hosting | None
+    sub_processors: list[EngagedSubProcessor]
+    agreement: DocumentKind | None
+
+
 _COMMON: dict[str, Any] = {
     **{name: field.annotation for name, field in Answers.model_fields.items()},
     "outside_eea_transfers": list[OutsideTransfer],
@@ -201,7 +214,20 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
     DocumentKind.INFORMATION_NOTICE: {},
     DocumentKind.INFORMATION_POSTER: {},
     DocumentKind.PROCESSING_RECORD: {},
-    DocumentKind.DPIA: {},
+    # The DPIA outline: the controller (the sponsor in research), each processor with its host,
+    # sub-processors and agreement, in the record's order; the codes of the assessment's
+    # findings, whose gaps its action plan lists; which notices the set carries; the categories
+    # of the security measures given, in MeasureCategory's order.
+    DocumentKind.DPIA: {
+        "controller": Party,
+        "processors": list[ProcessorView],
+        "findings": list[str],
+        "notice_due": bool,
+        "poster_due": bool,
+        "measure_categories": list[MeasureCategory],
+        "hosts": list[str],  # the hosts of the processors' data, each once
+        "flow_groups": list[FlowGroup],  # the flows, those alike but for their senders once
+    },
     # The description of the processing completing the convention unique with one public
     # establishment: `security_measures` and `sub_processors` are the establishment's own.
     DocumentKind.CONVENTION_UNIQUE: {
@@ -269,6 +295,9 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
             },
         )
         context.update(_processor_view(answers, assessment, processor))
+    elif due.kind is DocumentKind.DPIA:
+        context.update(_dpia_view(answers, assessment, parties[0]))
+        context["flow_groups"] = _grouped(context["flows"])
     elif due.kind is DocumentKind.CONVENTION_UNIQUE:
         context.update(
             _convention_view(
@@ -276,6 +305,40 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
             )
         )
     return context
+
+
+def _dpia_view(answers: Answers, assessment: Assessment, controller: Party) -> dict[str, Any]:
+    """The DPIA reads the set the assessment decided: its processors are the record's (the
+    processing-record entry's parties after the controller), each bound by the agreement the
+    set holds for it; its action plan, the findings' codes."""
+    documents = assessment.documents
+    record = next(d for d in documents if d.kind is DocumentKind.PROCESSING_RECORD)
+    agreements = {
+        d.parties[1]: d.kind
+        for d in documents
+        if d.kind in (DocumentKind.DPA, DocumentKind.CONVENTION_UNIQUE)
+    }
+    processors = [answers.party(pid) for pid in record.parties[1:]]
+    kinds = {d.kind for d in documents}
+    present = {m.category for m in answers.security_measures}
+    views = [
+        ProcessorView(
+            party=p,
+            hosting=hosting_of(answers, p),
+            sub_processors=sub_processors_of(answers, p),
+            agreement=agreements.get(p.id),
+        )
+        for p in processors
+    ]
+    return dict(
+        controller=controller,
+        processors=views,
+        hosts=list(dict.fromkeys(v.hosting.provider for v in views if v.hosting)),
+        findings=list(dict.fromkeys(f.code for f in assessment.findings)),
+        notice_due=DocumentKind.INFORMATION_NOTICE in kinds,
+        poster_due=DocumentKind.INFORMATION_POSTER in kinds,
+        measure_categories=[c for c in MeasureCategory if c in present],
+    )
 
 
 def _grouped(flows: list[FlowView]) -> list[FlowGroup]:
