@@ -440,7 +440,13 @@ def _annex(doc, key: str, annex: Annex, previous: Annex | None, bilingual: bool)
     add(f"{{%p for t in {name}.paragraphs %}}", style="Body Text")
     add("{{ t }}", style="Body Text")
     add("{%p endfor %}", style="Body Text")
-    if annex.rows:
+    if annex.rows and annex.empty:
+        add(f"{{%p if {name}.empty %}}", style="Body Text")
+        add(f"{{{{ {name}.empty }}}}", style="Body Text")
+        add("{%p else %}", style="Body Text")
+        _key_value_table(doc, f"{name}.rows", bilingual)
+        add("{%p endif %}", style="Body Text")
+    elif annex.rows:
         _key_value_table(doc, f"{name}.rows", bilingual)
     if annex.columns:
         count = len(annex.columns)

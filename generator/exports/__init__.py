@@ -10,12 +10,13 @@ from collections.abc import Callable
 from ..answers.model import Answers
 from ..legal.assessment import Assessment, DocumentKind
 from ..library.plan import DocumentPlan
+from .record import export_record
 
 # name (the document's file name with another suffix) and bytes of each file
 Exported = list[tuple[str, bytes]]
 Exporter = Callable[[DocumentPlan, Answers, Assessment], Exported]
 
-EXPORTERS: dict[DocumentKind, Exporter] = {}
+EXPORTERS: dict[DocumentKind, Exporter] = {DocumentKind.PROCESSING_RECORD: export_record}
 
 
 def exports(plan: DocumentPlan, answers: Answers, assessment: Assessment) -> Exported:

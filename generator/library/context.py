@@ -13,13 +13,18 @@ from ..answers.model import (
     DataCategory,
     DataFlow,
     FreeText,
+    Hosting,
+    Measure,
+    MeasureCategory,
     Party,
+    Processing,
     Research,
     ResearchProduct,
     Role,
     Route,
 )
 from ..legal.assessment import (
+    SENSITIVE_CATEGORIES,
     Assessment,
     DocumentDue,
     DocumentKind,
@@ -59,6 +64,26 @@ from ..legal.research import (
 
 class _View(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+class MeasureGroup(_View):
+    """The security measures of one category, in the order the answers give them."""
+
+    category: MeasureCategory
+    measures: list[FreeText]
+
+
+def measure_groups(measures: list[Measure]) -> list[MeasureGroup]:
+    """Measures grouped by category, the categories in their fixed order (Annex III's, the
+    record's)."""
+    return [
+        MeasureGroup(
+            category=category,
+            measures=[m.description for m in measures if m.category is category],
+        )
+        for category in MeasureCategory
+        if any(m.category is category for m in measures)
+    ]
 
 
 class PartyRoles(_View):
@@ -106,6 +131,25 @@ class EngagedView(_View):
 
     sub: EngagedSubProcessor
     engaged_by: Party
+
+
+class RecordProcessorView(_View):
+    """A processor's entry in the record (GDPR 30(2)): the processor, its roles in the study
+    besides processor (CRO, site), what it does for the controller — a CRO's or provider's
+    tasks, a site's collection and coding, else its processing (`processing_of`) — and, as
+    its DPA states them (`_processor_view`), its hosting, sub-processors, transfers and
+    measures; the other processors engaging it as their sub-processor."""
+
+    party: Party
+    roles: list[Role]
+    site: bool  # an investigating centre acting as the sponsor's processor
+    tasks: list[FreeText]
+    processing: Processing
+    hosting: Hosting | None
+    sub_processors: list[EngagedSubProcessor]
+    outside_eea_transfers: list[OutsideTransfer]
+    measures: list[MeasureGroup]
+    sub_processor_of: list[EngagedView]
 
 
 _COMMON: dict[str, Any] = {
@@ -200,7 +244,15 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
     DocumentKind.PROTOCOL_ANNEX: {},
     DocumentKind.INFORMATION_NOTICE: {},
     DocumentKind.INFORMATION_POSTER: {},
-    DocumentKind.PROCESSING_RECORD: {},
+    DocumentKind.PROCESSING_RECORD: {
+        "controller": Party,  # whose record holds the controller's entry (the sponsor in research)
+        # Every security measure of the processing, by category (the controller's entry).
+        "record_measures": list[MeasureGroup],
+        # The processing's categories of data the CNIL's register model calls sensitive.
+        "sensitive_categories": list[DataCategory],
+        # The processors of the document's parties, one entry each (GDPR 30(2)).
+        "record_processors": list[RecordProcessorView],
+    },
     DocumentKind.DPIA: {},
     # The description of the processing completing the convention unique with one public
     # establishment: `security_measures` and `sub_processors` are the establishment's own.
@@ -269,6 +321,18 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
             },
         )
         context.update(_processor_view(answers, assessment, processor))
+    elif due.kind is DocumentKind.PROCESSING_RECORD:
+        context.update(
+            controller=parties[0],
+            record_measures=measure_groups(answers.security_measures),
+            sensitive_categories=[
+                c for c in answers.processing.data_categories if c in SENSITIVE_CATEGORIES
+            ],
+            record_processors=[
+                _record_processor(answers, assessment, party, context["processor_centres"])
+                for party in parties[1:]
+            ],
+        )
     elif due.kind is DocumentKind.CONVENTION_UNIQUE:
         context.update(
             _convention_view(
@@ -276,6 +340,24 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
             )
         )
     return context
+
+
+def _record_processor(
+    answers: Answers, assessment: Assessment, party: Party, sites: list[Party]
+) -> RecordProcessorView:
+    view = _processor_view(answers, assessment, party)
+    return RecordProcessorView(
+        party=party,
+        roles=_study_roles(assessment, party),
+        site=party in sites,
+        tasks=processor_tasks(answers.research, party.id) if answers.research else [],
+        processing=view["processing"],
+        hosting=view["hosting"],
+        sub_processors=view["sub_processors"],
+        outside_eea_transfers=view["outside_eea_transfers"],
+        measures=measure_groups(view["security_measures"]),
+        sub_processor_of=_sub_processor_of(answers, assessment, party),
+    )
 
 
 def _grouped(flows: list[FlowView]) -> list[FlowGroup]:
