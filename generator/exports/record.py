@@ -19,8 +19,9 @@ processor's entry, which the model does not cover, follows Art. 30(2).
 Each row label is a column, in the document's language; one line per entry: in the CSV the
 controller's, then each processor's under the union of the columns (a processor's row leaves
 the controller's columns it has not blank); in the .xlsx, a sheet for each kind of entry, named
-after its annex. The bilingual edition's files are the French and the English ones, each named
-as that language's edition names its own: a register is kept in one language.
+after its annex. The bilingual edition's files are the French ones and the English ones (a
+register is kept in one language), named after the bilingual document with their language in
+place of « fr-en »: the French files are those the French edition writes.
 """
 
 from __future__ import annotations
