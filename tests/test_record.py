@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, ROOT
 from docx import Document
+from docx_check import check_docx
 from openpyxl import load_workbook
 
 from generator.answers.load import load_answers
@@ -104,6 +105,23 @@ def test_each_entry_holds_its_article_30_elements(example: Path, language: str) 
     assert sorted(files) == sorted(
         plan.filename.removesuffix(".docx") + s for s in (".csv", ".xlsx")
     )
+
+
+@pytest.mark.parametrize(
+    ("example", "edition"),
+    [
+        pytest.param(e, ed, id=f"{e.stem}-{ed}")
+        for e in EXAMPLES
+        for ed in ("fr", "en", "bilingual")
+    ],
+)
+def test_record_passes_the_schema_and_integrity_check(
+    tmp_path: Path, example: Path, edition: str
+) -> None:
+    plan, docx, _ = built(example, edition)
+    document = tmp_path / plan.filename
+    document.write_bytes(docx)
+    assert check_docx(document) == []
 
 
 def stated_in(docx: bytes, text: str) -> bool:
