@@ -16,6 +16,7 @@ LAYERS = (
     ("generator.legal",),
     ("generator.library",),
     ("generator.word",),
+    ("generator.exports",),  # files beside a .docx, dated as the .docx
     ("generator.pipeline",),
     ("generator.batch",),
     ("generator.interview",),

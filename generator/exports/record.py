@@ -36,6 +36,7 @@ from ..answers.model import Answers
 from ..legal.assessment import Assessment
 from ..library.plan import DocumentPlan
 from ..library.wording import BOLD_END, BOLD_START, ENGLISH, REF_END, REF_START
+from ..word.render import _document_time
 
 # The annexes of clauses/processing-record/_document.yaml holding the entries.
 ENTRY_ANNEXES = ("controller", "processors")
@@ -59,9 +60,7 @@ def export_record(
     plan: DocumentPlan, answers: Answers, assessment: Assessment
 ) -> list[tuple[str, bytes]]:
     """The CSV and the .xlsx of the plan's entries (both languages' for the bilingual one)."""
-    from ..word.render import _document_time  # the .docx's own date, for the workbook's
-
-    time = _document_time(answers).replace(tzinfo=None)
+    time = _document_time(answers).replace(tzinfo=None)  # the .docx's own date
     annexes = plan.template_context["annexes"]
     if not plan.bilingual:
         stem = plan.filename.removesuffix(".docx")
