@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, run_cli
 from docx import Document
 from docx_check import check_docx
 from openpyxl import load_workbook
@@ -275,3 +275,16 @@ def test_check_wants_every_article_30_element(tmp_path: Path, code: str) -> None
     assert any(f"no annex row covers GDPR Art. {code}" in p for p in found), found
     found = problems("unknown", text.replace(f'covers: ["{code}"]', 'covers: ["30(9)"]', 1))
     assert any("unknown element '30(9)'" in p for p in found), found
+
+
+def test_build_writes_the_spreadsheets_beside_the_document(tmp_path: Path) -> None:
+    """`clausier build` writes the .docx, the CSV and the .xlsx; a second build, in another
+    folder, writes the same bytes."""
+    example = ROOT / "examples" / "clinic-lab-results.yaml"
+    for out in ("first", "second"):
+        args = ("--out", tmp_path / out, "--lang", "fr", "--only", KIND.value)
+        assert run_cli("build", example, *args) == 0
+    first = sorted((tmp_path / "first").iterdir())
+    assert [f.suffix for f in first] == [".csv", ".docx", ".xlsx"]
+    for file in first:
+        assert file.read_bytes() == (tmp_path / "second" / file.name).read_bytes(), file.name

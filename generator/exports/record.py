@@ -2,19 +2,23 @@
 .xlsx beside the Word document, read from its planned annex rows, so that the three say the
 same words.
 
-Columns. The CNIL publishes a register model, a spreadsheet (2018, simplified on 25 July 2019:
-« registre-traitement-simplifie.ods »), with one record sheet (« fiche de registre ») per
-processing: description (Nom du traitement, N° / Réf., Date de création, Mise à jour), actors
-(Responsable du traitement, Délégué à la protection des données, Représentant, Responsable(s)
-conjoint(s)), purposes (Finalité principale, Sous-finalités), categories of data subjects, of
-personal data and sensitive data, retention periods (Durées de conservation), recipients
-(Destinataires), transfers outside the EU (Transferts hors UE: recipient, country, Garanties)
-and security measures (Mesures de sécurité). The file itself could not be read here: those
-names come from public reproductions of its record sheet (the CNIL's own presentation of the
-register, a web form and an HTML page copying the sheet field by field), and should be checked
-against the CNIL's current file. The entries' rows (clauses/processing-record/_document.yaml)
-follow those names and that order, adding for a study its CNIL formality and lawful basis; the
-processor's entry, which the model does not cover, follows Art. 30(2).
+Columns. The CNIL publishes a register model: a basic one in 2018 (« registre RGPD basique »,
+a record sheet per processing) and a spreadsheet on 25 July 2019 (« registre-traitement-
+simplifie.ods », on the CNIL's page « Le registre des activités de traitement »). Its record
+sheet (« fiche de registre ») holds: the processing's name, reference, date of creation and
+update; its actors (Responsable du traitement, Délégué à la protection des données,
+Représentant, Responsable(s) conjoint(s)); its purposes (Finalité principale, Sous-finalités);
+the categories of data subjects and of personal data, sensitive data, retention periods
+(Durées de conservation); recipients, internal, external and processors (Destinataires);
+transfers outside the EU with their country and safeguards (Transferts hors UE, Garanties);
+security measures (Mesures de sécurité). The files themselves could not be read here: those
+fields were read in public copies of the record sheet (the 2018 model as a PDF attached to
+github.com/karhel/glpi-dporegister issue 17 by a university DPO; a web form and an HTML page
+copying the sheet field by field; the .ods file cited in github.com/sourcentis/mercator issue
+1306), to be checked against the CNIL's current file. The entries' rows
+(clauses/processing-record/_document.yaml) take those names, in the order of Art. 30(1), add
+for a study its CNIL formality and its lawful basis, and give the processor's entry, which the
+model does not cover, the elements of Art. 30(2).
 
 Each row label is a column, in the document's language; one line per entry: in the CSV the
 controller's, then each processor's under the union of the columns (a processor's row leaves
