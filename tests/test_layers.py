@@ -15,7 +15,8 @@ LAYERS = (
     ("generator.answers",),
     ("generator.legal",),
     ("generator.library",),
-    ("generator.word", "generator.exports"),  # the files a build writes
+    ("generator.word",),
+    ("generator.exports",),  # files beside a .docx, dated as the .docx
     ("generator.pipeline",),
     ("generator.batch",),
     ("generator.interview",),

@@ -13,6 +13,7 @@ lawyer can insert a clause in Word and the numbers follow.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from docx import Document
@@ -427,6 +428,16 @@ def _orientation(doc, landscape: bool) -> None:
     section.page_width, section.page_height = width, height
 
 
+def _unless_empty(doc, name: str, table: Callable[[], None]) -> None:
+    """The annex's `empty` text where its table would have no row, else the table."""
+    add = doc.add_paragraph
+    add(f"{{%p if {name}.empty %}}", style="Body Text")
+    add(f"{{{{ {name}.empty }}}}", style="Body Text")
+    add("{%p else %}", style="Body Text")
+    table()
+    add("{%p endif %}", style="Body Text")
+
+
 def _annex(doc, key: str, annex: Annex, previous: Annex | None, bilingual: bool) -> None:
     """An annex on a new page (a landscape one for a wide table): title, paragraphs, then its
     table or its list of measures."""
@@ -440,17 +451,15 @@ def _annex(doc, key: str, annex: Annex, previous: Annex | None, bilingual: bool)
     add(f"{{%p for t in {name}.paragraphs %}}", style="Body Text")
     add("{{ t }}", style="Body Text")
     add("{%p endfor %}", style="Body Text")
-    if annex.rows:
+    if annex.rows and annex.empty:
+        _unless_empty(doc, name, lambda: _key_value_table(doc, f"{name}.rows", bilingual))
+    elif annex.rows:
         _key_value_table(doc, f"{name}.rows", bilingual)
     if annex.columns:
         count = len(annex.columns)
         page = LANDSCAPE_WIDTH_CM if annex.landscape else PAGE_WIDTH_CM
         widths = tuple(annex.widths) or (page / count,) * count
-        add(f"{{%p if {name}.empty %}}", style="Body Text")
-        add(f"{{{{ {name}.empty }}}}", style="Body Text")
-        add("{%p else %}", style="Body Text")
-        _columns_table(doc, name, widths)
-        add("{%p endif %}", style="Body Text")
+        _unless_empty(doc, name, lambda: _columns_table(doc, name, widths))
     if annex.measures:
         add("{%p for g in measure_groups %}", style="Body Text")
         add("{{ g.title }}", style="Annex Subheading")

@@ -11,12 +11,16 @@ from ..answers.model import Answers
 from ..legal.assessment import Assessment, DocumentKind
 from ..library.plan import DocumentPlan
 from .pia import pia_files
+from .record import export_record
 
 # name (the document's file name with another suffix) and bytes of each file
 Exported = list[tuple[str, bytes]]
 Exporter = Callable[[DocumentPlan, Answers, Assessment], Exported]
 
-EXPORTERS: dict[DocumentKind, Exporter] = {DocumentKind.DPIA: pia_files}
+EXPORTERS: dict[DocumentKind, Exporter] = {
+    DocumentKind.PROCESSING_RECORD: export_record,
+    DocumentKind.DPIA: pia_files,
+}
 
 
 def exports(plan: DocumentPlan, answers: Answers, assessment: Assessment) -> Exported:

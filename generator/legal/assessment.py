@@ -19,6 +19,7 @@ from ..answers.countries import in_eea
 from ..answers.languages import field_names, missing_in
 from ..answers.model import (
     Answers,
+    DataCategory,
     EndOfContract,
     FreeText,
     Hosting,
@@ -213,6 +214,14 @@ class EngagedSubProcessor(SubProcessor):
     service: FreeText | None = None  # type: ignore[assignment]
     address: str | None = None  # type: ignore[assignment]
     hosting: bool = False
+
+
+# The data the CNIL's register model asks about as sensitive: the special categories of
+# GDPR Art. 9 processed here and the NIR, whose use the law restricts (Loi 78-17 art. 30,
+# décret 2019-341).
+SENSITIVE_CATEGORIES = frozenset(
+    {DataCategory.HEALTH, DataCategory.GENETIC, DataCategory.BIOMETRIC, DataCategory.NIR}
+)
 
 
 def is_host(answers: Answers, party: Party) -> bool:

@@ -2,7 +2,8 @@
 
 Both languages everywhere (enforced when loading), the same placeholders in French and English,
 every placeholder a field of the answers model, every condition a valid expression on it, every
-fixed choice labelled in both languages, and every element of GDPR Art. 28 covered.
+fixed choice labelled in both languages, every element of GDPR Art. 28 covered in a processing
+agreement and of Art. 30 in the record's entries.
 """
 
 from __future__ import annotations
@@ -46,6 +47,24 @@ ART28_ELEMENTS: dict[str, str] = {
     "28(2)": "prior authorisation of sub-processors, objection to changes",
     "28(4)": "obligations flowed down to sub-processors, processor liable for them",
 }
+# GDPR Art. 30(1) and 30(2), docs/legal/health-data.md: what the record's entries hold — the
+# controller's, each processor's — by the code its annex rows use in `covers:`.
+ART30_ELEMENTS: dict[str, str] = {
+    "30(1)(a)": "names and contacts of the controller, joint controllers, representative, DPO",
+    "30(1)(b)": "purposes of the processing",
+    "30(1)(c)": "categories of data subjects and of personal data",
+    "30(1)(d)": "categories of recipients, in third countries included",
+    "30(1)(e)": "transfers to third countries and their safeguards",
+    "30(1)(f)": "time limits for erasure",
+    "30(1)(g)": "general description of the security measures",
+    "30(2)(a)": "names and contacts of the processor, each controller, representatives, DPO",
+    "30(2)(b)": "categories of processing carried out for each controller",
+    "30(2)(c)": "transfers to third countries and their safeguards",
+    "30(2)(d)": "general description of the security measures",
+}
+# The documents that are record entries, and so must cover ART30_ELEMENTS.
+ART30_DOCUMENTS = frozenset({"processing-record"})
+
 # French and English saying the same thing are of comparable length: measured on the library
 # in November 2026, the 429 texts of 100 characters or more run from 0.63 to 1.54 (English
 # over French); an English sentence deleted from a breach paragraph gave 0.29.
@@ -368,6 +387,9 @@ def _check_document(doc: DocumentLibrary, wording: Wording, out: list[str]) -> N
                 _bilingual(checker, report, (*path, group, i, "label"), row.label, local)
                 _bilingual(checker, report, (*path, group, i, "value"), row.value, local)
                 _condition(checker, report, (*path, group, i, "when"), row.when, local)
+                for j, code in enumerate(row.covers):
+                    if code not in ART30_ELEMENTS:
+                        report.add((*path, group, i, "covers", j), f"unknown element '{code}'")
 
     seen_ids: dict[str, Path] = {}
     seen_orders: dict[int, Path] = {}
@@ -384,6 +406,13 @@ def _check_document(doc: DocumentLibrary, wording: Wording, out: list[str]) -> N
         _condition(checker, report, ("when",), spec.when, scope)
         _bilingual(checker, report, ("title",), spec.title, scope)
         _paragraphs(checker, report, ("paragraphs",), spec.paragraphs, scope)
+
+    if doc.kind in ART30_DOCUMENTS:
+        rows = [r for a in doc.texts.annexes.values() for r in (*a.rows, *a.columns)]
+        covered = {code for r in rows for code in r.covers}
+        for code, description in ART30_ELEMENTS.items():
+            if code not in covered:
+                out.append(f"{doc.folder}: no annex row covers GDPR Art. {code} ({description})")
 
     if doc.kind in ART28_DOCUMENTS:
         covered = {code for c in doc.clauses for code in c.spec.covers}

@@ -14,14 +14,17 @@ from ..answers.model import (
     DataFlow,
     FreeText,
     Hosting,
+    Measure,
     MeasureCategory,
     Party,
+    Processing,
     Research,
     ResearchProduct,
     Role,
     Route,
 )
 from ..legal.assessment import (
+    SENSITIVE_CATEGORIES,
     Assessment,
     DocumentDue,
     DocumentKind,
@@ -61,6 +64,26 @@ from ..legal.research import (
 
 class _View(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+class MeasureGroup(_View):
+    """The security measures of one category, in the order the answers give them."""
+
+    category: MeasureCategory
+    measures: list[FreeText]
+
+
+def measure_groups(measures: list[Measure]) -> list[MeasureGroup]:
+    """Measures grouped by category, the categories in their fixed order (Annex III's, the
+    record's)."""
+    return [
+        MeasureGroup(
+            category=category,
+            measures=[m.description for m in measures if m.category is category],
+        )
+        for category in MeasureCategory
+        if any(m.category is category for m in measures)
+    ]
 
 
 class PartyRoles(_View):
@@ -111,13 +134,24 @@ class EngagedView(_View):
 
 
 class ProcessorView(_View):
-    """A processor of the controller, in the DPIA: its host and sub-processors as its own
-    agreement lists them, and the document binding it (a DPA, the description completing the
+    """A processor of the controller, one entry of the record (GDPR 30(2)) and one line of the
+    DPIA: the processor, its roles in the study besides processor (CRO, site), what it does
+    for the controller — a CRO's or provider's tasks, a site's collection and coding, else its
+    processing (`processing_of`) — and, as its DPA states them (`_processor_view`), its
+    hosting, sub-processors, transfers and measures; the other processors engaging it as their
+    sub-processor; the document of the set binding it (a DPA, the description completing the
     convention unique), none when the set holds no such document."""
 
     party: Party
+    roles: list[Role]
+    site: bool  # an investigating centre acting as the sponsor's processor
+    tasks: list[FreeText]
+    processing: Processing
     hosting: Hosting | None
     sub_processors: list[EngagedSubProcessor]
+    outside_eea_transfers: list[OutsideTransfer]
+    measures: list[MeasureGroup]
+    sub_processor_of: list[EngagedView]
     agreement: DocumentKind | None
 
 
@@ -213,7 +247,15 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
     DocumentKind.PROTOCOL_ANNEX: {},
     DocumentKind.INFORMATION_NOTICE: {},
     DocumentKind.INFORMATION_POSTER: {},
-    DocumentKind.PROCESSING_RECORD: {},
+    DocumentKind.PROCESSING_RECORD: {
+        "controller": Party,  # whose record holds the controller's entry (the sponsor in research)
+        # Every security measure of the processing, by category (the controller's entry).
+        "record_measures": list[MeasureGroup],
+        # The processing's categories of data the CNIL's register model calls sensitive.
+        "sensitive_categories": list[DataCategory],
+        # The processors of the document's parties, one entry each (GDPR 30(2)).
+        "processors": list[ProcessorView],
+    },
     # The DPIA outline: the controller (the sponsor in research), each processor with its host,
     # sub-processors and agreement, in the record's order; the codes of the assessment's
     # findings, whose gaps its action plan lists; which notices the set carries; the categories
@@ -296,8 +338,17 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
         )
         context.update(_processor_view(answers, assessment, processor))
     elif due.kind is DocumentKind.DPIA:
-        context.update(_dpia_view(answers, assessment, parties[0]))
+        context.update(_dpia_view(answers, assessment, parties[0], context["processor_centres"]))
         context["flow_groups"] = _grouped(context["flows"])
+    elif due.kind is DocumentKind.PROCESSING_RECORD:
+        context.update(
+            controller=parties[0],
+            record_measures=measure_groups(answers.security_measures),
+            sensitive_categories=[
+                c for c in answers.processing.data_categories if c in SENSITIVE_CATEGORIES
+            ],
+            processors=_processors(answers, assessment, context["processor_centres"]),
+        )
     elif due.kind is DocumentKind.CONVENTION_UNIQUE:
         context.update(
             _convention_view(
@@ -307,10 +358,11 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
     return context
 
 
-def _dpia_view(answers: Answers, assessment: Assessment, controller: Party) -> dict[str, Any]:
-    """The DPIA reads the set the assessment decided: its processors are the record's (the
-    processing-record entry's parties after the controller), each bound by the agreement the
-    set holds for it; its action plan, the findings' codes."""
+def _processors(
+    answers: Answers, assessment: Assessment, sites: list[Party]
+) -> list[ProcessorView]:
+    """The controller's processors as the set holds them: the record's parties after the
+    controller, each with the agreement the set binds it by."""
     documents = assessment.documents
     record = next(d for d in documents if d.kind is DocumentKind.PROCESSING_RECORD)
     agreements = {
@@ -318,18 +370,35 @@ def _dpia_view(answers: Answers, assessment: Assessment, controller: Party) -> d
         for d in documents
         if d.kind in (DocumentKind.DPA, DocumentKind.CONVENTION_UNIQUE)
     }
-    processors = [answers.party(pid) for pid in record.parties[1:]]
-    kinds = {d.kind for d in documents}
-    present = {m.category for m in answers.security_measures}
-    views = [
-        ProcessorView(
-            party=p,
-            hosting=hosting_of(answers, p),
-            sub_processors=sub_processors_of(answers, p),
-            agreement=agreements.get(p.id),
+    views = []
+    for party in (answers.party(pid) for pid in record.parties[1:]):
+        view = _processor_view(answers, assessment, party)
+        views.append(
+            ProcessorView(
+                party=party,
+                roles=_study_roles(assessment, party),
+                site=party in sites,
+                tasks=processor_tasks(answers.research, party.id) if answers.research else [],
+                processing=view["processing"],
+                hosting=view["hosting"],
+                sub_processors=view["sub_processors"],
+                outside_eea_transfers=view["outside_eea_transfers"],
+                measures=measure_groups(view["security_measures"]),
+                sub_processor_of=_sub_processor_of(answers, assessment, party),
+                agreement=agreements.get(party.id),
+            )
         )
-        for p in processors
-    ]
+    return views
+
+
+def _dpia_view(
+    answers: Answers, assessment: Assessment, controller: Party, sites: list[Party]
+) -> dict[str, Any]:
+    """The DPIA reads the set the assessment decided: its processors are the record's, each
+    bound by the agreement the set holds for it; its action plan, the findings' codes."""
+    kinds = {d.kind for d in assessment.documents}
+    present = {m.category for m in answers.security_measures}
+    views = _processors(answers, assessment, sites)
     return dict(
         controller=controller,
         processors=views,

@@ -67,6 +67,9 @@ class Row(_Spec):
     label: Bilingual
     value: Bilingual
     when: Expression | None = None
+    covers: list[NonEmpty] = Field(
+        default_factory=list, description="Elements of the law it states, as a clause's."
+    )
 
 
 class Annex(_Spec):
@@ -83,7 +86,9 @@ class Annex(_Spec):
     )
     measures: bool = Field(False, description="Lists the security measures by category.")
     landscape: bool = Field(False, description="On landscape pages (a wide table).")
-    empty: Bilingual | None = Field(None, description="Said instead of a table with no rows.")
+    empty: Bilingual | None = Field(
+        None, description="Said instead of a table with no rows (no item of `each`)."
+    )
 
     @model_validator(mode="after")
     def _columns_always_shown(self) -> Annex:

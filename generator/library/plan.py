@@ -18,10 +18,10 @@ from typing import Any
 from jinja2 import TemplateError
 
 from ..answers.languages import in_language, text_in
-from ..answers.model import Answers, Language, Measure, MeasureCategory, Party, Role
+from ..answers.model import Answers, Language, Measure, Party, Role
 from ..errors import LibraryError
 from ..legal.assessment import Assessment, DocumentDue, DocumentKind
-from .context import document_context
+from .context import document_context, measure_groups
 from .load import Annex, Bilingual, DocumentLibrary, Library, Paragraph
 from .wording import Wording, wording_for
 
@@ -357,7 +357,7 @@ def _annex(annex: Annex, wording: Wording, context: Mapping[str, Any]) -> dict[s
         "headers": [wording.text(c.label, context) for c in annex.columns],
         "table": table,
         "empty": wording.text(annex.empty, context)
-        if annex.empty and annex.columns and not table
+        if annex.empty and ((annex.columns and not table) or (annex.rows and not rows))
         else "",
     }
 
@@ -366,12 +366,8 @@ def _measure_groups(measures: list[Measure], wording: Wording) -> list[dict[str,
     """The security measures as answered, grouped by category in a fixed order."""
     label = wording.env.filters["label"]
     return [
-        {
-            "title": _capitalised(label(category)),
-            "measures": [m.description for m in measures if m.category is category],
-        }
-        for category in MeasureCategory
-        if any(m.category is category for m in measures)
+        {"title": _capitalised(label(g.category)), "measures": g.measures}
+        for g in measure_groups(measures)
     ]
 
 
