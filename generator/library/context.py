@@ -198,7 +198,12 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
     },
     DocumentKind.JOINT_CONTROLLERS: {},
     DocumentKind.PROTOCOL_ANNEX: {},
-    DocumentKind.INFORMATION_NOTICE: {},
+    # The notice of the controller (the sponsor in research, the hospital in care) to the
+    # persons whose data it processes, and its processors (in care, the DPA's provider).
+    DocumentKind.INFORMATION_NOTICE: {
+        "controller": Party,
+        "processors": list[Party],
+    },
     DocumentKind.INFORMATION_POSTER: {},
     DocumentKind.PROCESSING_RECORD: {},
     DocumentKind.DPIA: {},
@@ -269,6 +274,14 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
             },
         )
         context.update(_processor_view(answers, assessment, processor))
+    elif due.kind is DocumentKind.INFORMATION_NOTICE:
+        controller = parties[0]
+        context.update(
+            controller=controller,
+            processors=[
+                p for p in assessment.parties_with(answers, Role.PROCESSOR) if p != controller
+            ],
+        )
     elif due.kind is DocumentKind.CONVENTION_UNIQUE:
         context.update(
             _convention_view(
