@@ -220,6 +220,11 @@ def _not_riph(data: Data, path: Path) -> bool:
     return not _riph(data, path)
 
 
+def _care(data: Data, _: Path) -> bool:
+    """A care partnership: its patients' notice is the hospital's; a study has its own."""
+    return not research(data)
+
+
 def _on_paper(data: Data, _: Path) -> bool:
     return not _get(data, "signature", "electronic")
 
@@ -951,6 +956,12 @@ SPECS: dict[str, Spec] = {
         _("Do patients use an application of the vendor?"),
         _("The app shows the notice, asks consent for trackers (Loi 78-17 art. 82), uses the INS."),
         C,
+    ),
+    "options.hospital.patient_notice": Spec(
+        _("Should Clausier also write the hospital's notice to its patients about this service?"),
+        _("What patients must be told (GDPR Art. 13): who is responsible, why, who gets the data."),
+        C,
+        when=_care,
     ),
     "signature.place": Spec(_("Place of signature"), _("Printed in the closing formula."), C),
     "signature.date": Spec(

@@ -2,8 +2,9 @@
 
 Both languages everywhere (enforced when loading), the same placeholders in French and English,
 every placeholder a field of the answers model, every condition a valid expression on it, every
-fixed choice labelled in both languages, every element of GDPR Art. 28 covered in a processing
-agreement and of Art. 30 in the record's entries.
+fixed choice labelled in both languages, and every element the law requires of a document covered
+(GDPR Art. 28 for a processing agreement, Arts 13 and 14 for the notice, Art. 30 for the record
+entries).
 """
 
 from __future__ import annotations
@@ -62,8 +63,6 @@ ART30_ELEMENTS: dict[str, str] = {
     "30(2)(c)": "transfers to third countries and their safeguards",
     "30(2)(d)": "general description of the security measures",
 }
-# The documents that are record entries, and so must cover ART30_ELEMENTS.
-ART30_DOCUMENTS = frozenset({"processing-record"})
 
 # French and English saying the same thing are of comparable length: measured on the library
 # in November 2026, the 429 texts of 100 characters or more run from 0.63 to 1.54 (English
@@ -71,8 +70,32 @@ ART30_DOCUMENTS = frozenset({"processing-record"})
 PARITY_MIN_CHARS = 100
 PARITY_RANGE = (0.55, 1.8)
 
-# The documents that are processing agreements, and so must cover ART28_ELEMENTS.
-ART28_DOCUMENTS = frozenset({"dpa"})
+# GDPR Arts 13 and 14 (and what research adds): what the persons whose data are processed
+# must be told, by the code the notice's clauses use in `covers:` (docs/legal/information.md).
+ART13_14_ELEMENTS: dict[str, str] = {
+    "13(1)(a)": "identity and contact details of the controller (and its representative)",
+    "13(1)(b)": "contact details of the data protection officer",
+    "13(1)(c)": "purposes and lawful basis (and the legitimate interests pursued)",
+    "13(1)(e)": "recipients or categories of recipients",
+    "13(1)(f)": "transfers outside the EEA and their safeguards",
+    "13(2)(a)": "retention period",
+    "13(2)(b)": "each right and how to exercise it",
+    "13(2)(c)": "withdrawing consent where consent is the basis",
+    "13(2)(d)": "complaint to the supervisory authority (CNIL)",
+    "13(2)(e)": "whether providing the data is required, and the consequences",
+    "13(2)(f)": "automated decision-making",
+    "14(1)(d)": "categories of data",
+    "14(2)(f)": "source of data not collected from the person",
+    "26(2)": "the essence of the joint controllers' arrangement",
+    "L1122-1": "the right to be told the overall results (CSP L.1122-1, research on persons)",
+}
+# For each document kind, the elements its clauses or annex rows must cover (`covers:`
+# codes): a processing agreement Art. 28's, the notice Arts 13 and 14's, the record Art. 30's.
+REQUIRED_ELEMENTS: dict[str, dict[str, str]] = {
+    "dpa": ART28_ELEMENTS,
+    "information-notice": ART13_14_ELEMENTS,
+    "processing-record": ART30_ELEMENTS,
+}
 
 # Jinja's own filters clause text may use besides ours.
 _BUILTIN_FILTERS = frozenset({"list", "length", "upper", "lower", "capitalize", "default", "join"})
@@ -391,6 +414,7 @@ def _check_document(doc: DocumentLibrary, wording: Wording, out: list[str]) -> N
                     if code not in ART30_ELEMENTS:
                         report.add((*path, group, i, "covers", j), f"unknown element '{code}'")
 
+    required = REQUIRED_ELEMENTS.get(doc.kind, {})
     seen_ids: dict[str, Path] = {}
     seen_orders: dict[int, Path] = {}
     for clause in doc.clauses:
@@ -401,24 +425,18 @@ def _check_document(doc: DocumentLibrary, wording: Wording, out: list[str]) -> N
             report.add(("order",), f"order already used by {seen_orders[spec.order].name}")
         seen_ids[spec.id] = seen_orders[spec.order] = clause.file
         for i, code in enumerate(spec.covers):
-            if code not in ART28_ELEMENTS:
+            if code not in required:
                 report.add(("covers", i), f"unknown element '{code}'")
         _condition(checker, report, ("when",), spec.when, scope)
         _bilingual(checker, report, ("title",), spec.title, scope)
         _paragraphs(checker, report, ("paragraphs",), spec.paragraphs, scope)
 
-    if doc.kind in ART30_DOCUMENTS:
-        rows = [r for a in doc.texts.annexes.values() for r in (*a.rows, *a.columns)]
-        covered = {code for r in rows for code in r.covers}
-        for code, description in ART30_ELEMENTS.items():
-            if code not in covered:
-                out.append(f"{doc.folder}: no annex row covers GDPR Art. {code} ({description})")
-
-    if doc.kind in ART28_DOCUMENTS:
-        covered = {code for c in doc.clauses for code in c.spec.covers}
-        for code, description in ART28_ELEMENTS.items():
-            if code not in covered:
-                out.append(f"{doc.folder}: no clause covers GDPR Art. {code} ({description})")
+    rows = [r for a in doc.texts.annexes.values() for r in (*a.rows, *a.columns)]
+    covered = {code for c in doc.clauses for code in c.spec.covers}
+    covered |= {code for r in rows for code in r.covers}
+    for code, description in required.items():
+        if code not in covered:
+            out.append(f"{doc.folder}: no clause covers {code} ({description})")
 
 
 def _check_messages(library: Library, wording: Wording, out: list[str]) -> None:

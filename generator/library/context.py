@@ -245,7 +245,12 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
     },
     DocumentKind.JOINT_CONTROLLERS: {},
     DocumentKind.PROTOCOL_ANNEX: {},
-    DocumentKind.INFORMATION_NOTICE: {},
+    # The notice of the controller (the sponsor in research, the hospital in care) to the
+    # persons whose data it processes, and its processors (in care, the DPA's provider).
+    DocumentKind.INFORMATION_NOTICE: {
+        "controller": Party,  # whose notice it is: the sponsor in research, the hospital in care
+        "processors": list[ProcessorView],
+    },
     DocumentKind.INFORMATION_POSTER: {},
     DocumentKind.PROCESSING_RECORD: {
         "controller": Party,  # whose record holds the controller's entry (the sponsor in research)
@@ -280,6 +285,11 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
         "engaged": list[EngagedView],  # the sub-processors and hosts of those processors
     },
 }
+
+
+# The kinds that describe the whole processing for its controller (generator/legal's
+# _companion_documents): each names `controller` and `processors`.
+_PACK = (DocumentKind.INFORMATION_NOTICE, DocumentKind.PROCESSING_RECORD, DocumentKind.DPIA)
 
 
 def context_types(kind: str) -> dict[str, Any]:
@@ -337,18 +347,23 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
             },
         )
         context.update(_processor_view(answers, assessment, processor))
-    elif due.kind is DocumentKind.DPIA:
-        context.update(_dpia_view(answers, assessment, parties[0], context["processor_centres"]))
-        context["flow_groups"] = _grouped(context["flows"])
-    elif due.kind is DocumentKind.PROCESSING_RECORD:
+    elif due.kind in _PACK:
+        # The documents describing the whole processing: its controller and its processors
+        # as the record lists them.
         context.update(
             controller=parties[0],
-            record_measures=measure_groups(answers.security_measures),
-            sensitive_categories=[
-                c for c in answers.processing.data_categories if c in SENSITIVE_CATEGORIES
-            ],
             processors=_processors(answers, assessment, context["processor_centres"]),
         )
+        if due.kind is DocumentKind.DPIA:
+            context.update(_dpia_view(answers, assessment, context["processors"]))
+            context["flow_groups"] = _grouped(context["flows"])
+        elif due.kind is DocumentKind.PROCESSING_RECORD:
+            context.update(
+                record_measures=measure_groups(answers.security_measures),
+                sensitive_categories=[
+                    c for c in answers.processing.data_categories if c in SENSITIVE_CATEGORIES
+                ],
+            )
     elif due.kind is DocumentKind.CONVENTION_UNIQUE:
         context.update(
             _convention_view(
@@ -392,17 +407,14 @@ def _processors(
 
 
 def _dpia_view(
-    answers: Answers, assessment: Assessment, controller: Party, sites: list[Party]
+    answers: Answers, assessment: Assessment, processors: list[ProcessorView]
 ) -> dict[str, Any]:
-    """The DPIA reads the set the assessment decided: its processors are the record's, each
-    bound by the agreement the set holds for it; its action plan, the findings' codes."""
+    """The DPIA reads the set the assessment decided: its processors' hosts, the documents
+    the set holds; its action plan, the findings' codes."""
     kinds = {d.kind for d in assessment.documents}
     present = {m.category for m in answers.security_measures}
-    views = _processors(answers, assessment, sites)
     return dict(
-        controller=controller,
-        processors=views,
-        hosts=list(dict.fromkeys(v.hosting.provider for v in views if v.hosting)),
+        hosts=list(dict.fromkeys(v.hosting.provider for v in processors if v.hosting)),
         findings=list(dict.fromkeys(f.code for f in assessment.findings)),
         notice_due=DocumentKind.INFORMATION_NOTICE in kinds,
         poster_due=DocumentKind.INFORMATION_POSTER in kinds,

@@ -1,0 +1,313 @@
+"""The participants' notice, the collective-information poster and the care notice: built for
+every example that has them, in French and English, saying what Arts 13 and 14 require for
+the facts the assessment decided, in short sentences a patient reads."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+from conftest import EXAMPLES, REQUIRE_LIBREOFFICE, ROOT, docx_text, missing_tool
+from pydantic import BaseModel
+
+from generator.answers.languages import in_language
+from generator.answers.load import load_answers
+from generator.answers.model import Answers, Language, Translations
+from generator.legal.assessment import DocumentKind, assess
+from generator.legal.research import collective_information
+from generator.library.checks import ART13_14_ELEMENTS, check_library, check_loaded
+from generator.library.load import default_library
+from generator.library.plan import plan_document
+from generator.word.bilingual import plan_bilingual
+from generator.word.pdf import to_pdf
+from generator.word.render import render
+
+KINDS = (DocumentKind.INFORMATION_NOTICE, DocumentKind.INFORMATION_POSTER)
+RESEARCH = [e for e in EXAMPLES if load_answers(e).research]
+# Sentences of the body: headings, the title block and the one-line references left out.
+_NOT_BODY = {"Title", "Subtitle", "Title Block", "Heading 1", "Heading EN"}
+_REFERENCES = re.compile(r"(Références|References) ?:")
+MAX_WORDS, MEAN_WORDS = 35, 20
+
+
+def _build(answers: Answers, kind: DocumentKind, out: Path, edition: str) -> Path | None:
+    """The document of that kind (if due) in one edition, whatever the contracts' findings:
+    a notice is no contract, so the French a public party signs in does not bind it."""
+    assessment = assess(answers)
+    due = next((d for d in assessment.documents if d.kind is kind), None)
+    if due is None:
+        return None
+    library = default_library()
+    if edition == "bilingual":
+        plan = plan_bilingual(due, answers, assessment, library)
+    else:
+        plan = plan_document(due, answers, assessment, library, Language(edition))
+    path = out / plan.filename
+    path.write_bytes(render(plan, answers))
+    return path
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, str], Path]:
+    """(example stem, kind, language) -> the document, for every example and both languages."""
+    out = tmp_path_factory.mktemp("notices")
+    found = {}
+    for example in EXAMPLES:
+        answers = load_answers(example)
+        for kind in KINDS:
+            for language in ("fr", "en"):
+                path = _build(answers, kind, out, language)
+                if path:
+                    found[example.stem, kind.value, language] = path
+    return found
+
+
+def _text(path: Path) -> str:
+    return docx_text(path).replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def _study(example: str, out: Path, language: str = "fr", **changes: object) -> str:
+    """The notice of an example, some research answers changed, as text."""
+    data = yaml.safe_load((ROOT / "examples" / f"{example}.yaml").read_text("utf-8"))
+    data["research"].update(changes)
+    path = _build(Answers.model_validate(data), DocumentKind.INFORMATION_NOTICE, out, language)
+    assert path is not None
+    return _text(path)
+
+
+def test_every_research_example_builds_its_notice_in_both_languages(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    for example in RESEARCH:
+        answers = load_answers(example)
+        research = answers.research
+        assert research is not None
+        sponsor = answers.party(research.sponsor).name
+        for language, heading in (("fr", "Qui est responsable"), ("en", "Who is responsible")):
+            text = _text(built[example.stem, "information-notice", language])
+            assert sponsor in text and heading in text
+            assert "{{" not in text and "None" not in text and "**" not in text
+
+
+def test_the_bilingual_notice_sets_both_languages_side_by_side(tmp_path: Path) -> None:
+    answers = load_answers(ROOT / "examples" / "research-us-sponsor.yaml")
+    path = _build(answers, DocumentKind.INFORMATION_NOTICE, tmp_path, "bilingual")
+    assert path is not None
+    text = _text(path)
+    assert "Quels sont vos droits ?" in text and "What are your rights?" in text
+    assert "Que faire si vous n'êtes pas satisfait ?" in text
+
+
+def _free_texts(answers: Answers, language: Language) -> Iterator[str]:
+    """Every free text of the answers as the edition prints it: the protocol's own words."""
+
+    def walk(value: object) -> Iterator[str]:
+        if isinstance(value, Translations):
+            yield from (t for t in (value.in_(language),) if t)
+        elif isinstance(value, str) and len(value.split()) > 3:
+            yield value
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                yield from walk(item)
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                yield from walk(getattr(value, name))
+
+    yield from walk(in_language(answers, language))
+
+
+def _sentence_lengths(path: Path, quoted: list[str]) -> list[tuple[int, str]]:
+    """Words in each sentence of the body (split on . ? ! ;), the answers' own texts counted
+    as one word each: their length is the protocol's, which every document of the set quotes
+    the same (one set, one story); what is measured is how the library writes."""
+    document = docx.Document(str(path))
+    paragraphs = list(document.paragraphs)
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                paragraphs += cell.paragraphs
+    lengths = []
+    for p in paragraphs:
+        text = p.text.replace("\u00a0", " ").replace("\u202f", " ").strip()
+        if not text or p.style.name in _NOT_BODY or _REFERENCES.match(text):
+            continue
+        for quote in sorted(quoted, key=len, reverse=True):
+            text = text.replace(quote.replace("\u00a0", " "), "QUOTE")
+        for sentence in re.split(r"[.?!;]+(?:\s|$)", text):
+            words = re.findall(r"[\w@'’-]+", sentence)
+            if words:
+                lengths.append((len(words), sentence))
+    return lengths
+
+
+def test_sentences_are_short_in_both_languages(built: dict[tuple[str, str, str], Path]) -> None:
+    for (stem, _, language), path in built.items():
+        answers = load_answers(ROOT / "examples" / f"{stem}.yaml")
+        quoted = list(_free_texts(answers, Language(language)))
+        lengths = _sentence_lengths(path, quoted)
+        longest = max(lengths)
+        assert longest[0] <= MAX_WORDS, f"{path.name}: {longest}"
+        mean = sum(n for n, _ in lengths) / len(lengths)
+        assert mean <= MEAN_WORDS, f"{path.name}: {mean:.1f} words a sentence"
+
+
+def test_a_clinical_trial_keeps_the_data_collected_before_withdrawal(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    trial = _text(built["research-drug-trial", "information-notice", "fr"])
+    assert "Les données recueillies avant votre retrait restent utilisées pour l'essai" in trial
+    assert "règlement (UE) n° 536/2014, art. 28, paragraphe 3" in trial
+    assert "au moins 25 ans" in trial
+    english = _text(built["research-drug-trial", "information-notice", "en"])
+    assert "The data collected before you leave are still used for the trial" in english
+    observational = _text(built["research-observational-cro", "information-notice", "fr"])
+    assert "restent utilisées pour l'essai" not in observational
+
+
+def test_an_objection_stops_the_use_in_non_objection_research(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    for stem in ("research-observational-cro", "research-funded-reuse"):
+        text = _text(built[stem, "information-notice", "fr"])
+        assert "vos données ne sont pas utilisées, ou cessent de l'être" in text
+        assert "vous opposer à l'utilisation de vos données pour la recherche, à tout" in text
+    trial = _text(built["research-drug-trial", "information-notice", "fr"])
+    assert "cessent de l'être" not in trial
+
+
+def test_consent_as_the_basis_can_be_withdrawn_and_brings_portability(
+    built: dict[tuple[str, str, str], Path], tmp_path: Path
+) -> None:
+    consent = _study("research-observational-cro", tmp_path, lawful_basis="consent")
+    assert "Vous pouvez aussi retirer votre consentement à l'utilisation de vos données" in consent
+    assert "droit à la portabilité" in consent
+    # On a public-interest task, neither portability nor consent to withdraw.
+    public = _text(built["research-observational-cro", "information-notice", "fr"])
+    assert "portabilité" not in public and "retirer votre consentement" not in public
+    assert "mission d'intérêt public" in public
+
+
+def test_joint_controllers_tell_the_essence_of_their_arrangement(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    joint = _text(built["research-joint-reuse", "information-notice", "fr"])
+    assert "Voici l'essentiel de cet accord pour vous" in joint
+    assert "vous pouvez exercer vos droits auprès de chacun d'eux" in joint
+    assert "responsables conjoints du traitement" in joint
+    alone = _text(built["research-observational-cro", "information-notice", "fr"])
+    assert "l'essentiel de cet accord" not in alone
+
+
+def test_a_transfer_outside_the_eea_names_its_safeguard(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    text = _text(built["research-us-sponsor", "information-notice", "fr"])
+    assert "Norwell Therapeutics, Inc. (États-Unis)" in text
+    assert "clauses types de protection des données adoptées par la Commission européenne" in text
+    english = _text(built["research-us-sponsor", "information-notice", "en"])
+    assert "standard data protection clauses adopted by the European Commission" in english
+    inside = _text(built["research-joint-reuse", "information-notice", "fr"])
+    assert "Non. Vos données restent dans l'Espace économique européen" in inside
+
+
+def test_the_overall_results_are_promised_only_in_research_on_persons(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    for example in RESEARCH:
+        research = load_answers(example).research
+        assert research is not None
+        text = _text(built[example.stem, "information-notice", "fr"])
+        promised = "être informé de ses résultats globaux" in text
+        assert promised is research.involves_human_person, example.stem
+        assert ("L. 1122-1." in text) is research.involves_human_person
+
+
+def test_published_information_where_nobody_is_contacted(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    snds = _text(built["research-snds-methodology", "information-notice", "fr"])
+    assert "Ce document est l'information que publie" in snds
+    assert "ne peut donc pas vous écrire personnellement" in snds
+    assert "médecin de la recherche" not in snds
+    trial = _text(built["research-drug-trial", "information-notice", "fr"])
+    assert "vous remet ce document" in trial
+    assert "sous votre code, sans donner votre nom" in trial
+
+
+def test_the_poster_is_built_for_collective_information_only(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    for example in EXAMPLES:
+        research = load_answers(example).research
+        expected = bool(research and collective_information(research))
+        for language in ("fr", "en"):
+            assert ((example.stem, "information-poster", language) in built) is expected
+    poster = _text(built["research-observational-cro", "information-poster", "fr"])
+    assert "Vous pouvez refuser" in poster and "CNIL" in poster
+    assert "note d'information complète" in poster
+
+
+def test_the_poster_fits_one_printed_page(
+    built: dict[tuple[str, str, str], Path], tmp_path: Path
+) -> None:
+    pdftotext = shutil.which("pdftotext")
+    if not (shutil.which("soffice") or shutil.which("libreoffice")) or not pdftotext:
+        missing_tool(REQUIRE_LIBREOFFICE, "LibreOffice (soffice) and pdftotext are needed")
+    posters = []
+    for (_, kind, _), path in built.items():
+        if kind == "information-poster":
+            posters.append(tmp_path / path.name)
+            shutil.copy(path, posters[-1])
+    conversion = to_pdf(posters, processes=2)
+    assert not conversion.failures
+    for pdf in conversion.pdfs:
+        text = subprocess.run(
+            [pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+        ).stdout
+        assert text.rstrip("\f").count("\f") == 0, f"{pdf.name} runs over one page"
+
+
+def test_the_care_notice_is_the_hospitals(built: dict[tuple[str, str, str], Path]) -> None:
+    answers = load_answers(ROOT / "examples" / "glucose-telemonitoring.yaml")
+    assert answers.options.hospital.patient_notice
+    text = _text(built["glucose-telemonitoring", "information-notice", "fr"])
+    assert "Centre hospitalier intercommunal Saône-Dombes" in text
+    assert "dpo@ch-saone-dombes.fr" in text
+    assert "Glycéo, qui fournit le service à l'établissement" in text
+    assert "Nordwerk Cloud GmbH, qui héberge les données" in text
+    assert "certification HDS" in text and "CNIL" in text
+    assert "promoteur" not in text and "recherche" not in text
+    english = _text(built["glucose-telemonitoring", "information-notice", "en"])
+    assert "the hospital may continue the use needed for your care" in english
+    # Care partnerships that do not ask for it get none.
+    assert ("chu-teleconsultation", "information-notice", "fr") not in built
+
+
+def test_check_complains_when_an_element_of_articles_13_and_14_is_uncovered(
+    tmp_path: Path,
+) -> None:
+    library = tmp_path / "clauses"
+    shutil.copytree(ROOT / "clauses", library)
+    file = library / "information-notice" / "150-complaint.yaml"
+    text = file.read_text("utf-8")
+    file.write_text(text.replace('covers: ["13(2)(d)"]', "covers: []"), "utf-8")
+    problems = check_library(library)
+    assert any("13(2)(d)" in p and "no clause covers" in p for p in problems), problems
+
+    loaded = default_library()
+    notice = loaded.documents["information-notice"]
+    without = dataclasses.replace(
+        notice, clauses=tuple(c for c in notice.clauses if c.spec.id != "information-notice.joint")
+    )
+    documents = {**loaded.documents, "information-notice": without}
+    problems = check_loaded(dataclasses.replace(loaded, documents=documents))
+    assert [p for p in problems if "no clause covers" in p] == [
+        f"{notice.folder}: no clause covers 26(2) ({ART13_14_ELEMENTS['26(2)']})"
+    ]
