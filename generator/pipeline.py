@@ -62,7 +62,7 @@ def build(
     edition = edition or settings.edition
     bilingual = edition == "bilingual"
     language = Language(edition) if edition in ("fr", "en") else answers.language
-    assessment = assess(answers, edition or answers.language.value)
+    assessment = assess(answers, edition or answers.language.value, settings.only)
     library = default_library(settings.clauses)
     findings = tuple(Messages(library, language).line(f) for f in assessment.findings)
     if assessment.blockers and not settings.draft:

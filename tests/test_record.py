@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import tempfile
 import zipfile
 from functools import cache
 from pathlib import Path
@@ -246,17 +247,19 @@ def test_builds_are_byte_identical() -> None:
         assert {m.date_time for m in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
-def test_bilingual_edition_exports_each_language() -> None:
-    """The side-by-side edition writes the French files and the English ones, equal to those
-    of each single-language edition."""
-    example = ROOT / "examples" / "research-us-sponsor.yaml"
-    plan, _, files = built(example, "bilingual")
-    stem = plan.filename.removesuffix("-fr-en.docx")
-    for language in ("fr", "en"):
-        single_plan, _, single = built(example, language)
-        single_stem = single_plan.filename.removesuffix(".docx")
-        for suffix in (".csv", ".xlsx"):
-            assert files[f"{stem}-{language}{suffix}"] == single[single_stem + suffix]
+def test_bilingual_edition_exports_nothing_and_english_is_built_alone() -> None:
+    """A register is kept in one language: the side-by-side edition writes no spreadsheet;
+    the English one is built alone, even where a public body must contract in French (a
+    record is no contract)."""
+    example = ROOT / "examples" / "research-convention-unique.yaml"
+    _, _, files = built(example, "bilingual")
+    assert files == {}
+    with tempfile.TemporaryDirectory() as out:
+        assert (
+            run_cli("build", example, "--out", out, "--lang", "en", "--only", "processing-record")
+            == 0
+        )
+        assert sorted(p.suffix for p in Path(out).iterdir()) == [".csv", ".docx", ".xlsx"]
 
 
 @pytest.mark.parametrize("code", ["30(1)(f)", "30(2)(c)"])

@@ -23,9 +23,8 @@ model does not cover, the elements of Art. 30(2).
 Each row label is a column, in the document's language; one line per entry: in the CSV the
 controller's, then each processor's under the union of the columns (a processor's row leaves
 the controller's columns it has not blank); in the .xlsx, a sheet for each kind of entry, named
-after its annex. The bilingual edition's files are the French ones and the English ones (a
-register is kept in one language), named after the bilingual document with their language in
-place of « fr-en »: the French files are those the French edition writes.
+after its annex. A register is kept in one language: the side-by-side edition writes no files
+of its own (build `--lang fr` or `--lang en` for them), as for the DPIA's PIA export.
 """
 
 from __future__ import annotations
@@ -44,8 +43,6 @@ from ..word.render import _document_time
 
 # The annexes of clauses/processing-record/_document.yaml holding the entries.
 ENTRY_ANNEXES = ("controller", "processors")
-# The bilingual edition joins a French label and its English one with this (plan._annex).
-_PAIR = " / "
 _MARKS = re.compile(f"[{BOLD_START}{BOLD_END}{ENGLISH}{REF_START}{REF_END}]")
 # A date for every member of the .xlsx zip, as for the .docx (word/provenance.py).
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -63,27 +60,17 @@ class Sheet:
 def export_record(
     plan: DocumentPlan, answers: Answers, assessment: Assessment
 ) -> list[tuple[str, bytes]]:
-    """The CSV and the .xlsx of the plan's entries (both languages' for the bilingual one)."""
+    """The CSV and the .xlsx of the plan's entries (none for the side-by-side edition)."""
+    if plan.bilingual:
+        return []
     time = _document_time(answers).replace(tzinfo=None)  # the .docx's own date
-    annexes = plan.template_context["annexes"]
-    if not plan.bilingual:
-        stem = plan.filename.removesuffix(".docx")
-        return _files(stem, entry_sheets(annexes), plan.title, time)
-    stem = plan.filename.removesuffix("-fr-en.docx")
-    titles = dict(zip(("fr", "en"), plan.title.split(_PAIR, 1)))
-    return [
-        file
-        for language in ("fr", "en")
-        for file in _files(
-            f"{stem}-{language}", entry_sheets(annexes, language), titles[language], time
-        )
-    ]
+    stem = plan.filename.removesuffix(".docx")
+    return _files(stem, entry_sheets(plan.template_context["annexes"]), plan.title, time)
 
 
-def entry_sheets(annexes: dict, language: str | None = None) -> list[Sheet]:
+def entry_sheets(annexes: dict) -> list[Sheet]:
     """The entries of the plan's annexes, one sheet per annex: a heading row starts an entry
-    (a processor's), the label/value rows fill it. `language` picks one side of the bilingual
-    edition's rows."""
+    (a processor's), the label/value rows fill it."""
     sheets = []
     for key in ENTRY_ANNEXES:
         annex = annexes[key]
@@ -92,20 +79,10 @@ def entry_sheets(annexes: dict, language: str | None = None) -> list[Sheet]:
             if row["header"] or not lines:
                 lines.append({})
             if not row["header"]:
-                label = _side(row["label"], language)
-                lines[-1][label] = _plain(row[language] if language else row["value"])
+                lines[-1][_plain(row["label"])] = _plain(row["value"])
         columns = list(dict.fromkeys(label for line in lines for label in line))
-        sheets.append(Sheet(_side(annex["title"], language), columns, lines))
+        sheets.append(Sheet(_plain(annex["title"]), columns, lines))
     return sheets
-
-
-def _side(text: str, language: str | None) -> str:
-    """A label of the bilingual edition, "fr / en", in one language (the same in both when
-    it reads the same)."""
-    if language is None or _PAIR not in text:
-        return _plain(text)
-    fr, en = text.split(_PAIR, 1)
-    return _plain(fr if language == "fr" else en)
 
 
 def _plain(text: str) -> str:

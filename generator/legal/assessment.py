@@ -441,9 +441,13 @@ def french_text_only(parties: list[Party]) -> bool:
     return any(writes_in_french(p) for p in parties) and all(p.country == "FR" for p in parties)
 
 
-def assess(answers: Answers, edition: str | None = None) -> Assessment:
+def assess(
+    answers: Answers, edition: str | None = None, only: frozenset[str] | None = None
+) -> Assessment:
     """What the law makes of the answers, for the edition to be built ("fr", "en" or
-    "bilingual"; by default the answers' language): the language of a contract is a rule."""
+    "bilingual"; by default the answers' language): the language of a contract is a rule,
+    for the contracts built (`only`: the kinds built; None, every one due) — an English
+    record or notice is no contract a public body signs."""
     out = Findings(ALL_RULES, ALL_PHRASES)
     roles = research_roles(answers)
     controllers = _with(answers, roles, Role.CONTROLLER)
@@ -478,7 +482,8 @@ def assess(answers: Answers, edition: str | None = None) -> Assessment:
         documents += _companion_documents(answers, roles, route, controllers, processors)
     _parties_in_no_document(answers, documents, out)
     edition = edition or answers.language.value
-    _contract_language(answers, documents, edition, out)
+    built = [d for d in documents if only is None or d.kind.value in only]
+    _contract_language(answers, built, edition, out)
     _contract_terms(answers, documents, out)
     _free_text_language(answers, edition, out)
     _services_before_signature(answers, out)
