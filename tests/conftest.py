@@ -111,6 +111,18 @@ def built_text(answers: Path, out: Path, lang: str, *extra: str, only: str = AGR
     return docx_text(document).replace("\u00a0", " ").replace("\u202f", " ")
 
 
+def draft_marks(answers: Path) -> dict[str, str]:
+    """The file name of each document a --draft build of `answers` writes in their language
+    (the agreements and the pack), with the draft mark of its kind."""
+    loaded, library = load_answers(answers), default_library()
+    return {
+        document_filename(d, loaded, library.documents[d.kind.value], loaded.language): (
+            library.documents[d.kind.value].texts.page["draft"].in_(loaded.language)
+        )
+        for d in assess(loaded).documents
+    }
+
+
 def run_cli(*args: str | Path) -> int:
     return main([str(a) for a in args])
 

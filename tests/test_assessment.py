@@ -8,7 +8,16 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import MINIMAL, ROOT, answers_with, docx_paragraphs, docx_text, run_cli, write
+from conftest import (
+    MINIMAL,
+    ROOT,
+    answers_with,
+    docx_paragraphs,
+    docx_text,
+    draft_marks,
+    run_cli,
+    write,
+)
 from docx_check import check_docx
 
 from generator.answers.load import load_answers
@@ -16,8 +25,6 @@ from generator.answers.model import Answers, Language, Safeguard
 from generator.legal.assessment import DocumentKind, Finding, Severity, assess
 from generator.library.load import default_library
 from generator.library.messages import Messages
-from generator.library.plan import document_filename
-
 
 # The tests on a DPA's text build it alone, not the pack that travels with it.
 DPA = ("--only", "dpa")
@@ -176,13 +183,7 @@ def test_build_refuses_blockers_unless_draft(
 
     assert run_cli("build", answers, "--out", out, "--draft") == 0
     # The whole set is built, each document marked with its kind's draft mark.
-    loaded, library = load_answers(answers), default_library()
-    marks = {
-        document_filename(d, loaded, library.documents[d.kind.value], loaded.language): (
-            library.documents[d.kind.value].texts.page["draft"].in_(loaded.language)
-        )
-        for d in assess(loaded).documents
-    }
+    marks = draft_marks(answers)
     assert marks["accord-sous-traitance-sante-cloud-fr.docx"] == "PROJET – NE PAS SIGNER"
     assert sorted(p.name for p in out.glob("*.docx")) == sorted(marks)
     for name, mark in marks.items():
