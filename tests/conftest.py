@@ -32,6 +32,9 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 ANSWERS = Path(__file__).resolve().parent / "answers"
 # The smallest complete answers file; tests change one line of it at a time (line numbers count).
 MINIMAL = (ANSWERS / "minimal.yaml").read_text("utf-8")
+# The agreements a build writes, without the pack that travels with them (notice, poster,
+# record, DPIA): tests about an agreement's text build these only (`build --only`).
+AGREEMENTS = "dpa,protocol-annex,joint-controllers,convention-unique-description"
 _TEXT_PARTS = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
 
 
@@ -99,12 +102,25 @@ def docx_text(path: Path) -> str:
     return "\n".join(docx_paragraphs(path))
 
 
-def built_text(answers: Path, out: Path, lang: str, *extra: str) -> str:
-    """The text of the one document `clausier build` writes, no-break spaces (normal and
-    narrow) read as spaces."""
-    assert run_cli("build", answers, "--out", out, "--force", "--lang", lang, *extra) == 0
+def built_text(answers: Path, out: Path, lang: str, *extra: str, only: str = AGREEMENTS) -> str:
+    """The text of the one document of the kinds `only` that `clausier build` writes (the one
+    agreement, by default), no-break spaces (normal and narrow) read as spaces."""
+    args = ("--out", out, "--force", "--lang", lang, "--only", only, *extra)
+    assert run_cli("build", answers, *args) == 0
     (document,) = out.glob("*.docx")
     return docx_text(document).replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def draft_marks(answers: Path) -> dict[str, str]:
+    """The file name of each document a --draft build of `answers` writes in their language
+    (the agreements and the pack), with the draft mark of its kind."""
+    loaded, library = load_answers(answers), default_library()
+    return {
+        document_filename(d, loaded, library.documents[d.kind.value], loaded.language): (
+            library.documents[d.kind.value].texts.page["draft"].in_(loaded.language)
+        )
+        for d in assess(loaded).documents
+    }
 
 
 def run_cli(*args: str | Path) -> int:

@@ -8,7 +8,16 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import MINIMAL, ROOT, answers_with, docx_paragraphs, docx_text, run_cli, write
+from conftest import (
+    MINIMAL,
+    ROOT,
+    answers_with,
+    docx_paragraphs,
+    docx_text,
+    draft_marks,
+    run_cli,
+    write,
+)
 from docx_check import check_docx
 
 from generator.answers.load import load_answers
@@ -16,6 +25,9 @@ from generator.answers.model import Answers, Language, Safeguard
 from generator.legal.assessment import DocumentKind, Finding, Severity, assess
 from generator.library.load import default_library
 from generator.library.messages import Messages
+
+# The tests on a DPA's text build it alone, not the pack that travels with it.
+DPA = ("--only", "dpa")
 
 
 def _answers(**changes: Any) -> Answers:
@@ -170,9 +182,13 @@ def test_build_refuses_blockers_unless_draft(
     assert not out.exists() or not any(out.iterdir())
 
     assert run_cli("build", answers, "--out", out, "--draft") == 0
-    (document,) = out.glob("*.docx")
-    assert "PROJET – NE PAS SIGNER" in docx_text(document)
-    assert check_docx(document) == []
+    # The whole set is built, each document marked with its kind's draft mark.
+    marks = draft_marks(answers)
+    assert marks["accord-sous-traitance-sante-cloud-fr.docx"] == "PROJET – NE PAS SIGNER"
+    assert sorted(p.name for p in out.glob("*.docx")) == sorted(marks)
+    for name, mark in marks.items():
+        assert mark in docx_text(out / name), name
+        assert check_docx(out / name) == [], name
 
 
 def test_load_answers_then_assess_is_pure(tmp_path: Path) -> None:
@@ -227,7 +243,7 @@ def test_a_derived_hosting_transfer_is_worded_in_each_column(tmp_path: Path) -> 
     data["hosting"]["backup_country"] = "CH"
     answers = write(tmp_path / "answers.yaml", yaml.safe_dump(data, allow_unicode=True))
     out = tmp_path / "out"
-    assert run_cli("build", answers, "--out", out, "--lang", "bilingual", "--draft") == 0
+    assert run_cli("build", answers, "--out", out, "--lang", "bilingual", "--draft", *DPA) == 0
     (document,) = out.glob("*.docx")
     text = docx_text(document)
     assert "finalité\u00a0: hébergement des données" in text
@@ -254,7 +270,7 @@ def test_the_host_is_a_sub_processor_of_annex_iv_even_when_not_listed(tmp_path: 
     host = data["hosting"]["provider"]
     data["sub_processors"] = [s for s in data["sub_processors"] if s["name"] != host]
     answers = write(tmp_path / "answers.yaml", yaml.safe_dump(data, allow_unicode=True))
-    assert run_cli("build", answers, "--out", tmp_path / "out", "--lang", "bilingual") == 0
+    assert run_cli("build", answers, "--out", tmp_path / "out", "--lang", "bilingual", *DPA) == 0
     (document,) = (tmp_path / "out").glob("*.docx")
     cells = docx_paragraphs(document)
     # Annex IV's row for the host: its name, then the service in French and, on the next line,
@@ -270,7 +286,7 @@ def test_an_electronic_deed_prints_no_fixed_place_and_date(tmp_path: Path) -> No
     data = _tele()
     assert data["signature"]["electronic"]
     answers = write(tmp_path / "answers.yaml", yaml.safe_dump(data, allow_unicode=True))
-    assert run_cli("build", answers, "--out", tmp_path / "out", "--lang", "bilingual") == 0
+    assert run_cli("build", answers, "--out", tmp_path / "out", "--lang", "bilingual", *DPA) == 0
     (document,) = (tmp_path / "out").glob("*.docx")
     text = docx_text(document)
     assert "Signé à" not in text and "Signed at" not in text
@@ -282,7 +298,7 @@ def test_the_dpa_governs_the_processing_from_the_start_of_the_services(tmp_path:
     data = _tele()
     assert data["processing"]["main_agreement"]["services_start"] < data["signature"]["date"]
     answers = write(tmp_path / "answers.yaml", yaml.safe_dump(data, allow_unicode=True))
-    assert run_cli("build", answers, "--out", tmp_path / "out", "--lang", "bilingual") == 0
+    assert run_cli("build", answers, "--out", tmp_path / "out", "--lang", "bilingual", *DPA) == 0
     text = " ".join(docx_text(next((tmp_path / "out").glob("*.docx"))).split())
     assert "depuis leur commencement, le 1er janvier 2027, y compris avant sa signature" in text
     assert "from their start, on 1 January 2027, including before its signature" in text

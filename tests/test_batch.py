@@ -16,6 +16,9 @@ from generator.pipeline import Outcome, Settings
 
 DPA = ROOT / "examples" / "chu-teleconsultation.yaml"
 RESEARCH = ROOT / "examples" / "research-observational-cro.yaml"
+# Batches of vendors' files or of table rows are about their agreements, one per file or row:
+# they build those only, not the pack (record, DPIA) each set carries along.
+ONLY_DPA = ("--only", "dpa")
 
 
 def vendors(folder: Path, count: int) -> list[Path]:
@@ -31,9 +34,12 @@ def test_a_folder_builds_every_answers_file_in_parallel(tmp_path: Path) -> None:
     folder = tmp_path / "answers"
     folder.mkdir()
     vendors(folder, 6)
-    assert run_cli("build", folder, "--out", tmp_path / "two", "--jobs", "2") == 0
+    assert run_cli("build", folder, "--out", tmp_path / "two", "--jobs", "2", *ONLY_DPA) == 0
     assert (
-        run_cli("build", *sorted(folder.iterdir()), "--out", tmp_path / "one", "--jobs", "1") == 0
+        run_cli(
+            "build", *sorted(folder.iterdir()), "--out", tmp_path / "one", "--jobs", "1", *ONLY_DPA
+        )
+        == 0
     )
     built = sorted(p.name for p in (tmp_path / "two").iterdir())
     assert built == [f"accord-sous-traitance-editeur-{i}-fr.docx" for i in range(6)]
@@ -51,7 +57,7 @@ def test_one_bad_file_does_not_stop_the_others(
     blocked = yaml.safe_load(DPA.read_text("utf-8"))
     blocked["hosting"]["hds_certified"] = False
     write(folder / "blocked.yaml", yaml.safe_dump(blocked, allow_unicode=True))
-    status = run_cli("build", folder, "--out", tmp_path / "out", "--jobs", "2")
+    status = run_cli("build", folder, "--out", tmp_path / "out", "--jobs", "2", *ONLY_DPA)
     assert status == 2  # the worst: bad input
     assert len(list((tmp_path / "out").iterdir())) == 3
     captured = capsys.readouterr()
@@ -93,7 +99,7 @@ Médi&Co <SAS>;SARL;3 quai Perrache, 69002 Lyon;M. Paul Roux;Gérant;;Médi&Co <
 def test_one_dpa_per_row_of_a_parties_table(tmp_path: Path) -> None:
     table = write(tmp_path / "vendors.csv", VENDORS_CSV)
     out = tmp_path / "out"
-    assert run_cli("build", DPA, "--parties", table, "--out", out) == 0
+    assert run_cli("build", DPA, "--parties", table, "--out", out, *ONLY_DPA) == 0
     first, second = sorted(out.iterdir())
     assert first.name == "accord-sous-traitance-doctoweb-fr.docx"
     text = docx_text(first)
@@ -109,12 +115,12 @@ def test_one_dpa_per_row_of_a_parties_table(tmp_path: Path) -> None:
 def test_parties_table_in_yaml_with_commas_or_tabs(tmp_path: Path) -> None:
     rows = [{"name": "Clinique A", "signatory": {"name": "Dr A"}}, {"name": "Clinique B"}]
     table = write(tmp_path / "t.yaml", yaml.safe_dump(rows, allow_unicode=True))
-    assert run_cli("build", DPA, "--parties", table, "--out", tmp_path / "yaml") == 0
+    assert run_cli("build", DPA, "--parties", table, "--out", tmp_path / "yaml", *ONLY_DPA) == 0
     assert len(list((tmp_path / "yaml").iterdir())) == 2
     for delimiter in ",\t":
         table = write(tmp_path / "t.csv", f"name{delimiter}legal_form\nClinique C{delimiter}SAS\n")
         out = tmp_path / f"csv{ord(delimiter)}"
-        assert run_cli("build", DPA, "--parties", table, "--out", out) == 0
+        assert run_cli("build", DPA, "--parties", table, "--out", out, *ONLY_DPA) == 0
         assert [p.name for p in out.iterdir()] == ["accord-sous-traitance-clinique-c-fr.docx"]
 
 
@@ -122,10 +128,8 @@ def test_one_dpa_per_investigating_centre(tmp_path: Path) -> None:
     """--vary names the party the rows replace; only the documents concerning it are built."""
     table = write(tmp_path / "centres.csv", "name,address\nCH de Vierzon,1 rue X 18100 Vierzon\n")
     out = tmp_path / "out"
-    assert (
-        run_cli("build", RESEARCH, "--parties", table, "--vary", "ch-blois-sologne", "--out", out)
-        == 0
-    )
+    vary = ("--vary", "ch-blois-sologne")
+    assert run_cli("build", RESEARCH, "--parties", table, *vary, "--out", out, *ONLY_DPA) == 0
     (document,) = out.iterdir()
     assert "CH de Vierzon" in docx_text(document)
 
@@ -226,7 +230,8 @@ def test_ctrl_c_stops_a_parallel_batch_cleanly(tmp_path: Path) -> None:
     folder.mkdir()
     vendors(folder, 60)
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "generator", "build", folder, "--out", out, "--jobs", "2"]
+    build = ["build", folder, "--out", out, "--jobs", "2", *ONLY_DPA]
+    command = [sys.executable, "-m", "generator", *build]
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
     )
@@ -258,7 +263,7 @@ def test_a_worker_that_dies_is_a_failure_not_a_crash(
 
     monkeypatch.setattr(generator.batch, "run_job", _dies_on_the_second)
     vendors(tmp_path, 3)
-    status = run_cli("build", tmp_path, "--out", tmp_path / "out", "--jobs", "2")
+    status = run_cli("build", tmp_path, "--out", tmp_path / "out", "--jobs", "2", *ONLY_DPA)
     assert status == 2
     err = capsys.readouterr().err
     assert "failed:" in err and "the process building it stopped" in err

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, docx_text, run_cli
+from conftest import AGREEMENTS, ROOT, docx_text, run_cli
 
 EXAMPLE = ROOT / "examples" / "research-convention-unique.yaml"
 DESCRIPTION = (
@@ -39,6 +39,13 @@ def test_assess_gives_the_chu_and_the_clinic_their_descriptions(
         {"kind": "convention-unique-description", "parties": ["heliance", "chu-forez"]},
         {"kind": "convention-unique-description", "parties": ["heliance", "clinique-parc"]},
         {"kind": "dpa", "parties": ["heliance", "santelia"]},  # the sponsor's own host
+        # The pack: the sponsor's notice and DPIA, its record entry and each establishment's.
+        {"kind": "information-notice", "parties": ["heliance"]},
+        {
+            "kind": "processing-record",
+            "parties": ["heliance", "clinactis", "chu-forez", "clinique-parc", "santelia"],
+        },
+        {"kind": "dpia", "parties": ["heliance"]},
     ]
     (finding,) = [f for f in result["findings"] if f["code"] == "CONVENTION_UNIQUE"]
     assert finding["severity"] == "info"
@@ -51,8 +58,9 @@ def test_assess_gives_the_chu_and_the_clinic_their_descriptions(
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("convention-unique")
-    for edition in ("fr", "bilingual"):
-        assert run_cli("build", EXAMPLE, "--out", out / edition, "--lang", edition) == 0
+    for edition in ("fr", "bilingual"):  # the agreements (and descriptions) only
+        args = ("--out", out / edition, "--lang", edition, "--only", AGREEMENTS)
+        assert run_cli("build", EXAMPLE, *args) == 0
     return out
 
 

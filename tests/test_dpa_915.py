@@ -79,10 +79,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], str
     for example in (GLUCOSE, CHU, CLINIC):
         for edition in ("fr", "bilingual"):
             folder = out / example / edition
-            assert (
-                run_cli("build", EXAMPLES / f"{example}.yaml", "--out", folder, "--lang", edition)
-                == 0
-            )
+            args = ("--out", folder, "--lang", edition, "--only", "dpa")
+            assert run_cli("build", EXAMPLES / f"{example}.yaml", *args) == 0
             (document,) = folder.glob("*.docx")
             texts[example, edition] = _flat(docx_text(document))
     return texts
@@ -150,7 +148,8 @@ def test_no_transfer_no_module_assessment_or_foreign_authority(
 def _build(tmp_path: Path, answers: dict, edition: str = "bilingual") -> str:
     source = write(tmp_path / "answers.yaml", yaml.safe_dump(answers, allow_unicode=True))
     out = tmp_path / edition
-    assert run_cli("build", source, "--out", out, "--lang", edition, "--draft") in (0, 1)
+    args = ("--out", out, "--lang", edition, "--draft", "--only", "dpa")
+    assert run_cli("build", source, *args) in (0, 1)
     (document,) = out.glob("*.docx")
     return _flat(docx_text(document))
 

@@ -3089,10 +3089,17 @@ def test_as_dict_gives_the_decisions_and_lets_the_library_word_the_findings() ->
     result = _assess(Case("no-dpia", OBS, {"research.dpia_reference": None}))
     data = result.as_dict(lambda f: f"<{f.code}>")
     sponsor = "chu-val-de-loire"
-    assert data["documents"] == ["protocol-annex", "dpa"]
+    pack = ["information-notice", "information-poster", "processing-record", "dpia"]
+    assert data["documents"] == ["protocol-annex", "dpa", *pack]
     assert data["document_set"] == [
         {"kind": "protocol-annex", "parties": [sponsor]},
         *({"kind": "dpa", "parties": [sponsor, p]} for p in ("cliniqa", *CENTRES_OBS)),
+        # The pack: the sponsor's notice and poster (a non-objection study), its record entry
+        # and each processor's, the DPIA outline (none referenced).
+        {"kind": "information-notice", "parties": [sponsor]},
+        {"kind": "information-poster", "parties": [sponsor]},
+        {"kind": "processing-record", "parties": [sponsor, "cliniqa", *CENTRES_OBS]},
+        {"kind": "dpia", "parties": [sponsor]},
     ]
     assert data["roles"]["cliniqa"] == ["cro", "processor"]
     assert data["research_route"] == "MR-003"

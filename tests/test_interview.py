@@ -35,7 +35,7 @@ from typing import Any
 import pytest
 import questionary
 import yaml
-from conftest import ROOT, docx_text, make_run_env, run_cli
+from conftest import ROOT, docx_text, draft_marks, make_run_env, run_cli
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
@@ -517,8 +517,11 @@ def test_findings_that_block_offer_a_draft_or_a_stop(
     assert interview(User(target, findings=["stop"]), out, "fr") == 1
     assert (out / STATE_FILE).exists() and not (out / "answers.yaml").exists()
     assert interview(User(target, findings=["draft"]), out, "fr", resume=True) == 0
-    (document,) = out.glob("*.docx")
-    assert "PROJET – NE PAS SIGNER" in docx_text(document)
+    marks = draft_marks(out / "answers.yaml")  # the DPA and the pack, each marked
+    assert "PROJET – NE PAS SIGNER" in marks.values()
+    assert sorted(p.name for p in out.glob("*.docx")) == sorted(marks)
+    for name, mark in marks.items():
+        assert mark in docx_text(out / name), name
     assert not (out / STATE_FILE).exists()
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, docx_text, run_cli
+from conftest import AGREEMENTS, ROOT, docx_text, run_cli
 
 from generator.answers.model import Answers, DataCategory
 from generator.legal.assessment import assess
@@ -39,7 +39,8 @@ def _build(data: dict[str, Any], out: Path, lang: str) -> Path:
     file = out.parent / f"{out.name}.yaml"
     file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     # English alone is refused with the public hospitals: read as a draft.
-    assert run_cli("build", file, "--out", out, "--lang", lang, "--draft", "--force") == 0
+    args = ("--out", out, "--lang", lang, "--draft", "--force", "--only", AGREEMENTS)
+    assert run_cli("build", file, *args) == 0
     return out
 
 
@@ -52,6 +53,12 @@ def test_the_host_has_its_dpa_and_the_funder_none(
         ("protocol-annex", [SPONSOR]),
         ("dpa", [SPONSOR, CENTRE]),
         ("dpa", [SPONSOR, HOST]),
+        # The pack: the funder, a separate controller of what it receives, has no entry in the
+        # sponsor's record either.
+        ("information-notice", [SPONSOR]),
+        ("information-poster", [SPONSOR]),
+        ("processing-record", [SPONSOR, CENTRE, HOST]),
+        ("dpia", [SPONSOR]),
     ]
     assert result["roles"][HOST] == ["processor"]
     assert result["roles"][FUNDER] == ["funder", "controller"]

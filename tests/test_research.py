@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ALL_DOCUMENTS, ROOT, Case, answers_with, docx_text, run_cli
+from conftest import AGREEMENTS, ALL_DOCUMENTS, ROOT, Case, answers_with, docx_text, run_cli
 
 from generator.answers.model import Answers, Language, Route
 from generator.legal.assessment import DocumentKind, Severity, assess
@@ -119,16 +119,28 @@ def test_roles_follow_who_wrote_the_protocol() -> None:
 
 def test_documents_due_follow_the_roles() -> None:
     sponsor_alone = assess(_study()).documents
+    # The pack of a non-objection study: the sponsor's notice and poster, the record entries
+    # of the sponsor and of each of its processors, the DPIA outline.
+    pack = [
+        (DocumentKind.INFORMATION_NOTICE, ("chu",)),
+        (DocumentKind.INFORMATION_POSTER, ("chu",)),
+    ]
     assert [(d.kind, d.parties) for d in sponsor_alone] == [
         (DocumentKind.PROTOCOL_ANNEX, ("chu",)),
         (DocumentKind.DPA, ("chu", "cro")),
         (DocumentKind.DPA, ("chu", "ch-nord")),
+        *pack,
+        (DocumentKind.PROCESSING_RECORD, ("chu", "cro", "ch-nord")),
+        (DocumentKind.DPIA, ("chu",)),
     ]
     together = assess(_study(research__protocol_drafted_by="sponsor_and_centres")).documents
     assert [(d.kind, d.parties) for d in together] == [
         (DocumentKind.PROTOCOL_ANNEX, ("chu",)),
         (DocumentKind.JOINT_CONTROLLERS, ("chu", "ch-nord")),
         (DocumentKind.DPA, ("chu", "cro")),
+        *pack,
+        (DocumentKind.PROCESSING_RECORD, ("chu", "cro")),  # the centre is no processor now
+        (DocumentKind.DPIA, ("chu",)),
     ]
 
 
@@ -241,7 +253,7 @@ def test_internal_study() -> None:
         DocumentKind.INFORMATION_NOTICE,
         DocumentKind.INFORMATION_POSTER,
         DocumentKind.PROCESSING_RECORD,
-        DocumentKind.DPIA,
+        # No DPIA outline: research participants, not patients (research.internal_dpia_required).
     ]
     assert "INTERNAL_STUDY" in {f.code for f in result.findings}
 
@@ -328,11 +340,16 @@ def test_assess_json_gives_the_route(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert run_cli("assess", file, "--json") == 0
     result = json.loads(capsys.readouterr().out)
     assert result["research_route"] == "MR-003"
-    assert result["documents"] == ["protocol-annex", "dpa"]
+    pack = ["information-notice", "information-poster", "processing-record", "dpia"]
+    assert result["documents"] == ["protocol-annex", "dpa", *pack]
     assert [d["parties"] for d in result["document_set"]] == [
         ["chu"],
         ["chu", "cro"],
         ["chu", "ch-nord"],
+        ["chu"],
+        ["chu"],
+        ["chu", "cro", "ch-nord"],
+        ["chu"],
     ]
     assert result["roles"]["cro"] == ["cro", "processor"]
     assert all(f["articles"] for f in result["findings"])
@@ -344,11 +361,15 @@ def test_research_file_builds_every_document(tmp_path: Path) -> None:
     file = tmp_path / "study.yaml"
     file.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     assert run_cli("build", file, "--out", tmp_path / "out") == 0
-    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    names = sorted(p.name for p in (tmp_path / "out").glob("*.docx"))  # exports aside
     assert names == [
         "accord-sous-traitance-centre-hospitalier-du-nord-fr.docx",
         "accord-sous-traitance-data-cro-fr.docx",
+        "affiche-information-observa-fr.docx",
+        "analyse-impact-observa-fr.docx",
         "annexe-rgpd-protocole-observa-fr.docx",
+        "note-information-observa-fr.docx",
+        "registre-traitements-observa-fr.docx",
     ]
 
 
@@ -407,7 +428,8 @@ def test_joint_study_with_a_cro_builds_its_arrangement_and_dpa(tmp_path: Path) -
         ),
         "utf-8",
     )
-    assert run_cli("build", file, "--out", tmp_path / "out", "--lang", "en") == 0
+    args = ("--out", tmp_path / "out", "--lang", "en", "--only", AGREEMENTS)
+    assert run_cli("build", file, *args) == 0
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == [
         "data-processing-agreement-data-cro-en.docx",

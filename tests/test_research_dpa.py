@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, docx_text, run_cli
+from conftest import AGREEMENTS, ROOT, docx_text, run_cli
 from test_research import STUDY
 
 from generator.answers.model import Answers, DataCategory
@@ -169,7 +169,8 @@ def test_only_the_cros_dpa_authorises_its_transfer_to_the_controller(
     the standard contractual clauses' module 4 (processor to controller) with its assessment;
     the sites, which send nothing abroad, authorise none; the protocol annex lists it with its
     ground."""
-    assert run_cli("build", US_SPONSOR, "--out", tmp_path, "--lang", lang, "--draft") == 0
+    args = ("--out", tmp_path, "--lang", lang, "--draft", "--only", AGREEMENTS)
+    assert run_cli("build", US_SPONSOR, *args) == 0
     cro = _flat(tmp_path / f"{PREFIX[lang]}-vigilis-recherche-clinique-{lang}.docx")
     sites = [
         _flat(tmp_path / f"{PREFIX[lang]}-{name}-{lang}.docx")

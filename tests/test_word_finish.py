@@ -228,14 +228,16 @@ def _core(path: Path) -> etree._Element:
         return etree.fromstring(package.read("docProps/core.xml"))
 
 
-def _build_minimal(tmp_path: Path, name: str, change) -> Path:
+def _build_minimal(tmp_path: Path, name: str, change) -> list[Path]:
+    """The documents of the minimal answers, changed: the DPA and the pack built with it."""
     data = yaml.safe_load(MINIMAL)
     change(data)
     answers = write(tmp_path / f"{name}.yaml", yaml.safe_dump(data, allow_unicode=True))
     out = tmp_path / name
     assert run_cli("build", answers, "--out", out) in (0, 1)
-    [document] = out.glob("*.docx")
-    return document
+    documents = sorted(out.glob("*.docx"))
+    assert len(documents) > 1
+    return documents
 
 
 def _no_date(data: dict) -> None:
@@ -261,14 +263,15 @@ def _both_dates(data: dict) -> None:
     ids=["signature", "main-agreement", "none"],
 )
 def test_core_properties_carry_the_date_of_the_answers(tmp_path: Path, change, date: str) -> None:
-    document = _build_minimal(tmp_path, "a", change)
-    core = _core(document)
-    for name in ("created", "modified"):
-        assert core.findtext(f"{DCTERMS}{name}").startswith(f"{date}T"), name
-    assert core.find("cp:lastPrinted", NS) is None  # never printed
-    assert check_docx(document) == []
+    documents = _build_minimal(tmp_path, "a", change)
+    for document in documents:
+        core = _core(document)
+        for name in ("created", "modified"):
+            assert core.findtext(f"{DCTERMS}{name}").startswith(f"{date}T"), (document, name)
+        assert core.find("cp:lastPrinted", NS) is None  # never printed
+        assert check_docx(document) == [], document.name
     again = _build_minimal(tmp_path, "b", change)
-    assert again.read_bytes() == document.read_bytes()
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in documents]
 
 
 # --- file permissions --------------------------------------------------------------------------
@@ -290,16 +293,17 @@ def test_documents_and_answers_are_written_with_the_umask(
     os.umask(mask)
     out = tmp_path / "out"
     assert run_cli("build", write(tmp_path / "a.yaml", MINIMAL), "--out", out) == 0
-    [document] = out.glob("*.docx")
+    documents = sorted(out.iterdir())  # the DPA and the pack built with it
+    assert len(documents) > 1
     answers = out / "answers.yaml"
     write_new(answers, b"format_version: 1\n")
     expected = 0o666 & ~mask
-    for path in (document, answers):
+    for path in (*documents, answers):
         assert stat.S_IMODE(path.stat().st_mode) == expected, oct(path.stat().st_mode)
     # Replacing keeps to the umask too, and leaves no temporary file.
     write_new(answers, b"format_version: 1\n# again\n", force=True)
     assert stat.S_IMODE(answers.stat().st_mode) == expected
-    assert sorted(p.name for p in out.iterdir()) == sorted([document.name, "answers.yaml"])
+    assert sorted(out.iterdir()) == sorted([*documents, answers])
 
 
 def test_write_new_still_refuses_to_replace(tmp_path: Path) -> None:
