@@ -43,7 +43,7 @@ def test_minimal_case_has_no_blocker() -> None:
     assert [(d.kind, d.parties) for d in result.documents] == [
         (DocumentKind.DPA, ("chu", "vendor")),
         (DocumentKind.PROCESSING_RECORD, ("chu", "vendor")),
-        (DocumentKind.DPIA, ("chu",)),
+        (DocumentKind.DPIA, ("chu", "vendor")),
     ]
     assert not result.blockers
     assert result.roles == {"chu": ("controller",), "vendor": ("processor",)}

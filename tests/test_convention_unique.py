@@ -39,12 +39,9 @@ def test_assess_gives_the_chu_and_the_clinic_their_descriptions(
         {"kind": "convention-unique-description", "parties": ["heliance", "chu-forez"]},
         {"kind": "convention-unique-description", "parties": ["heliance", "clinique-parc"]},
         {"kind": "dpa", "parties": ["heliance", "santelia"]},  # the sponsor's own host
-        # The pack: the sponsor's notice and DPIA, its record entry and each establishment's.
+        # The pack, the sponsor's: its notice, its record entries, the DPIA outline.
         {"kind": "information-notice", "parties": ["heliance"]},
-        {
-            "kind": "processing-record",
-            "parties": ["heliance", "clinactis", "chu-forez", "clinique-parc", "santelia"],
-        },
+        {"kind": "processing-record", "parties": ["heliance"]},
         {"kind": "dpia", "parties": ["heliance"]},
     ]
     (finding,) = [f for f in result["findings"] if f["code"] == "CONVENTION_UNIQUE"]

@@ -2589,7 +2589,7 @@ def test_a_clean_partnership_gets_its_dpa_and_nothing_blocks() -> None:
     assert [(d.kind, d.parties) for d in result.documents] == [
         (DocumentKind.DPA, ("chu-val-de-loire", "agendo-sante")),
         (DocumentKind.PROCESSING_RECORD, ("chu-val-de-loire", "agendo-sante")),
-        (DocumentKind.DPIA, ("chu-val-de-loire",)),
+        (DocumentKind.DPIA, ("chu-val-de-loire", "agendo-sante")),
     ]
     assert result.roles == {"chu-val-de-loire": ("controller",), "agendo-sante": ("processor",)}
     assert [f.code for f in result.findings] == ["DPIA_DUE"]
@@ -3094,13 +3094,14 @@ def test_as_dict_gives_the_decisions_and_lets_the_library_word_the_findings() ->
     assert data["document_set"] == [
         {"kind": "protocol-annex", "parties": [sponsor]},
         *({"kind": "dpa", "parties": [sponsor, p]} for p in ("cliniqa", *CENTRES_OBS)),
-        # The pack: the sponsor's notice and poster (a non-objection study), its record entry
-        # and each processor's, the DPIA outline (none referenced).
+        # The pack, the sponsor's: its notice and poster (a non-objection study), its record
+        # entries, the DPIA outline (none referenced).
         {"kind": "information-notice", "parties": [sponsor]},
         {"kind": "information-poster", "parties": [sponsor]},
-        {"kind": "processing-record", "parties": [sponsor, "cliniqa", *CENTRES_OBS]},
+        {"kind": "processing-record", "parties": [sponsor]},
         {"kind": "dpia", "parties": [sponsor]},
     ]
+    assert result.processors == ("cliniqa", *CENTRES_OBS)  # each with its record entry
     assert data["roles"]["cliniqa"] == ["cro", "processor"]
     assert data["research_route"] == "MR-003"
     assert data["findings"][0] == {

@@ -57,7 +57,7 @@ def test_the_host_has_its_dpa_and_the_funder_none(
         # sponsor's record either.
         ("information-notice", [SPONSOR]),
         ("information-poster", [SPONSOR]),
-        ("processing-record", [SPONSOR, CENTRE, HOST]),
+        ("processing-record", [SPONSOR]),
         ("dpia", [SPONSOR]),
     ]
     assert result["roles"][HOST] == ["processor"]

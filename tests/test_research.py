@@ -130,18 +130,23 @@ def test_documents_due_follow_the_roles() -> None:
         (DocumentKind.DPA, ("chu", "cro")),
         (DocumentKind.DPA, ("chu", "ch-nord")),
         *pack,
-        (DocumentKind.PROCESSING_RECORD, ("chu", "cro", "ch-nord")),
+        (DocumentKind.PROCESSING_RECORD, ("chu",)),
         (DocumentKind.DPIA, ("chu",)),
     ]
+    assert assess(_study()).processors == ("cro", "ch-nord")  # the record's entries
     together = assess(_study(research__protocol_drafted_by="sponsor_and_centres")).documents
     assert [(d.kind, d.parties) for d in together] == [
         (DocumentKind.PROTOCOL_ANNEX, ("chu",)),
         (DocumentKind.JOINT_CONTROLLERS, ("chu", "ch-nord")),
         (DocumentKind.DPA, ("chu", "cro")),
         *pack,
-        (DocumentKind.PROCESSING_RECORD, ("chu", "cro")),  # the centre is no processor now
+        (DocumentKind.PROCESSING_RECORD, ("chu",)),
         (DocumentKind.DPIA, ("chu",)),
     ]
+    # The centre is no processor now: the record holds no entry of it.
+    assert assess(_study(research__protocol_drafted_by="sponsor_and_centres")).processors == (
+        "cro",
+    )
 
 
 @pytest.mark.parametrize(
@@ -348,7 +353,7 @@ def test_assess_json_gives_the_route(tmp_path: Path, capsys: pytest.CaptureFixtu
         ["chu", "ch-nord"],
         ["chu"],
         ["chu"],
-        ["chu", "cro", "ch-nord"],
+        ["chu"],  # the record: the sponsor's entries, its processors' among them
         ["chu"],
     ]
     assert result["roles"]["cro"] == ["cro", "processor"]

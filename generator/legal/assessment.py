@@ -95,6 +95,8 @@ class Assessment:
     joint_controllers: tuple[str, ...] = ()  # ids of the parties that are joint controllers
     key_table_holders: tuple[str, ...] = ()  # ids of who keeps the research key table
     sites_outside_france: tuple[str, ...] = ()  # ids of the centres established elsewhere
+    # ids of the processors of the controller the pack describes, in the record's order
+    processors: tuple[str, ...] = ()
 
     @property
     def blockers(self) -> tuple[Finding, ...]:
@@ -478,8 +480,11 @@ def assess(
     for party in answers.parties:  # whatever its role, health data or not
         if party.public_body and party.dpo is None:
             out.add("PUBLIC_BODY_DPO", party=party.name)
+    described: tuple[str, ...] = ()  # the processors the pack describes
     if documents:
-        documents += _companion_documents(answers, roles, route, controllers, processors)
+        controller = answers.research.sponsor if answers.research else controllers[0].id
+        described = controller_processors(answers, roles, controller)
+        documents += _companion_documents(answers, route, controller, described)
     _parties_in_no_document(answers, documents, out)
     edition = edition or answers.language.value
     built = [d for d in documents if only is None or d.kind.value in only]
@@ -504,6 +509,7 @@ def assess(
         ),
         key_table_holders=key_table_holders(answers.research) if answers.research else (),
         sites_outside_france=sites_outside_france(answers),
+        processors=described,
     )
 
 
@@ -552,32 +558,37 @@ def _research_documents(
     return documents
 
 
+def controller_processors(
+    answers: Answers, roles: dict[str, tuple[Role, ...]], controller: str
+) -> tuple[str, ...]:
+    """The processors of the controller the pack describes (the sponsor in research), in the
+    record's order: the study's parties first (CROs, centres, providers), then any other."""
+    ids = [p.id for p in _with(answers, roles, Role.PROCESSOR) if p.id != controller]
+    if answers.research:
+        study = research_parties(answers)
+        ids = [pid for pid in study if pid in ids] + [pid for pid in ids if pid not in study]
+    return tuple(ids)
+
+
 def _companion_documents(
-    answers: Answers,
-    roles: dict[str, tuple[Role, ...]],
-    route: Route | None,
-    controllers: list[Party],
-    processors: list[Party],
+    answers: Answers, route: Route | None, controller: str, processors: tuple[str, ...]
 ) -> list[DocumentDue]:
     """The documents every set of agreements carries along: the notice (always for research;
     for care when the answers ask for it), the poster where information is collective, the
     record entries of the controller and of each processor, and the DPIA outline when one is
-    due. Each concerns the controller first (the sponsor in research), then the processors."""
+    due. In research they concern the sponsor alone: one study, one set, whichever centre a
+    row of a parties table varies. In care they concern the hospital and its processor, and
+    are named after the processor: one processing per vendor, as its DPA is."""
     r = answers.research
-    controller = r.sponsor if r else controllers[0].id
-    processor_ids = [p.id for p in processors if p.id != controller]
-    if r:
-        processor_ids = [pid for pid in research_parties(answers) if pid in processor_ids] + [
-            pid for pid in processor_ids if pid not in research_parties(answers)
-        ]
+    parties = (controller,) if r else (controller, *processors[:1])
     documents = []
     if r or answers.options.hospital.patient_notice:
-        documents.append(DocumentDue(DocumentKind.INFORMATION_NOTICE, (controller,)))
+        documents.append(DocumentDue(DocumentKind.INFORMATION_NOTICE, parties))
     if r and collective_information(r):
-        documents.append(DocumentDue(DocumentKind.INFORMATION_POSTER, (controller,)))
-    documents.append(DocumentDue(DocumentKind.PROCESSING_RECORD, (controller, *processor_ids)))
+        documents.append(DocumentDue(DocumentKind.INFORMATION_POSTER, parties))
+    documents.append(DocumentDue(DocumentKind.PROCESSING_RECORD, parties))
     if dpia_due(answers, route):
-        documents.append(DocumentDue(DocumentKind.DPIA, (controller,)))
+        documents.append(DocumentDue(DocumentKind.DPIA, parties))
     return documents
 
 

@@ -376,17 +376,16 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
 def _processors(
     answers: Answers, assessment: Assessment, sites: list[Party]
 ) -> list[ProcessorView]:
-    """The controller's processors as the set holds them: the record's parties after the
-    controller, each with the agreement the set binds it by."""
+    """The controller's processors as the assessment lists them for the pack, each with the
+    agreement the set binds it by."""
     documents = assessment.documents
-    record = next(d for d in documents if d.kind is DocumentKind.PROCESSING_RECORD)
     agreements = {
         d.parties[1]: d.kind
         for d in documents
         if d.kind in (DocumentKind.DPA, DocumentKind.CONVENTION_UNIQUE)
     }
     views = []
-    for party in (answers.party(pid) for pid in record.parties[1:]):
+    for party in (answers.party(pid) for pid in assessment.processors):
         view = _processor_view(answers, assessment, party)
         views.append(
             ProcessorView(

@@ -173,14 +173,14 @@ def document_filename(
 
 def _subject(due: DocumentDue, answers: Answers, language: Language) -> str:
     """What tells this document from its siblings in a file name: a DPA's processor, the
-    establishment a convention unique binds, the study."""
+    establishment a convention unique binds, the study, a care set's processor."""
     if due.kind in (DocumentKind.DPA, DocumentKind.CONVENTION_UNIQUE):
         return slug(answers.party(due.parties[1]).name) or "processor"
     research = answers.research
     if research:
         name = research.acronym or text_in(research.title, language)
-    else:
-        name = answers.party(due.parties[0]).name
+    else:  # a care set's pack: its processor's, as its DPA (one processing per vendor)
+        name = answers.party(due.parties[-1]).name
     return slug(name) or "document"
 
 
