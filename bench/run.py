@@ -129,13 +129,12 @@ def first_question(times: int) -> float:
 
 
 def vendor_files(folder: Path, count: int) -> list[Path]:
-    """`count` answers files: the example DPA with a different vendor and hospital in each, so
-    that each file's whole set (the DPA, the record entries, the DPIA outline, named after the
-    hospital) has file names of its own."""
+    """`count` answers files: the example DPA with a different vendor in each (a hospital
+    renewing its DPAs: each set — the DPA, the record entries, the DPIA outline — is named
+    after its vendor)."""
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     files = []
     for i in range(count):
-        data["parties"][0]["name"] = f"Centre hospitalier numéro {i:03d}"
         data["parties"][1]["name"] = f"Éditeur de santé numéro {i:03d}"
         path = folder / f"vendor-{i:03d}.yaml"
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
