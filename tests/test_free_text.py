@@ -113,7 +113,7 @@ def test_the_bilingual_edition_keeps_each_language_in_its_column(
 ) -> None:
     answers = load_answers(example)
     columns = _columns(demo_dir / name)
-    assert len(columns) > 50
+    assert len(columns) > 10  # the columns were found (a one-page poster has some 15 rows)
     checked = 0
     for field, value in _translated(answers):
         english_in_french = _foreign(value, Language.FR)
