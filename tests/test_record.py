@@ -17,6 +17,7 @@ from docx import Document
 from docx_check import check_docx
 from openpyxl import load_workbook
 
+from generator.answers.languages import in_language
 from generator.answers.load import load_answers
 from generator.answers.model import Language, Route
 from generator.exports import exports
@@ -312,3 +313,77 @@ def test_build_writes_the_spreadsheets_beside_the_document(tmp_path: Path) -> No
     assert [f.suffix for f in first] == [".csv", ".csv", ".docx", ".xlsx"]
     for file in first:
         assert file.read_bytes() == (tmp_path / "second" / file.name).read_bytes(), file.name
+
+
+def controller_entry(example: str, language: str) -> dict[str, str]:
+    return dict(word_entries(built(ROOT / "examples" / f"{example}.yaml", language)[1])[0])
+
+
+def test_the_sponsors_own_host_is_named_among_the_recipients() -> None:
+    """CROHNIX-2's safety reports reach the sponsor's pharmacovigilance database, hosted in
+    Dublin by Liffey Cloud Services: the place the controller stores them, and its host, are
+    in the controller's entry, in the Word document and in its CSV alike."""
+    for language, country in (("fr", "Irlande"), ("en", "Ireland")):
+        plan, _, files = built(ROOT / "examples" / "research-drug-trial.yaml", language)
+        recipients = controller_entry("research-drug-trial", language)[
+            {"fr": "Destinataires", "en": "Recipients"}[language]
+        ]
+        assert f"Liffey Cloud Services ({country})" in recipients
+        stem = plan.filename.removesuffix(".docx")
+        (line,) = csv_lines(files[f"{stem}-{CSV_NAMES[language][0]}.csv"])
+        assert (
+            "Liffey Cloud Services" in line[{"fr": "Destinataires", "en": "Recipients"}[language]]
+        )
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_care_entry_names_the_processing_by_its_purpose(language: str) -> None:
+    """Art. 30(1)(b): the hospital's entry gives the purposes of the processing, not the
+    service the provider sells: the first purpose the answers give is the main one and names
+    the processing, the others are its sub-purposes; the lawful basis, which the answers do
+    not give, is for the controller to complete; the answers' retention stays, beside the
+    controller's own periods to complete."""
+    answers = in_language(
+        load_answers(ROOT / "examples" / "chu-teleconsultation.yaml"), Language(language)
+    )
+    first, *others = answers.processing.purposes
+    entry = controller_entry("chu-teleconsultation", language)
+    words = {
+        "fr": (
+            "Nom du traitement",
+            "Finalité principale",
+            "Sous-finalités",
+            "Base légale",
+            "À compléter par le responsable du traitement",
+            "Durées de conservation",
+        ),
+        "en": (
+            "Name of the processing",
+            "Main purpose",
+            "Sub-purposes",
+            "Lawful basis",
+            "To be completed by the controller",
+            "Retention periods",
+        ),
+    }[language]
+    name, main, subs, basis, to_complete, retention = words
+    assert entry[name] == entry[main] == first[:1].upper() + first[1:]
+    assert answers.processing.subject_matter not in entry[main]
+    assert entry[subs].split("\n") == [p[:1].upper() + p[1:] for p in others]
+    assert entry[basis].startswith(to_complete)
+    assert entry[retention].startswith(answers.processing.retention)
+
+
+def test_a_study_entry_keeps_the_answers_retention_details() -> None:
+    """BARIA-SNDS: the answers say how long the hospital keeps the key table; the record's
+    retention says it too, and adds no anonymisation the answers do not state."""
+    entry = controller_entry("research-snds-authorisation", "fr")
+    retention = entry["Durées de conservation"].replace("\u00a0", " ")
+    assert (
+        "le CHU conserve la table de correspondance entre numéro d'étude et identité jusqu'à la"
+        " fin de la recherche, puis la détruit" in " ".join(retention.split())
+    )
+    for example in EXAMPLES:
+        for language in ("fr", "en"):
+            text = dict(word_entries(built(example, language)[1])[0])
+            assert "anonym" not in " ".join(text.values()), example.stem
