@@ -391,10 +391,10 @@ def test_a_measure_naming_nobody_is_not_given_to_the_processors(
     for _, _, who in rows:
         assert "Chaque sous-traitant" not in who and "Each processor" not in who
     undesignated = {
-        Language.FR: "de Garonne et ses sous-traitants, selon le cas (à préciser)",
-        Language.EN: "de Garonne and its processors, as the case may be (to be stated)",
+        Language.FR: "Responsable du traitement ou sous-traitants, selon le cas (à préciser)",
+        Language.EN: "Controller or processors, as the case may be (to be stated)",
     }[language]
-    assert any(who.endswith(undesignated) for _, _, who in rows)
+    assert any(who == undesignated for _, _, who in rows)
     internal = _flat(_example("research-internal-study", language, out).text)
     assert "annexe III" not in internal and "Annex III" not in internal
 
