@@ -387,3 +387,16 @@ def test_a_study_entry_keeps_the_answers_retention_details() -> None:
         for language in ("fr", "en"):
             text = dict(word_entries(built(example, language)[1])[0])
             assert "anonym" not in " ".join(text.values()), example.stem
+
+
+def test_vigilance_authorities_only_where_there_are_vigilance_duties() -> None:
+    """The authorities receive data for vigilance only in a study with vigilance duties (a
+    trial), not in a care processing nor an internal retrospective study."""
+    for example, vigilance in (
+        ("research-drug-trial", True),
+        ("chu-teleconsultation", False),
+        ("research-internal-study", False),
+    ):
+        recipients = controller_entry(example, "fr")["Destinataires"]
+        assert "Autorités publiques compétentes" in recipients
+        assert ("vigilance" in recipients) is vigilance, example
