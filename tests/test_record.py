@@ -399,4 +399,4 @@ def test_vigilance_authorities_only_where_there_are_vigilance_duties() -> None:
     ):
         recipients = controller_entry(example, "fr")["Destinataires"]
         assert "Autorités publiques compétentes" in recipients
-        assert ("vigilance" in recipients) is vigilance, example
+        assert ("contrôle, de vigilance ou d'inspection" in recipients) is vigilance, example
