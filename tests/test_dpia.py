@@ -17,7 +17,7 @@ from conftest import EXAMPLES, MINIMAL, ROOT, answers_with, docx_text
 
 from generator.answers.languages import text_in
 from generator.answers.load import load_answers
-from generator.answers.model import Answers, Language
+from generator.answers.model import Answers, Language, LawfulBasis
 from generator.exports import exports
 from generator.legal.assessment import ALL_RULES, Assessment, DocumentKind, assess
 from generator.library.load import default_library
@@ -136,9 +136,9 @@ def test_measures_are_the_answers(example: Path, language: Language, out: Path) 
     given = [_plain(text_in(m.description, language)) for m in built.answers.security_measures]
     rows = built.table({Language.FR: "Catégorie", Language.EN: "Category"}[language])
     assert [r[1] for r in rows] == given
-    contents = [_plain(m["content"]) for m in built.export["measures"]]
-    assert len(contents) == len(given)
-    for content, description in zip(contents, given):
+    # Table 1's measures first, then the action plan's steps as planned measures.
+    contents = [_plain(m["content"]) for m in built.export["measures"]][: len(given)]
+    for content, description in zip(contents, given, strict=True):
         assert content.startswith(f"<p>{_escaped(description)}</p>")
 
 
@@ -248,13 +248,12 @@ def test_build_writes_the_export(tmp_path: Path) -> None:
 
 
 def _plan_header(built: Built) -> str:
-    """The action plan is a label/value table: its first row is its first action."""
+    """The action plan is a label/value table, which always holds the risk assessment's row:
+    its first row is its first action."""
     for table in built.document.tables:
-        first = table.rows[0].cells[0].text
-        if first in {"Évaluation des risques", "Risk assessment"} or any(
-            first in words for words in ACTIONS.values()
-        ):
-            return first
+        labels = [row.cells[0].text for row in table.rows]
+        if {"Évaluation des risques", "Risk assessment"} & set(labels):
+            return labels[0]
     raise AssertionError("no action plan")
 
 
@@ -286,3 +285,173 @@ def _escaped(text: str) -> str:
 
 def _plain(text: str) -> str:
     return text.replace("\u00a0", " ")
+
+
+def _example(stem: str, language: Language, out: Path) -> Built:
+    return _built(ROOT / "examples" / f"{stem}.yaml", language, out)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def _section(built: Built, start: str, end: str) -> str:
+    """The outline's text from one paragraph's lead-in to the next's."""
+    text = _flat(built.text)
+    return text[text.index(start) : text.index(end, text.index(start))]
+
+
+@pytest.mark.parametrize("language", list(Language), ids=lambda x: x.value)
+def test_the_sponsors_own_host_is_named_with_the_processors(language: Language, out: Path) -> None:
+    """CROHNIX-2's safety reports are stored in the sponsor's pharmacovigilance database,
+    hosted in Dublin by Liffey Cloud Services: the outline names that host with the
+    processors (responsibilities, processors, supporting assets) and among the systems the
+    access and disappearance risks threaten, in the Word document and the export alike."""
+    built = _example("research-drug-trial", language, out)
+    heads = {
+        Language.FR: ("Responsabilités.", "Cadre juridique", "Sous-traitance.", "Transferts hors"),
+        Language.EN: ("Responsibilities.", "Legal framework", "Processors.", "Transfers outside"),
+    }[language]
+    assert "Liffey Cloud Services" in _section(built, heads[0], heads[1])
+    assert "Liffey Cloud Services" in _section(built, heads[2], heads[3])
+    answers = {a["reference_to"]: a["data"] for a in built.export["answers"]}
+    for question in (112, 123, 226):
+        assert "Liffey Cloud Services" in answers[question]["text"], question
+    for threats in (322, 342):
+        assert any("Liffey Cloud Services" in item for item in answers[threats]["list"])
+
+
+OBJECTION = {
+    Language.FR: (
+        "article 21, paragraphes 1 et 6, du RGPD",
+        "motifs légitimes et impérieux",
+        "L'opposition ne s'étend pas aux traitements de vigilance",
+        "article 28, paragraphe 3, du règlement (UE) n° 536/2014",
+        "sauf lorsqu'il est nécessaire à l'exécution d'une mission d'intérêt public",
+    ),
+    Language.EN: (
+        "Article 21(1) and (6) GDPR",
+        "compelling legitimate grounds",
+        "Objection does not reach the vigilance processing",
+        "Article 28(3) of Regulation (EU) No 536/2014",
+        "save where it is necessary for the performance of a task carried out in the public",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", list(Language), ids=lambda x: x.value)
+def test_objection_follows_the_lawful_basis(language: Language, out: Path, tmp_path: Path) -> None:
+    """A trial on the sponsor's legitimate interests: objection on grounds of one's situation
+    (Art. 21(1) and (6)), overridden only by compelling grounds — not the public-interest
+    exception, which belongs to a study on a public task; vigilance, on a legal obligation,
+    out of its reach; data collected before withdrawal still used (Reg. 536/2014 art. 28(3)).
+    The same trial on a public task keeps the exception."""
+    granted, compelling, vigilance, trial, public = OBJECTION[language]
+    built = _example("research-drug-trial", language, out)
+    answer = {a["reference_to"]: a["data"] for a in built.export["answers"]}[225]["text"]
+    for text in (_flat(built.text), _flat(answer)):
+        assert granted in text and compelling in text and vigilance in text and trial in text
+        assert public not in text
+    answers = load_answers(ROOT / "examples" / "research-drug-trial.yaml")
+    public_task = answers.research.model_copy(update={"lawful_basis": LawfulBasis.PUBLIC_INTEREST})
+    study = Built(answers.model_copy(update={"research": public_task}), language, tmp_path)
+    assert public in _flat(study.text) and compelling not in _flat(study.text)
+
+
+def test_a_sponsor_alone_holding_the_key_answers_access_itself(out: Path) -> None:
+    """BARIA-SNDS: the hospital is sponsor, only centre and holder of the key table: requests
+    go to it, not through an investigator hiding identities from the sponsor; in a study with
+    other centres, the sponsor's own patients apply to it directly."""
+    access = _section(
+        _example("research-snds-authorisation", Language.FR, out),
+        "Droits d'accès et à la portabilité.",
+        "Droits de rectification",
+    )
+    assert "sans que leur identité soit révélée au promoteur" not in access
+    assert "qui détient la table de correspondance" in access
+    assert "délégué à la protection des données de l'établissement" in access
+    multi = _section(
+        _example("research-observational-cro", Language.FR, out),
+        "Droits d'accès et à la portabilité.",
+        "Droits de rectification",
+    )
+    assert "sans que leur identité soit révélée au promoteur, sauf pour les personnes" in multi
+
+
+@pytest.mark.parametrize("language", list(Language), ids=lambda x: x.value)
+def test_a_measure_naming_nobody_is_not_given_to_the_processors(
+    language: Language, out: Path
+) -> None:
+    """Table 1: a measure the answers attribute to no party is the controller's or its
+    processors', as the case may be — never "each processor" outright; with no processor,
+    the caption cites no processing agreement."""
+    built = _example("research-snds-authorisation", language, out)
+    rows = built.table({Language.FR: "Catégorie", Language.EN: "Category"}[language])
+    assert any(not m.parties for m in built.answers.security_measures)
+    for _, _, who in rows:
+        assert "Chaque sous-traitant" not in who and "Each processor" not in who
+    undesignated = {
+        Language.FR: "Responsable du traitement ou sous-traitants, selon le cas (à préciser)",
+        Language.EN: "Controller or processors, as the case may be (to be stated)",
+    }[language]
+    assert any(who == undesignated for _, _, who in rows)
+    internal = _flat(_example("research-internal-study", language, out).text)
+    assert "annexe III" not in internal and "Annex III" not in internal
+
+
+def test_the_key_tables_retention_is_stated(out: Path) -> None:
+    """BARIA-SNDS: the answers say how long the hospital keeps the key table; the data
+    section and the retention principle say it."""
+    text = _flat(_example("research-snds-authorisation", Language.FR, out).text)
+    kept = "le CHU conserve la table de correspondance entre numéro d'étude et identité"
+    assert text.count(kept) == 2
+
+
+# The open steps each example's action plan lists (French labels, then English).
+STEPS = {
+    "chu-teleconsultation": (
+        ("Prestations commencées avant la signature", "Services started before signature"),
+        ("Base juridique à déterminer", "Lawful basis to settle"),
+        ("Information des personnes", "Informing data subjects"),
+    ),
+    "research-drug-trial": (
+        ("Déclaration de conformité", "Declaration of conformity"),
+        ("Suivi des transferts", "Review of the transfers"),
+    ),
+    "research-us-sponsor": (
+        ("Déclaration de conformité", "Declaration of conformity"),
+        ("Suivi des transferts", "Review of the transfers"),
+    ),
+    "research-snds-authorisation": (
+        ("Autorisation de la CNIL", "CNIL authorisation"),
+        ("Répertoire public des études", "Public directory of studies"),
+    ),
+}
+
+
+@pytest.mark.parametrize("example", sorted(STEPS))
+@pytest.mark.parametrize("language", list(Language), ids=lambda x: x.value)
+def test_action_plan_lists_the_open_formalities(
+    example: str, language: Language, out: Path
+) -> None:
+    """The action plan lists what the assessment's facts leave open — the care controller's
+    lawful basis and notice, services begun before the DPA, the declaration of conformity to
+    file, the transfers to review, the CNIL's pending decision, the HDH directory — and the
+    export carries the whole plan as planned measures, word for word."""
+    built = _example(example, language, out)
+    rows = built.table(_plan_header(built), headed=False)
+    labels = [r[0] for r in rows]
+    for words in STEPS[example]:
+        assert words[language is Language.EN] in labels
+    plan = {Language.FR: "Plan d'action", Language.EN: "Action plan"}[language]
+    planned = {
+        m["title"]: m["content"] for m in built.export["measures"] if m["title"].startswith(plan)
+    }
+    assert list(planned) == [f"{plan} – {label}" for label in labels]
+    for (label, value), content in zip(rows, planned.values(), strict=True):
+        assert _flat(re.sub("<[^>]+>", "", content)) == _flat(_escaped(value)), label
+    others = {"research-snds-authorisation", "chu-teleconsultation"} - {example}
+    for other in others:
+        for words in STEPS[other]:
+            if words not in STEPS[example]:
+                assert words[language is Language.EN] not in labels, (example, words)

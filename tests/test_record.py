@@ -17,6 +17,7 @@ from docx import Document
 from docx_check import check_docx
 from openpyxl import load_workbook
 
+from generator.answers.languages import in_language
 from generator.answers.load import load_answers
 from generator.answers.model import Language, Route
 from generator.exports import exports
@@ -31,6 +32,12 @@ KIND = DocumentKind.PROCESSING_RECORD
 LANGUAGES = (Language.FR, Language.EN)
 # A processor's entry starts with this row (its heading precedes it).
 PROCESSOR = {"fr": "Sous-traitant", "en": "Processor"}
+# The CSV of the controller's entry, then the processors' (none without a processor): a
+# register of each kind, named after its sheet.
+CSV_NAMES = {
+    "fr": ("responsable-du-traitement", "sous-traitants"),
+    "en": ("controller", "processors"),
+}
 
 
 @cache
@@ -103,9 +110,9 @@ def test_each_entry_holds_its_article_30_elements(example: Path, language: str) 
             assert all(stated[label].strip() for label in labels[code]), code
     (due,) = [d for d in assess(answers).documents if d.kind is KIND]
     assert stated_in(docx, answers.party(due.parties[0]).name)
-    assert sorted(files) == sorted(
-        plan.filename.removesuffix(".docx") + s for s in (".csv", ".xlsx")
-    )
+    stem = plan.filename.removesuffix(".docx")
+    tables = list(CSV_NAMES[language][: 2 if processors else 1])
+    assert sorted(files) == sorted([*(f"{stem}-{t}.csv" for t in tables), f"{stem}.xlsx"])
 
 
 @pytest.mark.parametrize(
@@ -178,15 +185,22 @@ def csv_lines(data: bytes) -> list[dict[str, str]]:
 @pytest.mark.parametrize(("example", "language"), CASES)
 def test_spreadsheets_say_what_the_document_says(example: Path, language: str) -> None:
     """Read back with the csv module and openpyxl, the exports hold the Word document's
-    entries, word for word: the CSV every entry under the union of the columns, the workbook
-    a sheet per kind of entry."""
+    entries, word for word: a CSV and a sheet per kind of entry, the controller's (Art. 30(1))
+    apart from the processors' (Art. 30(2)), each under its own columns, none left blank."""
     plan, docx, files = built(example, language)
     stem = plan.filename.removesuffix(".docx")
     entries = word_entries(docx)
-    lines = csv_lines(files[f"{stem}.csv"])
-    assert len(lines) == len(entries)
-    for line, entry in zip(lines, entries, strict=True):
-        assert {k: v for k, v in line.items() if v} == {k: v for k, v in entry if v}
+    controller_csv, processors_csv = (f"{stem}-{t}.csv" for t in CSV_NAMES[language])
+    kinds = [(controller_csv, entries[:1]), (processors_csv, entries[1:])]
+    for name, expected in kinds:
+        if not expected:
+            assert name not in files
+            continue
+        lines = csv_lines(files[name])
+        assert len(lines) == len(expected)
+        for line, entry in zip(lines, expected, strict=True):
+            assert {k: v for k, v in line.items() if v} == {k: v for k, v in entry if v}
+    assert PROCESSOR[language] not in csv_lines(files[controller_csv])[0]
 
     book = load_workbook(io.BytesIO(files[f"{stem}.xlsx"]))
     controller_sheet, processors_sheet = book.worksheets
@@ -195,7 +209,7 @@ def test_spreadsheets_say_what_the_document_says(example: Path, language: str) -
     for sheet, expected in sheets:
         rows = [[c.value or "" for c in row] for row in sheet.iter_rows()]
         if not expected:
-            assert rows in ([], [[""]])
+            assert rows == [[plan.template_context["annexes"]["processors"]["empty"]]]
             continue
         header, *values = rows
         assert [list(zip(header, v)) for v in values] == expected
@@ -207,7 +221,9 @@ def test_an_internal_study_has_no_processor_entry() -> None:
     assert len(word_entries(docx)) == 1
     text = "\n".join(p.text for p in Document(io.BytesIO(docx)).paragraphs)
     assert "il n'y a pas de fiche de sous-traitant à établir" in text.replace("\u00a0", " ")
-    assert len(csv_lines(files[plan.filename.removesuffix(".docx") + ".csv"])) == 1
+    stem = plan.filename.removesuffix(".docx")
+    assert sorted(files) == [f"{stem}-responsable-du-traitement.csv", f"{stem}.xlsx"]
+    assert len(csv_lines(files[f"{stem}-responsable-du-traitement.csv"])) == 1
 
 
 def test_each_processor_states_its_own_transfers_and_measures() -> None:
@@ -259,7 +275,13 @@ def test_bilingual_edition_exports_nothing_and_english_is_built_alone() -> None:
             run_cli("build", example, "--out", out, "--lang", "en", "--only", "processing-record")
             == 0
         )
-        assert sorted(p.suffix for p in Path(out).iterdir()) == [".csv", ".docx", ".xlsx"]
+        names = sorted(p.name for p in Path(out).iterdir())
+        assert [n.rsplit("-", 1)[-1] for n in names] == [
+            "controller.csv",
+            "processors.csv",
+            "en.docx",
+            "en.xlsx",
+        ]
 
 
 @pytest.mark.parametrize("code", ["30(1)(f)", "30(2)(c)"])
@@ -281,13 +303,100 @@ def test_check_wants_every_article_30_element(tmp_path: Path, code: str) -> None
 
 
 def test_build_writes_the_spreadsheets_beside_the_document(tmp_path: Path) -> None:
-    """`clausier build` writes the .docx, the CSV and the .xlsx; a second build, in another
-    folder, writes the same bytes."""
+    """`clausier build` writes the .docx, the two CSVs and the .xlsx; a second build, in
+    another folder, writes the same bytes."""
     example = ROOT / "examples" / "clinic-lab-results.yaml"
     for out in ("first", "second"):
         args = ("--out", tmp_path / out, "--lang", "fr", "--only", KIND.value)
         assert run_cli("build", example, *args) == 0
     first = sorted((tmp_path / "first").iterdir())
-    assert [f.suffix for f in first] == [".csv", ".docx", ".xlsx"]
+    assert [f.suffix for f in first] == [".csv", ".csv", ".docx", ".xlsx"]
     for file in first:
         assert file.read_bytes() == (tmp_path / "second" / file.name).read_bytes(), file.name
+
+
+def controller_entry(example: str, language: str) -> dict[str, str]:
+    return dict(word_entries(built(ROOT / "examples" / f"{example}.yaml", language)[1])[0])
+
+
+def test_the_sponsors_own_host_is_named_among_the_recipients() -> None:
+    """CROHNIX-2's safety reports reach the sponsor's pharmacovigilance database, hosted in
+    Dublin by Liffey Cloud Services: the place the controller stores them, and its host, are
+    in the controller's entry, in the Word document and in its CSV alike."""
+    for language, country in (("fr", "Irlande"), ("en", "Ireland")):
+        plan, _, files = built(ROOT / "examples" / "research-drug-trial.yaml", language)
+        recipients = controller_entry("research-drug-trial", language)[
+            {"fr": "Destinataires", "en": "Recipients"}[language]
+        ]
+        assert f"Liffey Cloud Services ({country})" in recipients
+        stem = plan.filename.removesuffix(".docx")
+        (line,) = csv_lines(files[f"{stem}-{CSV_NAMES[language][0]}.csv"])
+        assert (
+            "Liffey Cloud Services" in line[{"fr": "Destinataires", "en": "Recipients"}[language]]
+        )
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_care_entry_names_the_processing_by_its_purpose(language: str) -> None:
+    """Art. 30(1)(b): the hospital's entry gives the purposes of the processing, not the
+    service the provider sells: the first purpose the answers give is the main one and names
+    the processing, the others are its sub-purposes; the lawful basis, which the answers do
+    not give, is for the controller to complete; the answers' retention stays, beside the
+    controller's own periods to complete."""
+    answers = in_language(
+        load_answers(ROOT / "examples" / "chu-teleconsultation.yaml"), Language(language)
+    )
+    first, *others = answers.processing.purposes
+    entry = controller_entry("chu-teleconsultation", language)
+    words = {
+        "fr": (
+            "Nom du traitement",
+            "Finalité principale",
+            "Sous-finalités",
+            "Base légale",
+            "À compléter par le responsable du traitement",
+            "Durées de conservation",
+        ),
+        "en": (
+            "Name of the processing",
+            "Main purpose",
+            "Sub-purposes",
+            "Lawful basis",
+            "To be completed by the controller",
+            "Retention periods",
+        ),
+    }[language]
+    name, main, subs, basis, to_complete, retention = words
+    assert entry[name] == entry[main] == first[:1].upper() + first[1:]
+    assert answers.processing.subject_matter not in entry[main]
+    assert entry[subs].split("\n") == [p[:1].upper() + p[1:] for p in others]
+    assert entry[basis].startswith(to_complete)
+    assert entry[retention].startswith(answers.processing.retention)
+
+
+def test_a_study_entry_keeps_the_answers_retention_details() -> None:
+    """BARIA-SNDS: the answers say how long the hospital keeps the key table; the record's
+    retention says it too, and adds no anonymisation the answers do not state."""
+    entry = controller_entry("research-snds-authorisation", "fr")
+    retention = entry["Durées de conservation"].replace("\u00a0", " ")
+    assert (
+        "le CHU conserve la table de correspondance entre numéro d'étude et identité jusqu'à la"
+        " fin de la recherche, puis la détruit" in " ".join(retention.split())
+    )
+    for example in EXAMPLES:
+        for language in ("fr", "en"):
+            text = dict(word_entries(built(example, language)[1])[0])
+            assert "anonym" not in " ".join(text.values()), example.stem
+
+
+def test_vigilance_authorities_only_where_there_are_vigilance_duties() -> None:
+    """The authorities receive data for vigilance only in a study with vigilance duties (a
+    trial), not in a care processing nor an internal retrospective study."""
+    for example, vigilance in (
+        ("research-drug-trial", True),
+        ("chu-teleconsultation", False),
+        ("research-internal-study", False),
+    ):
+        recipients = controller_entry(example, "fr")["Destinataires"]
+        assert "Autorités publiques compétentes" in recipients
+        assert ("contrôle, de vigilance ou d'inspection" in recipients) is vigilance, example

@@ -3,7 +3,10 @@ so the team continues the assessment in the tool the CNIL publishes.
 
 Read from the plan, never from the answers afresh: each clause of clauses/dpia is one item of
 the PIA method and each of its level-1 paragraphs one question of the software, in an order
-this module knows (_QUESTIONS); the measures are Table 1's rows. Severity and likelihood stay
+this module knows (_QUESTIONS); the measures are Table 1's rows, then the action plan's
+(Table 3): the software keeps its action plan in the evaluations, which are the team's to
+give, so the steps the outline plans go in as planned measures, each titled by the table's
+name and its row's label. Severity and likelihood stay
 unset (gauge 0) and the evaluations, the DPO's opinion and the persons' views empty: the team
 gives them in the tool. The shape follows the software's own example export
 (src/assets/files/2018-02-21-pia-example.json; tests/data/pia-example-structure.json).
@@ -80,16 +83,30 @@ def pia_export(plan: DocumentPlan, answers: Answers, assessment: Assessment) -> 
     table = context["annexes"]["measures"]["table"]
     by = context["annexes"]["measures"]["headers"][2]  # "Mise en œuvre par"
     colon = "\u00a0: " if plan.language is Language.FR else ": "
+    existing = [
+        (
+            _plain(category, refs),
+            f"<p>{_html(description, refs)}</p><p>{by}{colon}{_html(who, refs)}</p>",
+        )
+        for category, description, who in table
+    ]
+    plan_annex = context["annexes"]["action_plan"]
+    plan_name = _plain(plan_annex["title"], refs).split(" – ", 1)[-1]  # "Plan d'action"
+    planned = [
+        (f"{plan_name} – {_plain(row['label'], refs)}", f"<p>{_html(row['value'], refs)}</p>")
+        for row in plan_annex["rows"]
+        if not row["header"]
+    ]
     measures = [
         {
-            "title": _plain(category, refs),
+            "title": title,
             "pia_id": _PIA_ID,
-            "content": f"<p>{_html(description, refs)}</p><p>{by}{colon}{_html(who, refs)}</p>",
+            "content": content,
             "placeholder": "measures.default_placeholder",
             "id": number,
             **stamp,
         }
-        for number, (category, description, who) in enumerate(table, 1)
+        for number, (title, content) in enumerate([*existing, *planned], 1)
     ]
     pia = {
         "dbVersion": _DB_VERSION,

@@ -20,11 +20,13 @@ copying the sheet field by field; the .ods file cited in github.com/sourcentis/m
 for a study its CNIL formality and its lawful basis, and give the processor's entry, which the
 model does not cover, the elements of Art. 30(2).
 
-Each row label is a column, in the document's language; one line per entry: in the CSV the
-controller's, then each processor's under the union of the columns (a processor's row leaves
-the controller's columns it has not blank); in the .xlsx, a sheet for each kind of entry, named
-after its annex. A register is kept in one language: the side-by-side edition writes no files
-of its own (build `--lang fr` or `--lang en` for them), as for the DPIA's PIA export.
+Each row label is a column, in the document's language; one line per entry. The controller's
+entry (Art. 30(1)) and the processors' (Art. 30(2)) have different columns and go to
+different registers: each kind of entry has its own CSV, named after its annex
+(`…-responsable-du-traitement.csv`, `…-sous-traitants.csv`), and its own sheet of the .xlsx,
+named the same; with no processor, no processors' CSV, and the sheet says why. A register is
+kept in one language: the side-by-side edition writes no files of its own (build `--lang fr`
+or `--lang en` for them), as for the DPIA's PIA export.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from dataclasses import dataclass
 
 from ..answers.model import Answers
 from ..legal.assessment import Assessment
-from ..library.plan import DocumentPlan
+from ..library.plan import DocumentPlan, slug
 from ..library.wording import BOLD_END, BOLD_START, ENGLISH, REF_END, REF_START
 from ..word.render import _document_time
 
@@ -50,11 +52,13 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 @dataclass(frozen=True)
 class Sheet:
-    """One kind of entry: its name (its annex's title), its columns, one line per entry."""
+    """One kind of entry: its name (its annex's title), its columns, one line per entry; with
+    no entry, what the document says instead (`empty`)."""
 
     name: str
     columns: list[str]
     lines: list[dict[str, str]]
+    empty: str = ""
 
 
 def export_record(
@@ -81,7 +85,7 @@ def entry_sheets(annexes: dict) -> list[Sheet]:
             if not row["header"]:
                 lines[-1][_plain(row["label"])] = _plain(row["value"])
         columns = list(dict.fromkeys(label for line in lines for label in line))
-        sheets.append(Sheet(_plain(annex["title"]), columns, lines))
+        sheets.append(Sheet(_plain(annex["title"]), columns, lines, _plain(annex["empty"])))
     return sheets
 
 
@@ -91,20 +95,24 @@ def _plain(text: str) -> str:
 
 
 def _files(stem: str, sheets: list[Sheet], title: str, time) -> list[tuple[str, bytes]]:
-    return [(f"{stem}.csv", record_csv(sheets)), (f"{stem}.xlsx", record_xlsx(sheets, title, time))]
+    tables = [(csv_name(stem, sheet), record_csv(sheet)) for sheet in sheets if sheet.lines]
+    return [*tables, (f"{stem}.xlsx", record_xlsx(sheets, title, time))]
 
 
-def record_csv(sheets: list[Sheet]) -> bytes:
-    """Every entry in one table, under the union of the columns. French Excel reads a CSV as
-    ANSI unless a byte-order mark says UTF-8, and splits its fields on « ; » (the comma is the
-    decimal separator): hence both."""
-    columns = list(dict.fromkeys(c for sheet in sheets for c in sheet.columns))
+def csv_name(stem: str, sheet: Sheet) -> str:
+    """The CSV of one kind of entry, named after its sheet: the DPO sees which is which."""
+    return f"{stem}-{slug(sheet.name)}.csv"
+
+
+def record_csv(sheet: Sheet) -> bytes:
+    """The entries of one kind, a line each. French Excel reads a CSV as ANSI unless a
+    byte-order mark says UTF-8, and splits its fields on « ; » (the comma is the decimal
+    separator): hence both."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(columns)
-    for sheet in sheets:
-        for line in sheet.lines:
-            writer.writerow([line.get(c, "") for c in columns])
+    writer.writerow(sheet.columns)
+    for line in sheet.lines:
+        writer.writerow([line.get(c, "") for c in sheet.columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -119,12 +127,17 @@ def record_xlsx(sheets: list[Sheet], title: str, time) -> bytes:
 
     book = Workbook()
     book.remove(book.active)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for sheet in sheets:
         ws = book.create_sheet(_sheet_name(sheet.name))
+        if not sheet.lines:  # no entry of this kind: the document's words say why
+            ws["A1"] = sheet.empty
+            ws.column_dimensions["A"].width = 60
+            ws["A1"].alignment = wrap
+            continue
         ws.append(sheet.columns)
         for line in sheet.lines:
             ws.append([line.get(c, "") for c in sheet.columns])
-        wrap = Alignment(wrap_text=True, vertical="top")
         for row in ws.iter_rows():
             for cell in row:
                 cell.alignment = wrap

@@ -260,6 +260,7 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
         "sensitive_categories": list[DataCategory],
         # The processors of the document's parties, one entry each (GDPR 30(2)).
         "processors": list[ProcessorView],
+        "controller_storage": list[DataFlow],  # see the DPIA's
     },
     # The DPIA outline: the controller (the sponsor in research), each processor with its host,
     # sub-processors and agreement, in the record's order; the codes of the assessment's
@@ -274,6 +275,9 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
         "measure_categories": list[MeasureCategory],
         "hosts": list[str],  # the hosts of the processors' data, each once
         "flow_groups": list[FlowGroup],  # the flows, those alike but for their senders once
+        # Where the controller keeps the data it receives, as the flows to it say (its own
+        # systems, a host named in words only), each place once: its hosts are its processors.
+        "controller_storage": list[DataFlow],
     },
     # The description of the processing completing the convention unique with one public
     # establishment: `security_measures` and `sub_processors` are the establishment's own.
@@ -354,6 +358,8 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
             controller=parties[0],
             processors=_processors(answers, assessment, context["processor_centres"]),
         )
+        if due.kind is not DocumentKind.INFORMATION_NOTICE:
+            context["controller_storage"] = _storage_of(context["flows"], parties[0])
         if due.kind is DocumentKind.DPIA:
             context.update(_dpia_view(answers, assessment, context["processors"]))
             context["flow_groups"] = _grouped(context["flows"])
@@ -403,6 +409,15 @@ def _processors(
             )
         )
     return views
+
+
+def _storage_of(flows: list[FlowView], party: Party) -> list[DataFlow]:
+    """The flows a party receives, one per place its data are stored (storage and country)."""
+    places: dict[str, DataFlow] = {}
+    for f in flows:
+        if f.recipient == party and f.flow is not None:
+            places.setdefault(repr((f.flow.storage, f.flow.country)), f.flow)
+    return list(places.values())
 
 
 def _dpia_view(
