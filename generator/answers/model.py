@@ -730,6 +730,11 @@ class Research(Strict):
 
     title: FreeText
     acronym: Text | None = None
+    lay_summary: FreeText | None = Field(
+        None,
+        description="What the research seeks, in one or two plain sentences, for participants: "
+        "the information notice and poster open with it (GDPR Art. 12(1): plain language).",
+    )
     sponsor: PartyId
     coordinating_investigator: Investigator
     cros: list[CroTask] = Field(default_factory=list)

@@ -983,6 +983,14 @@ SPECS: dict[str, Spec] = {
     # Research
     "research.title": Spec(_("Title of the research"), _("As in the protocol."), R),
     "research.acronym": Spec(_("Acronym (or empty)"), _("Used in file names and headers."), R),
+    "research.lay_summary": Spec(
+        _("What the research seeks, in one or two plain sentences (or empty)"),
+        _(
+            "For participants, without the protocol's terms: the information notice and poster "
+            "open with it."
+        ),
+        R,
+    ),
     "research.sponsor": Spec(
         _("Which party is the sponsor?"),
         _("The sponsor is controller of the research data."),
