@@ -421,6 +421,11 @@ class Processing(Strict):
     data_categories: list[DataCategory] = Field(min_length=1)
     other_data_categories: list[FreeText] = Field(default_factory=list)
     volume: FreeText | None = Field(None, description="Approximate number of data subjects.")
+    minors: bool = Field(
+        False,
+        description="Some of the patients or participants are minors: the notices address "
+        "their parents or the holders of parental authority, who exercise their rights.",
+    )
     processor_own_purposes: list[FreeText] = Field(
         default_factory=list,
         description="Processing the processor carries out as controller, under its own "

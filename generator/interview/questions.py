@@ -680,6 +680,11 @@ SPECS: dict[str, Spec] = {
         _("Scale matters for the DPO and DPIA duties (GDPR Arts 35, 37)."),
         D,
     ),
+    "processing.minors": Spec(
+        _("Are some of the patients or participants minors?"),
+        _("The notices then address their parents, who exercise their rights."),
+        D,
+    ),
     # Hosting
     "hosting.?": Spec(
         _("Does the vendor (or one of its sub-processors) store the data?"),
