@@ -31,3 +31,14 @@ def notice_categories(answers: Answers) -> list[DataCategory]:
         or c not in _WORKERS_CATEGORIES
         or (c is DataCategory.CONNECTION and patients_connect)
     ]
+
+
+def storage_countries(answers: Answers) -> list[str]:
+    """Where a study's data are kept: its host's country, then each flow's recipient storage
+    (a safety database abroad, a reader's platform), each once — a notice names every place,
+    not the main host alone (Art. 13(1)(e)-(f) read with Art. 12(1))."""
+    r = answers.research
+    if r is None:
+        return []
+    hosting = [answers.hosting.storage_country] if answers.hosting else []
+    return list(dict.fromkeys([*hosting, *(f.country for f in r.data_flows)]))

@@ -39,7 +39,7 @@ from ..legal.assessment import (
     signed_before_services,
     sub_processors_of,
 )
-from ..legal.information import notice_categories
+from ..legal.information import notice_categories, storage_countries
 from ..legal.research import (
     DIRECTLY_IDENTIFYING,
     clinical_trial,
@@ -254,8 +254,13 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
         # The categories of the informed persons' own data (not their carers' or the sites'
         # staff's): in research, the coded ones (identifying_categories stay at the centre).
         "own_categories": list[DataCategory],
+        # The countries where a study's data are kept (its host's, its flows' storage).
+        "storage_countries": list[str],
     },
-    DocumentKind.INFORMATION_POSTER: {"own_categories": list[DataCategory]},
+    DocumentKind.INFORMATION_POSTER: {
+        "own_categories": list[DataCategory],
+        "storage_countries": list[str],
+    },
     DocumentKind.PROCESSING_RECORD: {
         "controller": Party,  # whose record holds the controller's entry (the sponsor in research)
         # Every security measure of the processing, by category (the controller's entry).
@@ -374,6 +379,7 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
             for c in notice_categories(answers)
             if not answers.research or c not in DIRECTLY_IDENTIFYING
         ]
+        context["storage_countries"] = storage_countries(answers)
     if due.kind is DocumentKind.CONVENTION_UNIQUE:
         context.update(
             _convention_view(
