@@ -447,3 +447,44 @@ def test_research_on_persons_completes_the_information_sheet(
         assert completes is research.involves_human_person, example.stem
     poster = _text(built["research-observational-cro", "information-poster", "fr"])
     assert "Cette affiche complète la note d'information que vous remet" in poster
+
+
+def test_parents_are_addressed_where_patients_are_children(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    for stem in ("research-ivd-performance", "glucose-telemonitoring"):
+        assert load_answers(ROOT / "examples" / f"{stem}.yaml").processing.minors
+        text = _text(built[stem, "information-notice", "fr"])
+        assert (
+            "ce document s'adresse à ses parents (les titulaires de l'autorité parentale)" in text
+        )
+    ivd = _text(built["research-ivd-performance", "information-notice", "fr"])
+    assert "Ce sont eux qui exercent ses droits, notamment celui de s'opposer" in ivd
+    poster = _text(built["research-ivd-performance", "information-poster", "en"])
+    assert "For a child, the parents object." in poster
+    adults = _text(built["research-drug-trial", "information-notice", "fr"])
+    assert "autorité parentale" not in adults
+
+
+def test_every_country_where_study_data_are_kept_is_named(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    trial = _text(built["research-drug-trial", "information-notice", "fr"])
+    assert (
+        "Pays où les données de la recherche sont conservées : France, Irlande, Belgique." in trial
+    )
+    one = _text(built["research-joint-reuse", "information-notice", "fr"])
+    assert "Pays où les données de la recherche sont conservées" not in one
+
+
+def test_references_fit_the_facts(built: dict[tuple[str, str, str], Path]) -> None:
+    """No Art. 28 without a processor; Art. 14(2)(g) where nobody is contacted; the joint
+    controllers' basis is all of theirs; the directory entry precedes the start."""
+    joint = _text(built["research-joint-reuse", "information-notice", "fr"])
+    assert "RGPD, art. 14 et 29." in joint
+    assert "RGPD, art. 14, paragraphe 2, point g), et art. 22." in joint
+    assert "Le promoteur et les centres responsables avec lui utilisent vos données" in joint
+    assert "Avant son démarrage, le promoteur inscrit la recherche" in joint
+    trial = _text(built["research-drug-trial", "information-notice", "fr"])
+    assert "RGPD, art. 13, 28 et 29" in trial
+    assert "art. 13, paragraphe 2, points e) et f)" in trial
