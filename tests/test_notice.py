@@ -488,3 +488,17 @@ def test_references_fit_the_facts(built: dict[tuple[str, str, str], Path]) -> No
     trial = _text(built["research-drug-trial", "information-notice", "fr"])
     assert "RGPD, art. 13, 28 et 29" in trial
     assert "art. 13, paragraphe 2, points e) et f)" in trial
+
+
+def test_references_are_gathered_at_the_end(built: dict[tuple[str, str, str], Path]) -> None:
+    """One last short section holds the legal references, one line for each part: none
+    interrupts the text a patient reads."""
+    for example in RESEARCH:
+        research = load_answers(example).research
+        assert research is not None
+        text = _text(built[example.stem, "information-notice", "fr"])
+        assert "Références :" not in text, example.stem
+        tail = text[text.rindex("Références") :]
+        assert "Conservation : RGPD, art. 5, paragraphe 1, point e)" in tail
+        article = 13 if research.involves_human_person else 14
+        assert f"Transferts : RGPD, art. {article}, paragraphe 1, point f)" in tail
