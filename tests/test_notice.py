@@ -427,7 +427,7 @@ def test_a_study_with_sites_abroad_informs_the_french_centres(
     built: dict[tuple[str, str, str], Path],
 ) -> None:
     notice = _text(built["research-observational-cro", "information-notice", "fr"])
-    assert "Ce document s'adresse aux participants des centres situés en France" in notice
+    assert "Ce document concerne les personnes suivies dans les centres situés en France" in notice
     poster = _text(built["research-observational-cro", "information-poster", "fr"])
     assert "centres situés en France" in poster
     assert "j.albrecht@ukl-rheinhessen.de" not in poster
