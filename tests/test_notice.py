@@ -473,8 +473,11 @@ def test_every_country_where_study_data_are_kept_is_named(
     assert (
         "Pays où les données de la recherche sont conservées : France, Irlande, Belgique." in trial
     )
-    one = _text(built["research-joint-reuse", "information-notice", "fr"])
+    one = _text(built["research-observational-cro", "information-notice", "fr"])
     assert "Pays où les données de la recherche sont conservées" not in one
+    # Without a host, the flows' storage tells where the data are.
+    unhosted = _text(built["research-joint-reuse", "information-notice", "fr"])
+    assert "Pays où les données de la recherche sont conservées : France." in unhosted
 
 
 def test_references_fit_the_facts(built: dict[tuple[str, str, str], Path]) -> None:
