@@ -19,8 +19,9 @@ from pydantic import BaseModel
 
 from generator.answers.languages import in_language
 from generator.answers.load import load_answers
-from generator.answers.model import Answers, Language, Translations
+from generator.answers.model import Answers, DataCategory, Language, Translations
 from generator.legal.assessment import DocumentKind, assess
+from generator.legal.information import notice_categories
 from generator.legal.research import collective_information
 from generator.library.checks import ART13_14_ELEMENTS, check_library, check_loaded
 from generator.library.load import default_library
@@ -265,6 +266,12 @@ def test_the_poster_fits_one_printed_page(
         if kind == "information-poster":
             posters.append(tmp_path / path.name)
             shutil.copy(path, posters[-1])
+    # The side-by-side edition too: French and English columns on one sheet.
+    for example in RESEARCH:
+        path = _build(load_answers(example), DocumentKind.INFORMATION_POSTER, tmp_path, "bilingual")
+        if path:
+            posters.append(path)
+    assert any(p.stem.endswith("fr-en") for p in posters)
     conversion = to_pdf(posters, processes=2)
     assert not conversion.failures
     for pdf in conversion.pdfs:
@@ -311,3 +318,190 @@ def test_check_complains_when_an_element_of_articles_13_and_14_is_uncovered(
     assert [p for p in problems if "no clause covers" in p] == [
         f"{notice.folder}: no clause covers 26(2) ({ART13_14_ELEMENTS['26(2)']})"
     ]
+
+
+def test_the_notice_lists_the_persons_own_data_only(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    """The sites' staff's eCRF accounts and the care team's identification are theirs: no
+    notice or poster shows them as the patient's, nor sends the patient to the protocol."""
+    for (stem, _, language), path in built.items():
+        text = _text(path)
+        for staff in ("vie professionnelle", "professional life", "équipe soignante (nom"):
+            assert staff not in text, (stem, language, staff)
+        assert (
+            "figure dans le protocole" not in text
+            and "set out in the research protocol" not in text
+        )
+    trial = load_answers(ROOT / "examples" / "research-drug-trial.yaml")
+    assert DataCategory.PROFESSIONAL in trial.processing.data_categories
+    assert DataCategory.PROFESSIONAL not in notice_categories(trial)
+    # A care service whose patients use its application: their log-ins are theirs.
+    glucose = load_answers(ROOT / "examples" / "glucose-telemonitoring.yaml")
+    assert DataCategory.CONNECTION in notice_categories(glucose)
+    lab = load_answers(ROOT / "examples" / "clinic-lab-results.yaml")
+    assert not lab.options.hospital.patient_app
+    assert not {DataCategory.PROFESSIONAL, DataCategory.CONNECTION} & set(notice_categories(lab))
+
+
+def test_the_lay_summary_opens_the_poster_and_the_notices_purposes(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    for example in RESEARCH:
+        answers = load_answers(example)
+        assert answers.research is not None and answers.research.lay_summary, example.stem
+        for language in ("fr", "en"):
+            summary = answers.research.lay_summary.in_(Language(language))
+            assert summary and not re.search(r"\w- \w", summary), summary  # a folded hyphen
+            notice = _text(built[example.stem, "information-notice", language])
+            assert summary in notice
+            poster = built.get((example.stem, "information-poster", language))
+            if poster is None:
+                continue
+            body = [
+                p.text
+                for p in docx.Document(str(poster)).paragraphs
+                if p.text.strip() and p.style.name not in _NOT_BODY
+            ]
+            assert body[0] == summary, (example.stem, body[:2])
+            # The protocol's purposes stay out of the poster.
+            purposes = in_language(answers, Language(language)).processing.purposes
+            assert not any(p in _text(poster) for p in purposes)
+
+
+def test_no_drafting_caveat_reaches_a_patient(built: dict[tuple[str, str, str], Path]) -> None:
+    for (stem, _, language), path in built.items():
+        text = _text(path).lower()
+        assert "à confirmer" not in text and "to be confirmed" not in text, (stem, language)
+
+
+def test_the_retention_is_not_contradicted(built: dict[tuple[str, str, str], Path]) -> None:
+    """The archive period is the protocol's, end included; without archive, destruction."""
+    for example in RESEARCH:
+        research = load_answers(example).research
+        assert research is not None
+        text = _text(built[example.stem, "information-notice", "fr"])
+        assert "rendues définitivement anonymes" not in text and "sous clé" not in text
+        assert ("Durée de l'archivage :" in text) is bool(research.retention.archive)
+        assert ("vos données sont détruites, sans archivage" in text) is (
+            not research.retention.archive
+        )
+
+
+def test_the_processor_controlling_its_own_purposes_is_named_with_its_dpo(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    text = _text(built["glucose-telemonitoring", "information-notice", "fr"])
+    assert "La loi impose au prestataire du service, Glycéo, des obligations propres" in text
+    assert "il en est alors le responsable" in text
+    assert "auprès de Glycéo, en écrivant à son délégué à la protection des données" in text
+    assert "privacy@glyceo.fr" in text and "autorités de santé" in text
+    assert "sauf pour ses obligations propres décrites plus haut" in text
+    english = _text(built["glucose-telemonitoring", "information-notice", "en"])
+    assert "it is then their controller" in english
+
+
+def test_going_through_the_centre_keeps_the_name_from_the_sponsor(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    for stem in ("research-drug-trial", "research-us-sponsor", "research-ivd-performance"):
+        text = _text(built[stem, "information-notice", "fr"])
+        assert "Le promoteur connaît alors votre nom" in text, stem
+        assert "plus que nécessaire" not in text
+    english = _text(built["research-drug-trial", "information-notice", "en"])
+    assert "If you go through your centre, your name is not given to it" in english
+
+
+def test_snds_extracts_alone_cannot_be_found_by_the_sponsor(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    text = _text(built["research-snds-methodology", "information-notice", "fr"])
+    assert "Il ne peut donc pas retrouver vos données" in text
+    assert "RGPD, art. 11, 12 et 15 à 21" in text
+    assert "ne peut vous identifier" not in text
+    rights = text[text.index("Quels sont vos droits ?") :]
+    assert rights.index("caisse d'assurance maladie") < rights.index("délégué à la protection")
+
+
+def test_a_study_with_sites_abroad_informs_the_french_centres(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    notice = _text(built["research-observational-cro", "information-notice", "fr"])
+    assert "Ce document concerne les personnes suivies dans les centres situés en France" in notice
+    poster = _text(built["research-observational-cro", "information-poster", "fr"])
+    assert "centres situés en France" in poster
+    assert "j.albrecht@ukl-rheinhessen.de" not in poster
+    assert "centres situés en France" not in _text(
+        built["research-drug-trial", "information-notice", "fr"]
+    )
+
+
+def test_research_on_persons_completes_the_information_sheet(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    for example in RESEARCH:
+        research = load_answers(example).research
+        assert research is not None
+        notice = _text(built[example.stem, "information-notice", "fr"])
+        completes = "Il complète la note d'information sur la recherche elle-même" in notice
+        assert completes is research.involves_human_person, example.stem
+    poster = _text(built["research-observational-cro", "information-poster", "fr"])
+    assert "Cette affiche complète la note d'information que vous remet" in poster
+
+
+def test_parents_are_addressed_where_patients_are_children(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    for stem in ("research-ivd-performance", "glucose-telemonitoring"):
+        assert load_answers(ROOT / "examples" / f"{stem}.yaml").processing.minors
+        text = _text(built[stem, "information-notice", "fr"])
+        assert (
+            "ce document s'adresse à ses parents (les titulaires de l'autorité parentale)" in text
+        )
+    ivd = _text(built["research-ivd-performance", "information-notice", "fr"])
+    assert "Ce sont eux qui exercent ses droits, notamment celui de s'opposer" in ivd
+    poster = _text(built["research-ivd-performance", "information-poster", "en"])
+    assert "For a child, the parents object." in poster
+    adults = _text(built["research-drug-trial", "information-notice", "fr"])
+    assert "autorité parentale" not in adults
+
+
+def test_every_country_where_study_data_are_kept_is_named(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    trial = _text(built["research-drug-trial", "information-notice", "fr"])
+    assert (
+        "Pays où les données de la recherche sont conservées : France, Irlande, Belgique." in trial
+    )
+    one = _text(built["research-observational-cro", "information-notice", "fr"])
+    assert "Pays où les données de la recherche sont conservées" not in one
+    # Without a host, the flows' storage tells where the data are.
+    unhosted = _text(built["research-joint-reuse", "information-notice", "fr"])
+    assert "Pays où les données de la recherche sont conservées : France." in unhosted
+
+
+def test_references_fit_the_facts(built: dict[tuple[str, str, str], Path]) -> None:
+    """No Art. 28 without a processor; Art. 14(2)(g) where nobody is contacted; the joint
+    controllers' basis is all of theirs; the directory entry precedes the start."""
+    joint = _text(built["research-joint-reuse", "information-notice", "fr"])
+    assert "RGPD, art. 14 et 29." in joint
+    assert "RGPD, art. 14, paragraphe 2, point g), et art. 22." in joint
+    assert "Le promoteur et les centres responsables avec lui utilisent vos données" in joint
+    assert "Avant son démarrage, le promoteur inscrit la recherche" in joint
+    trial = _text(built["research-drug-trial", "information-notice", "fr"])
+    assert "RGPD, art. 13, 28 et 29" in trial
+    assert "art. 13, paragraphe 2, points e) et f)" in trial
+
+
+def test_references_are_gathered_at_the_end(built: dict[tuple[str, str, str], Path]) -> None:
+    """One last short section holds the legal references, one line for each part: none
+    interrupts the text a patient reads."""
+    for example in RESEARCH:
+        research = load_answers(example).research
+        assert research is not None
+        text = _text(built[example.stem, "information-notice", "fr"])
+        assert "Références :" not in text, example.stem
+        tail = text[text.rindex("Références") :]
+        assert "Conservation : RGPD, art. 5, paragraphe 1, point e)" in tail
+        article = 13 if research.involves_human_person else 14
+        assert f"Transferts : RGPD, art. {article}, paragraphe 1, point f)" in tail

@@ -533,6 +533,23 @@ def _plain(doc) -> None:
     doc.styles["Heading 1"].font.size = Pt(12)
 
 
+def _one_page(doc) -> None:
+    """A sheet to display: narrower margins, smaller type and spacing, so the side-by-side
+    edition too holds on one A4 page."""
+    section = doc.sections[0]
+    section.left_margin = section.right_margin = Mm(15)
+    section.top_margin, section.bottom_margin = Mm(15), Mm(15)
+    for name, size, after in (("Normal", 9.5, 3), ("Body Text", 9.5, 3), ("Clause Sub", 9.5, 1)):
+        style = doc.styles[name]
+        style.font.size = Pt(size)
+        style.paragraph_format.space_after = Pt(after)
+    doc.styles["Heading 1"].paragraph_format.space_before = Pt(8)
+    doc.styles["Heading 1"].paragraph_format.space_after = Pt(3)
+    doc.styles["Subtitle"].paragraph_format.space_after = Pt(8)
+    for table in doc.tables:  # the side-by-side columns take the width gained
+        _widths(table, (9, 9))
+
+
 def _clauses(doc) -> None:
     add = doc.add_paragraph
     add("{%p for c in clauses %}", style="Body Text")
@@ -647,6 +664,8 @@ def build(kind: str, bilingual: bool = False) -> Document:
         add("{{ t }}", style="Body Text")
         add("{%p endfor %}", style="Body Text")
         _clauses(doc)
+    if texts.one_page:
+        _one_page(doc)
     if texts.contract:
         _signatures(doc, bilingual)
     previous = None

@@ -421,6 +421,11 @@ class Processing(Strict):
     data_categories: list[DataCategory] = Field(min_length=1)
     other_data_categories: list[FreeText] = Field(default_factory=list)
     volume: FreeText | None = Field(None, description="Approximate number of data subjects.")
+    minors: bool = Field(
+        False,
+        description="Some of the patients or participants are minors: the notices address "
+        "their parents or the holders of parental authority, who exercise their rights.",
+    )
     processor_own_purposes: list[FreeText] = Field(
         default_factory=list,
         description="Processing the processor carries out as controller, under its own "
@@ -730,6 +735,11 @@ class Research(Strict):
 
     title: FreeText
     acronym: Text | None = None
+    lay_summary: FreeText | None = Field(
+        None,
+        description="What the research seeks, in one or two plain sentences, for participants: "
+        "the information notice and poster open with it (GDPR Art. 12(1): plain language).",
+    )
     sponsor: PartyId
     coordinating_investigator: Investigator
     cros: list[CroTask] = Field(default_factory=list)

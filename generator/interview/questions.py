@@ -680,6 +680,11 @@ SPECS: dict[str, Spec] = {
         _("Scale matters for the DPO and DPIA duties (GDPR Arts 35, 37)."),
         D,
     ),
+    "processing.minors": Spec(
+        _("Are some of the patients or participants minors?"),
+        _("The notices then address their parents, who exercise their rights."),
+        D,
+    ),
     # Hosting
     "hosting.?": Spec(
         _("Does the vendor (or one of its sub-processors) store the data?"),
@@ -983,6 +988,14 @@ SPECS: dict[str, Spec] = {
     # Research
     "research.title": Spec(_("Title of the research"), _("As in the protocol."), R),
     "research.acronym": Spec(_("Acronym (or empty)"), _("Used in file names and headers."), R),
+    "research.lay_summary": Spec(
+        _("What the research seeks, in one or two plain sentences (or empty)"),
+        _(
+            "For participants, without the protocol's terms: the information notice and poster "
+            "open with it."
+        ),
+        R,
+    ),
     "research.sponsor": Spec(
         _("Which party is the sponsor?"),
         _("The sponsor is controller of the research data."),

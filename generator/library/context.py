@@ -39,6 +39,7 @@ from ..legal.assessment import (
     signed_before_services,
     sub_processors_of,
 )
+from ..legal.information import notice_categories, storage_countries
 from ..legal.research import (
     DIRECTLY_IDENTIFYING,
     clinical_trial,
@@ -250,8 +251,16 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
     DocumentKind.INFORMATION_NOTICE: {
         "controller": Party,  # whose notice it is: the sponsor in research, the hospital in care
         "processors": list[ProcessorView],
+        # The categories of the informed persons' own data (not their carers' or the sites'
+        # staff's): in research, the coded ones (identifying_categories stay at the centre).
+        "own_categories": list[DataCategory],
+        # The countries where a study's data are kept (its host's, its flows' storage).
+        "storage_countries": list[str],
     },
-    DocumentKind.INFORMATION_POSTER: {},
+    DocumentKind.INFORMATION_POSTER: {
+        "own_categories": list[DataCategory],
+        "storage_countries": list[str],
+    },
     DocumentKind.PROCESSING_RECORD: {
         "controller": Party,  # whose record holds the controller's entry (the sponsor in research)
         # Every security measure of the processing, by category (the controller's entry).
@@ -370,7 +379,14 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
                     c for c in answers.processing.data_categories if c in SENSITIVE_CATEGORIES
                 ],
             )
-    elif due.kind is DocumentKind.CONVENTION_UNIQUE:
+    if due.kind in (DocumentKind.INFORMATION_NOTICE, DocumentKind.INFORMATION_POSTER):
+        context["own_categories"] = [
+            c
+            for c in notice_categories(answers)
+            if not answers.research or c not in DIRECTLY_IDENTIFYING
+        ]
+        context["storage_countries"] = storage_countries(answers)
+    if due.kind is DocumentKind.CONVENTION_UNIQUE:
         context.update(
             _convention_view(
                 answers, assessment, parties[1], context["flows"], context["other_processors"]

@@ -138,6 +138,11 @@ class DocumentTexts(_Spec):
         description="Written for patients: no clause numbers, no contents, level-2 paragraphs "
         "as bullets.",
     )
+    one_page: bool = Field(
+        False,
+        description="A sheet to display (a poster): narrower margins and smaller type, so it "
+        "holds on one page in the side-by-side edition too.",
+    )
     contract: ContractTexts | None = None
     page: dict[str, Bilingual]
     annexes: dict[str, Annex] = Field(default_factory=dict)
