@@ -197,7 +197,11 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
         "sub_processor_of": list[EngagedView],
     },
     DocumentKind.JOINT_CONTROLLERS: {},
-    DocumentKind.PROTOCOL_ANNEX: {},
+    DocumentKind.PROTOCOL_ANNEX: {
+        # The answers' flows, those alike but for their sender told once (the flows diagram's
+        # alternative text).
+        "flow_groups": list[FlowGroup],
+    },
     DocumentKind.INFORMATION_NOTICE: {},
     DocumentKind.INFORMATION_POSTER: {},
     DocumentKind.PROCESSING_RECORD: {},
@@ -269,6 +273,8 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
             },
         )
         context.update(_processor_view(answers, assessment, processor))
+    elif due.kind is DocumentKind.PROTOCOL_ANNEX:
+        context["flow_groups"] = _grouped(context["flows"])
     elif due.kind is DocumentKind.CONVENTION_UNIQUE:
         context.update(
             _convention_view(
