@@ -89,6 +89,8 @@ def plan_diagram(
     arrows = _merged(
         [(shown[s], shown[r], data, means, dashed) for s, r, data, means, dashed in raw]
     )
+    if not arrows:  # only flows between centres drawn as one box
+        return None
     legend = spec.legend
     drawn = {
         "solid": any(not a.dashed for a in arrows),

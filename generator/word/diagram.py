@@ -7,13 +7,15 @@ reads the same: greys and line styles only — a dashed arrow carries data that 
 persons, a dashed box is outside the EEA.
 
 matplotlib is imported here only when a diagram is drawn (`clausier --help` and the interview
-never pay for it). Its Agg renderer draws the shapes; the text is set by its FreeType, a line
-at a time, in the DejaVu Sans it ships, and laid over them: matplotlib 3.11 draws text a glyph
-at a time in Python, some 0.1 ms a character, which made a DPA's picture cost more than the
-DPA. A line of text is set once per process, so a batch of DPAs told apart by their processor
-sets little more than its name. The same diagram gives the same bytes: no system font, the few
-settings that reach the pixels fixed to matplotlib's defaults whatever the user's
-matplotlibrc, and the PNG written by Pillow in grey, with no time, software or other metadata.
+never pay for it). Its Agg renderer draws the shapes from their paths, without a Figure or
+Artists (they cost time, memory, and cycles holding the pixels until a full collection); the
+text is set by its FreeType, a line at a time, in the DejaVu Sans it ships, and laid over them:
+matplotlib 3.11 draws text a glyph at a time in Python, some 0.1 ms a character, which made a
+DPA's picture cost more than the DPA. A line of text is set once per process, so a batch of
+DPAs told apart by their processor sets little more than its name. The same diagram gives the
+same bytes: no system font, the few settings that reach the pixels fixed to matplotlib's
+defaults whatever the user's matplotlibrc, and the PNG written by Pillow in grey, with no
+time, software or other metadata.
 """
 
 from __future__ import annotations
@@ -37,8 +39,7 @@ LINE = 1.25  # line height, in font sizes
 PAD = 0.12  # inside a box, around the text
 GUTTER = 0.3  # between two boxes
 LABEL_LINES, NOTE_LINES, DATA_LINES = 3, 2, 2
-RULE, BAND = "0.45", "0.90"  # greys: lifelines, the band behind a group
-DASHED = (0, (4, 2))
+RULE, BAND = 0.45, 0.90  # greys: lifelines, the band behind a group
 REGULAR, BOLD, ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
 
 # The settings that reach the pixels, set to matplotlib's own defaults for each drawing.
@@ -46,19 +47,9 @@ _STYLE_KEYS = (
     "text.hinting",
     "text.hinting_factor",
     "text.kerning_factor",
-    "path.snap",
     "path.simplify",
     "path.simplify_threshold",
-    "path.sketch",
-    "path.effects",
     "agg.path.chunksize",
-    "lines.dash_capstyle",
-    "lines.dash_joinstyle",
-    "lines.solid_capstyle",
-    "lines.solid_joinstyle",
-    "lines.scale_dashes",
-    "lines.antialiased",
-    "patch.antialiased",
 )
 
 
@@ -89,6 +80,17 @@ def _drawn(
         drawing = _Drawing(groups, arrows, legend, width)
         shrink = min(1.0, room / drawing.height)
         return Picture(drawing.png(), width * shrink, drawing.height * shrink)
+
+
+def warm_up() -> None:
+    """Import matplotlib and open the fonts: a batch calls this before forking its workers,
+    which then share them instead of each importing them again."""
+    import matplotlib.backends.backend_agg
+    import matplotlib.path  # noqa: F401
+    import PIL.PngImagePlugin  # noqa: F401
+
+    for face in (REGULAR, BOLD, ITALIC):
+        _face(face)
 
 
 @cache
@@ -135,7 +137,8 @@ def _ink(text: str, face: str, size: float) -> tuple[Any, int, int]:
     font.set_text(text, 0.0, flags=get_hinting_flag())
     font.draw_glyphs_to_bitmap(antialiased=True)
     left = font.get_bitmap_offset()[0] / 64
-    return np.asarray(font.get_image()), round(left), round(font.get_descent() / 64)
+    # A copy: the font's image is its own, overwritten by the next line it sets.
+    return np.array(font.get_image()), round(left), round(font.get_descent() / 64)
 
 
 def _wrapped(text: str, width: float, face: str, size: float, lines: int) -> list[str]:
@@ -195,8 +198,7 @@ class _Text:
 
 @dataclass
 class _Drawing:
-    """The layout, in centimetres from the top left; then the shapes on a matplotlib Figure,
-    and the text over them."""
+    """The layout, in centimetres from the top left; then the shapes, and the text over them."""
 
     groups: tuple[Group, ...]
     arrows: tuple[Arrow, ...]
@@ -239,24 +241,22 @@ class _Drawing:
         return _Row(arrow, y, left, right, middle, data, means[0] if means else "")
 
     def png(self) -> bytes:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
+        from matplotlib.backends.backend_agg import RendererAgg
         from matplotlib.transforms import Affine2D
         from PIL import Image
 
-        size = (self.width / 2.54, self.height / 2.54)
-        self.figure = Figure(figsize=size, dpi=DPI, facecolor="white")
-        canvas = FigureCanvasAgg(self.figure)
-        # Centimetres from the top left, to the figure's pixels (from the bottom left).
+        size = round(self.width * PX), round(self.height * PX)
+        self.renderer = RendererAgg(*size, DPI)
+        # Centimetres from the top left, to the picture's pixels (from the bottom left).
         self.transform = Affine2D().scale(1, -1).translate(0, self.height).scale(PX)
+        self._rectangle(-1, -1, self.width + 2, self.height + 2, fill=1.0)  # the white page
         self._groups()
         self._lifelines()
         for row in self.rows:
             self._arrow(row)
         if self.legend:
             self._legend(self.height - 0.25)
-        canvas.draw()
-        grey = self._inked(canvas.buffer_rgba())
+        grey = self._inked(self.renderer.buffer_rgba())
         out = BytesIO()
         Image.fromarray(grey, "L").save(out, format="PNG", dpi=(DPI, DPI), compress_level=3)
         return out.getvalue()
@@ -298,16 +298,39 @@ class _Drawing:
                 area[:] = area * (255 - cover) // 255
         return grey.astype(np.uint8)
 
-    # The shapes, placed in centimetres.
+    # The shapes, drawn by Agg straight from their paths (no Figure, no Artist: nothing to
+    # collect afterwards), placed in centimetres; line widths and dashes in points.
 
-    def _add(self, artist: Any) -> None:
-        artist.set_transform(self.transform)
-        self.figure.add_artist(artist)
+    def _path(
+        self,
+        points: list[tuple[float, float]],
+        closed: bool = False,
+        fill: float | None = None,
+        line: float = 0.0,
+        dashes: tuple[float, ...] | None = None,
+        grey: float = 0.0,
+    ) -> None:
+        from matplotlib.path import Path
+
+        path = Path([*points, points[0]] if closed else points, closed=closed)
+        self._draw(path, fill, line, dashes, grey)
+
+    def _draw(
+        self, path: Any, fill: float | None, line: float, dashes: tuple[float, ...] | None,
+        grey: float = 0.0,
+    ) -> None:  # fmt: skip
+        context = self.renderer.new_gc()
+        context.set_linewidth(line)
+        context.set_foreground((grey, grey, grey, 1.0 if line else 0.0), isRGBA=True)
+        if dashes:
+            context.set_dashes(0, list(dashes))
+        self.renderer.draw_path(
+            context, path, self.transform, None if fill is None else (fill, fill, fill)
+        )
+        context.restore()
 
     def _rectangle(self, x: float, y: float, w: float, h: float, **style: Any) -> None:
-        from matplotlib.patches import Rectangle
-
-        self._add(Rectangle((x, y), w, h, **style))
+        self._path([(x, y), (x + w, y), (x + w, y + h), (x, y + h)], closed=True, **style)
 
     def _groups(self) -> None:
         start = 0.0
@@ -315,13 +338,13 @@ class _Drawing:
         for group, title in zip(self.groups, self.titles):
             span = len(group.boxes) * self.column
             self._rectangle(start + GUTTER / 4, 0.02, span - GUTTER / 2, self.box_bottom + 0.06,
-                            facecolor=BAND, edgecolor="none")  # fmt: skip
+                            fill=BAND)  # fmt: skip
             self.texts.append(_Text(title, BOLD, LABEL, start + span / 2, 0.1))
             for box in group.boxes:
                 x = self.x[box.key]
+                dashes = (3.2, 1.6) if box.outside else None
                 self._rectangle(x - w / 2, self.box_top, w, self.box_bottom - self.box_top,
-                                facecolor="white", edgecolor="black", linewidth=0.8,
-                                linestyle=DASHED if box.outside else "-")  # fmt: skip
+                                fill=1.0, line=0.8, dashes=dashes)  # fmt: skip
                 label = self.labels[box.key]
                 self.texts.append(_Text(label, REGULAR, LABEL, x, self.box_top + PAD))
                 below = self.box_top + PAD + _height(LABEL, len(label))
@@ -329,10 +352,9 @@ class _Drawing:
             start += span
 
     def _lifelines(self) -> None:
-        from matplotlib.collections import LineCollection
-
-        lines = [[(x, self.box_bottom), (x, self.bottom)] for x in self.x.values()]
-        self._add(LineCollection(lines, colors=RULE, linewidths=0.6, linestyles=[(0, (1, 2))]))
+        for x in self.x.values():
+            self._path([(x, self.box_bottom), (x, self.bottom)], line=0.6, dashes=(0.6, 1.2),
+                       grey=RULE)  # fmt: skip
 
     def _arrow(self, row: _Row) -> None:
         arrow, y = row.arrow, row.y
@@ -350,28 +372,22 @@ class _Drawing:
             self.texts.append(_Text([row.means], ITALIC, MEANS, row.middle, y + 0.09, clear=True))
 
     def _line(self, left: float, right: float, y: float, dashed: bool) -> None:
-        from matplotlib.lines import Line2D
-
-        self._add(Line2D([left, right], [y, y], color="black", linewidth=0.9,
-                         linestyle=(0, (4, 2.5)) if dashed else "-"))  # fmt: skip
+        self._path([(left, y), (right, y)], line=0.9, dashes=(3.6, 2.25) if dashed else None)
 
     def _dot(self, x: float, y: float) -> None:
-        from matplotlib.patches import Circle
+        from matplotlib.path import Path
 
-        self._add(Circle((x, y), 0.06, color="black"))
+        self._draw(Path.circle((x, y), 0.06), fill=0.0, line=0.0, dashes=None)
 
     def _head(self, x: float, y: float, direction: int) -> None:
-        from matplotlib.patches import Polygon
-
         back = x - direction * 0.22
-        self._add(Polygon([(x, y), (back, y - 0.08), (back, y + 0.08)], color="black"))
+        self._path([(x, y), (back, y - 0.08), (back, y + 0.08)], closed=True, fill=0.0)
 
     def _legend(self, y: float) -> None:
         x = 0.2
         for style, words in self.legend:
             if style == "outside":
-                self._rectangle(x, y - 0.12, 0.6, 0.24, facecolor="white", edgecolor="black",
-                                linewidth=0.8, linestyle=DASHED)  # fmt: skip
+                self._rectangle(x, y - 0.12, 0.6, 0.24, fill=1.0, line=0.8, dashes=(3.2, 1.6))
             else:
                 self._line(x, x + 0.6, y, dashed=style == "dashed")
                 self._head(x + 0.6, y, 1)

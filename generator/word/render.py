@@ -41,6 +41,9 @@ def warm_up() -> None:
     for template in templates_dir().glob("*.docx"):
         template_bytes(template.stem)
     _jinja_env()
+    from .diagram import warm_up as warm_up_diagrams
+
+    warm_up_diagrams()
 
 
 class _Template(DocxTemplate):
