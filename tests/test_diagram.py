@@ -8,12 +8,15 @@ import dataclasses
 import subprocess
 import sys
 import zipfile
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT, docx_text, run_cli
 from docx_check import check_docx
 from lxml import etree
+from PIL import Image
 
 from generator.answers.load import load_answers
 from generator.answers.model import Language
@@ -84,7 +87,9 @@ def test_dpa_description_pictures_its_host_and_sub_processors(tmp_path: Path) ->
     # The picture sits in the description annex, between its title and its table.
     text = docx_text(dpa)
     assert text.index("Annexe II – Description du traitement") < text.index("Objet des Prestations")
-    assert png.startswith(b"\x89PNG")
+    with Image.open(BytesIO(png)) as image:  # greys only: printed in black and white alike
+        assert image.mode == "L"
+        assert image.info.keys() <= {"dpi"}  # no software, time or other metadata
     assert check_docx(dpa) == []
 
 
@@ -204,3 +209,20 @@ def test_help_imports_no_matplotlib() -> None:
                             capture_output=True, text=True, cwd=ROOT, check=True)  # fmt: skip
     assert "generator.cli" in result.stderr
     assert "matplotlib" not in result.stderr
+
+
+def test_parallel_workers_draw_what_one_process_draws(tmp_path: Path) -> None:
+    """Forked workers each open their own fonts (a font opened before the fork shares its file
+    offset between them: "failed to load glyph")."""
+    answers = yaml.safe_load((EXAMPLES / "chu-teleconsultation.yaml").read_text("utf-8"))
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    for i in range(6):
+        answers["parties"][1]["name"] = f"Éditeur numéro {i}"
+        (folder / f"vendor-{i}.yaml").write_text(yaml.safe_dump(answers, allow_unicode=True))
+    drawn = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"jobs-{jobs}"
+        assert run_cli("build", folder, "--out", out, "--jobs", jobs, "--only", "dpa") == 0
+        drawn[jobs] = {p.name: pictures(p) for p in sorted(out.glob("*.docx"))}
+    assert len(drawn["1"]) == 6 and drawn["1"] == drawn["2"]

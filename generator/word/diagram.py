@@ -20,6 +20,7 @@ time, software or other metadata.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from io import BytesIO
@@ -83,19 +84,15 @@ def _drawn(
 
 
 def warm_up() -> None:
-    """Import matplotlib and open the fonts: a batch calls this before forking its workers,
-    which then share them instead of each importing them again."""
-    import matplotlib.backends.backend_agg
-    import matplotlib.path  # noqa: F401
+    """Import matplotlib: a batch calls this before forking its workers, which then share it
+    instead of each importing it again."""
     import PIL.PngImagePlugin  # noqa: F401
 
-    for face in (REGULAR, BOLD, ITALIC):
-        _face(face)
 
-
-@cache
 def _face(name: str) -> Any:
-    """One of the DejaVu Sans faces matplotlib ships (no system font is ever looked up)."""
+    """One of the DejaVu Sans faces matplotlib ships (no system font is ever looked up).
+    Never kept here: matplotlib's own cache of open fonts is emptied in a forked worker, which
+    would otherwise read through the parent's file offset, shared with the other workers."""
     from pathlib import Path
 
     import matplotlib as mpl
@@ -144,7 +141,8 @@ def _ink(text: str, face: str, size: float) -> tuple[Any, int, int]:
 def _wrapped(text: str, width: float, face: str, size: float, lines: int) -> list[str]:
     """`text` in lines no wider than `width` cm, at most `lines` of them, the last one ending
     in an ellipsis when the text is longer (the table beside the picture gives it whole)."""
-    words = text.split()
+    # At ordinary spaces only: a no-break space (French « : ») holds its words together.
+    words = [w for w in re.split(r"[ \t\r\n]+", text) if w]
     out: list[str] = []
     while words and len(out) < lines:
         line = words.pop(0)
