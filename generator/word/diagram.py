@@ -21,6 +21,8 @@ time, software or other metadata.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from io import BytesIO
@@ -43,15 +45,8 @@ LABEL_LINES, NOTE_LINES, DATA_LINES = 3, 2, 2
 RULE, BAND = 0.45, 0.90  # greys: lifelines, the band behind a group
 REGULAR, BOLD, ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
 
-# The settings that reach the pixels, set to matplotlib's own defaults for each drawing.
-_STYLE_KEYS = (
-    "text.hinting",
-    "text.hinting_factor",
-    "text.kerning_factor",
-    "path.simplify",
-    "path.simplify_threshold",
-    "agg.path.chunksize",
-)
+# The settings that shape the text, set to matplotlib's own defaults for each line set.
+_STYLE_KEYS = ("text.hinting", "text.hinting_factor", "text.kerning_factor")
 
 
 @dataclass(frozen=True)
@@ -73,14 +68,20 @@ def _drawn(
     legend: tuple[tuple[str, str], ...],
     wide: bool,
 ) -> Picture:
+    width, room = WIDE if wide else NARROW
+    drawing = _Drawing(groups, arrows, legend, width)
+    shrink = min(1.0, room / drawing.height)
+    return Picture(drawing.png(), width * shrink, drawing.height * shrink)
+
+
+@contextmanager
+def _default_style() -> Iterator[None]:
+    """matplotlib's own defaults for the settings that shape the text, whatever the user's
+    matplotlibrc (the shapes' paths are too short for any setting to reach them)."""
     import matplotlib as mpl
 
-    style = {key: mpl.rcParamsDefault[key] for key in _STYLE_KEYS}
-    with mpl.rc_context(style):
-        width, room = WIDE if wide else NARROW
-        drawing = _Drawing(groups, arrows, legend, width)
-        shrink = min(1.0, room / drawing.height)
-        return Picture(drawing.png(), width * shrink, drawing.height * shrink)
+    with mpl.rc_context({key: mpl.rcParamsDefault[key] for key in _STYLE_KEYS}):
+        yield
 
 
 def warm_up() -> None:
@@ -115,9 +116,11 @@ def _width(text: str, face: str, size: float) -> float:
 def _advance(advances: dict[str, float], face: str, size: float, char: str) -> float:
     from matplotlib.backends.backend_agg import get_hinting_flag
 
-    font = _face(face)
-    font.set_size(size, DPI)
-    advances[char] = font.load_char(ord(char), flags=get_hinting_flag()).horiAdvance / 64 / PX
+    with _default_style():
+        font = _face(face)
+        font.set_size(size, DPI)
+        glyph = font.load_char(ord(char), flags=get_hinting_flag())
+    advances[char] = glyph.horiAdvance / 64 / PX
     return advances[char]
 
 
@@ -128,19 +131,22 @@ def _ink(text: str, face: str, size: float) -> tuple[Any, int, int]:
     import numpy as np
     from matplotlib.backends.backend_agg import get_hinting_flag
 
-    font = _face(face)
-    font.clear()
-    font.set_size(size, DPI)
-    font.set_text(text, 0.0, flags=get_hinting_flag())
-    font.draw_glyphs_to_bitmap(antialiased=True)
+    with _default_style():
+        font = _face(face)
+        font.clear()
+        font.set_size(size, DPI)
+        font.set_text(text, 0.0, flags=get_hinting_flag())
+        font.draw_glyphs_to_bitmap(antialiased=True)
     left = font.get_bitmap_offset()[0] / 64
     # A copy: the font's image is its own, overwritten by the next line it sets.
     return np.array(font.get_image()), round(left), round(font.get_descent() / 64)
 
 
-def _wrapped(text: str, width: float, face: str, size: float, lines: int) -> list[str]:
+@lru_cache(maxsize=4096)
+def _wrapped(text: str, width: float, face: str, size: float, lines: int) -> tuple[str, ...]:
     """`text` in lines no wider than `width` cm, at most `lines` of them, the last one ending
-    in an ellipsis when the text is longer (the table beside the picture gives it whole)."""
+    in an ellipsis when the text is longer (the table beside the picture gives it whole).
+    Once per process: a batch's documents share most of their words."""
     # At ordinary spaces only: a no-break space (French « : ») holds its words together.
     words = [w for w in re.split(r"[ \t\r\n]+", text) if w]
     out: list[str] = []
@@ -160,7 +166,7 @@ def _wrapped(text: str, width: float, face: str, size: float, lines: int) -> lis
         while last and _width(last + "…", face, size) > width:
             last = last[:-1]
         out[-1] = last.rstrip(" ,;:") + "…"
-    return out
+    return tuple(out)
 
 
 def _height(size: float, lines: int) -> float:
@@ -176,7 +182,7 @@ class _Row:
     left: float
     right: float
     middle: float  # of the words
-    data: list[str]
+    data: tuple[str, ...]
     means: str
 
 
@@ -184,7 +190,7 @@ class _Row:
 class _Text:
     """Lines of text to lay over the shapes, placed in centimetres from the top left."""
 
-    lines: list[str]
+    lines: Sequence[str]
     face: str
     size: float
     x: float
@@ -256,7 +262,7 @@ class _Drawing:
             self._legend(self.height - 0.25)
         grey = self._inked(self.renderer.buffer_rgba())
         out = BytesIO()
-        Image.fromarray(grey, "L").save(out, format="PNG", dpi=(DPI, DPI), compress_level=3)
+        Image.fromarray(grey, "L").save(out, format="PNG", dpi=(DPI, DPI), compress_level=1)
         return out.getvalue()
 
     def _inked(self, rgba: Any) -> Any:
@@ -264,7 +270,7 @@ class _Drawing:
         over them in black."""
         import numpy as np
 
-        grey = np.array(np.asarray(rgba)[:, :, 0], dtype=np.uint16)
+        grey = np.array(np.asarray(rgba)[:, :, 0])
         height, width = grey.shape
         for text in self.texts:
             step = text.size * LINE / 72 * DPI
@@ -293,8 +299,8 @@ class _Drawing:
                 area = grey[y0:y1, x0:x1]
                 if text.clear:
                     area[:] = 255
-                area[:] = area * (255 - cover) // 255
-        return grey.astype(np.uint8)
+                area[:] = area.astype(np.uint16) * (255 - cover) // 255
+        return grey
 
     # The shapes, drawn by Agg straight from their paths (no Figure, no Artist: nothing to
     # collect afterwards), placed in centimetres; line widths and dashes in points.
