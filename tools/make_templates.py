@@ -451,6 +451,14 @@ def _annex(doc, key: str, annex: Annex, previous: Annex | None, bilingual: bool)
     add(f"{{%p for t in {name}.paragraphs %}}", style="Body Text")
     add("{{ t }}", style="Body Text")
     add("{%p endfor %}", style="Body Text")
+    if annex.diagram:  # the renderer puts the picture in place of the mark
+        figure = _paragraph_style(doc, "Figure")
+        figure.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        figure.paragraph_format.space_before = Pt(6)
+        figure.paragraph_format.space_after = Pt(12)
+        add(f"{{%p if {name}.diagram %}}", style="Body Text")
+        add(f"{{{{ {name}.diagram }}}}", style="Figure")
+        add("{%p endif %}", style="Body Text")
     if annex.rows and annex.empty:
         _unless_empty(doc, name, lambda: _key_value_table(doc, f"{name}.rows", bilingual))
     elif annex.rows:

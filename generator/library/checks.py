@@ -24,7 +24,7 @@ from ..answers.yamlfile import Located, PathKey, format_path, read_yaml
 from ..errors import InputError
 from ..legal.assessment import ALL_PHRASES, ALL_RULES
 from .context import context_types
-from .load import Bilingual, DocumentLibrary, Library, Paragraph, default_library
+from .load import Bilingual, Diagram, DocumentLibrary, Library, Paragraph, default_library
 from .wording import FILTERS, Wording
 
 # GDPR Art. 28(2)-(4), docs/legal/processors.md: what every processing agreement must
@@ -362,6 +362,45 @@ def _paragraphs(
         _bilingual(checker, report, (*path, i), p, local)
 
 
+def _diagram(
+    checker: _TextChecker, report: _FileReport, path: PathKey, spec: Diagram, scope: Scope
+) -> None:
+    """An annex's diagram: its words in both languages, its expressions on known names, each
+    group's and arrow's in the scope of its `each`."""
+    _condition(checker, report, (*path, "when"), spec.when, scope)
+    for name in ("name", "alt"):
+        _bilingual(checker, report, (*path, name), getattr(spec, name), scope)
+    for style in ("solid", "dashed", "outside"):
+        words = getattr(spec.legend, style)
+        if words is not None:
+            _bilingual(checker, report, (*path, "legend", style), words, scope)
+    parts: list[tuple[str, int, Any]] = [("groups", i, g) for i, g in enumerate(spec.groups)]
+    parts += [("arrows", i, a) for i, a in enumerate(spec.arrows)]
+    for group, i, part in parts:
+        here = (*path, group, i)
+        local = scope
+        if part.each:
+            local, problems = checker.each(part.each, scope)
+            for problem in problems:
+                report.add((*here, "each"), problem)
+        texts = ("label", "note") if group == "groups" else ("data", "means")
+        for name in texts:
+            if getattr(part, name) is not None:
+                _bilingual(checker, report, (*here, name), getattr(part, name), local)
+        expressions = (
+            ("key", "outside")
+            if group == "groups"
+            else ("source", "recipient", "when", "identifying")
+        )
+        for name in expressions:
+            _condition(checker, report, (*here, name), getattr(part, name), local)
+        if group == "groups":
+            _bilingual(checker, report, (*here, "title"), part.title, scope)
+            if part.collapse:
+                counted = {**scope, "count": int}
+                _bilingual(checker, report, (*here, "collapse"), part.collapse, counted)
+
+
 def _check_document(doc: DocumentLibrary, wording: Wording, out: list[str]) -> None:
     ids = frozenset(c.spec.id for c in doc.clauses) | {f"annex.{k}" for k in doc.texts.annexes}
     checker = _TextChecker(wording, context_types(doc.kind), ids)
@@ -413,6 +452,8 @@ def _check_document(doc: DocumentLibrary, wording: Wording, out: list[str]) -> N
                 for j, code in enumerate(row.covers):
                     if code not in ART30_ELEMENTS:
                         report.add((*path, group, i, "covers", j), f"unknown element '{code}'")
+        if annex.diagram:
+            _diagram(checker, report, (*path, "diagram"), annex.diagram, scope)
 
     required = REQUIRED_ELEMENTS.get(doc.kind, {})
     seen_ids: dict[str, Path] = {}

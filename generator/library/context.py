@@ -178,6 +178,9 @@ _COMMON: dict[str, Any] = {
     "recipient_controllers": list[Party],
     "research_roles": list[PartyRoles],
     "flows": list[FlowView],  # the answers' flows
+    # Those flows, those alike but for their sender told once (the protocol annex's diagram,
+    # the DPIA's context).
+    "flow_groups": list[FlowGroup],
     "flow_rows": list[FlowView],  # and the NIR sent to the CNAM for the SNDS matching
     "key_table_holders": list[Party],
     "snds": bool,  # the study processes SNDS data: the SNDS security framework applies
@@ -283,7 +286,6 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
         "poster_due": bool,
         "measure_categories": list[MeasureCategory],
         "hosts": list[str],  # the hosts of the processors' data, each once
-        "flow_groups": list[FlowGroup],  # the flows, those alike but for their senders once
         # Where the controller keeps the data it receives, as the flows to it say (its own
         # systems, a host named in words only), each place once: its hosts are its processors.
         "controller_storage": list[DataFlow],
@@ -371,7 +373,6 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
             context["controller_storage"] = _storage_of(context["flows"], parties[0])
         if due.kind is DocumentKind.DPIA:
             context.update(_dpia_view(answers, assessment, context["processors"]))
-            context["flow_groups"] = _grouped(context["flows"])
         elif due.kind is DocumentKind.PROCESSING_RECORD:
             context.update(
                 record_measures=measure_groups(answers.security_measures),
@@ -552,6 +553,7 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
             recipient_controllers=empty,
             research_roles=empty,
             flows=empty,
+            flow_groups=empty,
             flow_rows=empty,
             key_table_holders=empty,
             snds=False,
@@ -600,6 +602,7 @@ def _research(answers: Answers, assessment: Assessment) -> dict[str, Any]:
             for pid in research_parties(answers)
         ],
         flows=flows,
+        flow_groups=_grouped(flows),
         flow_rows=flows + (_linkage_rows(answers, key_table_holders) if nir else []),
         key_table_holders=key_table_holders,
         snds=uses_snds(r),

@@ -72,6 +72,60 @@ class Row(_Spec):
     )
 
 
+class DiagramGroup(_Spec):
+    """Boxes of one role, side by side: a box per item of `each` that some arrow reaches (a
+    box already in an earlier group is not drawn again)."""
+
+    title: Bilingual
+    each: Each
+    key: Expression = Field(description="What the arrows name the box by (a party's id).")
+    label: Bilingual
+    note: Bilingual | None = Field(None, description="A line under the label (a country).")
+    outside: Expression | None = Field(
+        None, description="The box is drawn with a dashed border (outside the EEA)."
+    )
+    collapse: Bilingual | None = Field(
+        None,
+        description="Over `collapse_over` boxes, one box saying this instead (`count`: how "
+        "many it stands for); their arrows alike are drawn once.",
+    )
+    collapse_over: int = Field(4, ge=1)
+
+
+class DiagramArrows(_Spec):
+    """Arrows from a box to another, one per item of `each` (or one)."""
+
+    each: Each | None = None
+    when: Expression | None = None
+    source: Expression = Field(description="The key of the box the data leave.")
+    recipient: Expression = Field(description="The key of the box receiving them.")
+    data: Bilingual = Field(description="Above the arrow: the data (shortened to fit).")
+    means: Bilingual | None = Field(None, description="Under the arrow: how they travel.")
+    identifying: Expression | None = Field(
+        None, description="The arrow is dashed: the data identify the persons directly."
+    )
+
+
+class DiagramLegend(_Spec):
+    """What each line style means; an entry is shown only when its style is drawn."""
+
+    solid: Bilingual | None = None
+    dashed: Bilingual | None = None
+    outside: Bilingual | None = None
+
+
+class Diagram(_Spec):
+    """A picture of who sends what to whom, drawn at build time above the annex's table
+    (library/diagram.py plans it, word/diagram.py draws it). No arrow, no picture."""
+
+    when: Expression | None = None
+    name: Bilingual = Field(description="The picture's title (Word's alternative text title).")
+    alt: Bilingual = Field(description="The same in words (Word's alternative text).")
+    groups: list[DiagramGroup] = Field(min_length=1)
+    arrows: list[DiagramArrows] = Field(min_length=1)
+    legend: DiagramLegend = DiagramLegend()
+
+
 class Annex(_Spec):
     title: Bilingual
     paragraphs: list[Paragraph] = Field(default_factory=list)
@@ -89,6 +143,7 @@ class Annex(_Spec):
     empty: Bilingual | None = Field(
         None, description="Said instead of a table with no rows (no item of `each`)."
     )
+    diagram: Diagram | None = Field(None, description="A picture of the flows, before the table.")
 
     @model_validator(mode="after")
     def _columns_always_shown(self) -> Annex:

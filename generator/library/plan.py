@@ -11,7 +11,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,9 @@ from ..answers.model import Answers, Language, Measure, Party, Role
 from ..errors import LibraryError
 from ..legal.assessment import Assessment, DocumentDue, DocumentKind
 from .context import document_context, measure_groups
+from .diagram import PlannedDiagram, plan_diagram
 from .load import Annex, Bilingual, DocumentLibrary, Library, Paragraph
-from .wording import Wording, wording_for
+from .wording import DIAGRAM, Wording, wording_for
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,9 @@ class DocumentPlan:
     clauses: tuple[PlannedClause, ...]
     template_context: dict[str, Any]
     bilingual: bool = False  # the French and English side-by-side edition
+    # By annex key, the picture of the flows drawn above its table (annexes.KEY.diagram marks
+    # its place for the renderer).
+    diagrams: dict[str, PlannedDiagram] = field(default_factory=dict)
 
 
 def expand(
@@ -59,17 +63,10 @@ def expand(
     """Apply each paragraph's condition and repetition, and fill in its text."""
     out: list[PlannedParagraph] = []
     for p in paragraphs:
-        for local in _each(p.each, wording, context):
+        for local in wording.items(p.each, context):
             if wording.condition(p.when, local):
                 out.append(PlannedParagraph(wording.text(p, local), p.level))
     return out
-
-
-def _each(each: str | None, wording: Wording, context: Mapping[str, Any]) -> Iterable[Mapping]:
-    if not each:
-        return (context,)
-    name, expression = (part.strip() for part in each.split(" in ", 1))
-    return ({**context, name: item} for item in wording.evaluate(expression, context) or ())
 
 
 def plan_document(
@@ -105,6 +102,15 @@ def plan_document(
         if _guarded(c.file, lambda c=c: wording.condition(c.spec.when, context))
     )
     texts = doc.texts
+    diagrams = _guarded(
+        doc.folder / "_document.yaml",
+        lambda: {
+            key: diagram
+            for key, annex in texts.annexes.items()
+            if annex.diagram
+            and (diagram := plan_diagram(annex.diagram, wording, context, annex.landscape))
+        },
+    )
     return DocumentPlan(
         kind=due.kind,
         language=language,
@@ -116,9 +122,10 @@ def plan_document(
         template_context=_guarded(
             doc.folder / "_document.yaml",
             lambda: _template_context(
-                doc, due, answers, assessment.roles, wording, context, clauses, draft
+                doc, due, answers, assessment.roles, wording, context, clauses, draft, diagrams
             ),
         ),
+        diagrams=diagrams,
     )
 
 
@@ -218,7 +225,7 @@ CONTRACT_NAMES = frozenset(
         "signatories",
     }
 )
-ANNEX_NAMES = frozenset({"title", "paragraphs", "rows", "headers", "table", "empty"})
+ANNEX_NAMES = frozenset({"title", "paragraphs", "rows", "headers", "table", "empty", "diagram"})
 
 
 def _template_context(
@@ -230,6 +237,7 @@ def _template_context(
     context: Mapping[str, Any],
     clauses: tuple[PlannedClause, ...],
     draft: bool,
+    diagrams: Mapping[str, PlannedDiagram],
 ) -> dict[str, Any]:
     texts = doc.texts
 
@@ -259,7 +267,10 @@ def _template_context(
             }
             for c in clauses
         ],
-        "annexes": {key: _annex(annex, wording, context) for key, annex in texts.annexes.items()},
+        "annexes": {
+            key: _annex(annex, wording, context, DIAGRAM + key if key in diagrams else "")
+            for key, annex in texts.annexes.items()
+        },
         "measure_groups": _measure_groups(context["security_measures"], wording),
     }
 
@@ -322,7 +333,11 @@ def _contract(
     }
 
 
-def _annex(annex: Annex, wording: Wording, context: Mapping[str, Any]) -> dict[str, Any]:
+def _annex(
+    annex: Annex, wording: Wording, context: Mapping[str, Any], diagram: str
+) -> dict[str, Any]:
+    """An annex's words; `diagram` marks the place of its picture, if it has one."""
+
     def cells(rows: Iterable, local: Mapping[str, Any]) -> list[dict[str, str]]:
         return [
             {
@@ -333,7 +348,7 @@ def _annex(annex: Annex, wording: Wording, context: Mapping[str, Any]) -> dict[s
             if wording.condition(r.when, local)
         ]
 
-    items = list(_each(annex.each, wording, context)) if annex.each else [context]
+    items = list(wording.items(annex.each, context))
     rows: list[dict[str, Any]] = []
     for local in items if annex.rows else ():
         if annex.heading:
@@ -359,6 +374,7 @@ def _annex(annex: Annex, wording: Wording, context: Mapping[str, Any]) -> dict[s
         "empty": wording.text(annex.empty, context)
         if annex.empty and ((annex.columns and not table) or (annex.rows and not rows))
         else "",
+        "diagram": diagram,
     }
 
 

@@ -82,6 +82,8 @@ REF_START, REF_END = "\ue002", "\ue003"
 # Starts a paragraph of the bilingual edition's English column that shares the French one's
 # style in the template (an annex's paragraphs): the renderer gives it the English style.
 ENGLISH = "\ue004"
+# Followed by an annex's key, stands where the renderer puts that annex's diagram.
+DIAGRAM = "\ue005"
 
 
 class Wording:
@@ -132,6 +134,16 @@ class Wording:
 
     def condition(self, expression: str | None, context: Mapping[str, object]) -> bool:
         return not expression or bool(self.evaluate(expression, context))
+
+    def items(
+        self, each: str | None, context: Mapping[str, object]
+    ) -> Iterable[Mapping[str, object]]:
+        """The contexts of an `each: "x in expression"`, one per item; without one, `context`."""
+        if not each:
+            return (context,)
+        name, expression = (part.strip() for part in each.split(" in ", 1))
+        items = self.evaluate(expression, context) or ()
+        return ({**context, name: item} for item in items)  # type: ignore[union-attr]
 
 
 def _tidy(source: str, language: Language) -> str:

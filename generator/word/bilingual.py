@@ -8,6 +8,7 @@ template. Word numbers the French column; the English column carries the same nu
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from ..answers.model import Answers, Language
@@ -46,6 +47,15 @@ def plan_bilingual(
         clauses=fr.clauses,
         template_context=_pair(fr.template_context, en.template_context, fr.clauses, en.clauses),
         bilingual=True,
+        # One picture, in French like the numbered column; its words in both languages.
+        diagrams={
+            key: replace(
+                diagram,
+                name=f"{diagram.name} / {en.diagrams[key].name}",
+                alt=f"{diagram.alt}\n{en.diagrams[key].alt}",
+            )
+            for key, diagram in fr.diagrams.items()
+        },
     )
 
 

@@ -74,7 +74,9 @@ class _FixedTimeZip:
 
     def write(self, pack_uri, blob: bytes) -> None:
         member = zipfile.ZipInfo(pack_uri.membername, date_time=(1980, 1, 1, 0, 0, 0))
-        member.compress_type = zipfile.ZIP_DEFLATED
+        # A picture is compressed already: stored as it is.
+        media = pack_uri.membername.startswith("word/media/")
+        member.compress_type = zipfile.ZIP_STORED if media else zipfile.ZIP_DEFLATED
         member.external_attr = 0o644 << 16
         self._zip.writestr(member, blob)
 

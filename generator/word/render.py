@@ -24,8 +24,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from .. import __version__
 from ..answers.model import Answers, Language
 from ..errors import LibraryError
+from ..library.diagram import PlannedDiagram
 from ..library.plan import DocumentPlan
-from ..library.wording import BOLD_END, BOLD_START, ENGLISH, REF_END, REF_START
+from ..library.wording import BOLD_END, BOLD_START, DIAGRAM, ENGLISH, REF_END, REF_START
 from .provenance import embed, package_bytes, provenance_xml
 from .templates import check_template, patched, template_bytes, template_name, templates_dir
 
@@ -40,6 +41,9 @@ def warm_up() -> None:
     for template in templates_dir().glob("*.docx"):
         template_bytes(template.stem)
     _jinja_env()
+    from .diagram import warm_up as warm_up_diagrams
+
+    warm_up_diagrams()
 
 
 class _Template(DocxTemplate):
@@ -87,6 +91,7 @@ def render(plan: DocumentPlan, answers: Answers) -> bytes:
     template = _Template(BytesIO(template_bytes(template_name(plan.kind.value, plan.bilingual))))
     template.render(context, _jinja_env())
     document = template.docx
+    place_diagrams(document, plan.diagrams)
     _set_language(document, _LANG_TAG[plan.language])
     _set_heading_number(document, plan.heading_number, plan.heading_suffix)
     _set_properties(document, plan, _document_time(answers))
@@ -111,6 +116,30 @@ def render(plan: DocumentPlan, answers: Answers) -> bytes:
         keep_breaks(story)
     embed(document, provenance_xml(answers, [(c.id, c.digest) for c in plan.clauses]))
     return package_bytes(document)
+
+
+def place_diagrams(document, diagrams: dict[str, PlannedDiagram]) -> None:
+    """Put each annex's diagram where the template marks its place (annexes.KEY.diagram): a
+    picture in line with the text, its alternative text (title and description) saying the
+    same in words."""
+    if not diagrams:
+        return
+    from docx.shared import Cm
+
+    from .diagram import picture
+
+    for text in list(document.element.body.iter(qn("w:t"))):
+        if not (text.text or "").startswith(DIAGRAM):
+            continue
+        diagram = diagrams[text.text[len(DIAGRAM) :]]
+        drawn = picture(diagram)
+        inline = document.part.new_pic_inline(BytesIO(drawn.png), Cm(drawn.width), Cm(drawn.height))
+        properties = inline.find(qn("wp:docPr"))
+        properties.set("title", diagram.name)
+        properties.set("descr", diagram.alt)
+        drawing = OxmlElement("w:drawing")
+        drawing.append(inline)
+        text.getparent().replace(text, drawing)
 
 
 def _stories(document):
