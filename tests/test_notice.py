@@ -505,3 +505,45 @@ def test_references_are_gathered_at_the_end(built: dict[tuple[str, str, str], Pa
         assert "Conservation : RGPD, art. 5, paragraphe 1, point e)" in tail
         article = 13 if research.involves_human_person else 14
         assert f"Transferts : RGPD, art. {article}, paragraphe 1, point f)" in tail
+
+
+def test_an_internal_study_keeps_the_data_and_results_within_the_department(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    """The team that studies its own patients is the sponsor: no sponsor's staff apart, no
+    request passed on to it, no publication beyond the department (Loi 78-17 art. 65)."""
+    text = _text(built["research-internal-study", "information-notice", "fr"])
+    assert "l'équipe de la recherche du service qui vous a soigné, et elle seule" in text
+    assert "présentés au sein du service seulement" in text
+    assert "personnel autorisé du promoteur" not in text
+    assert "sont publiés" not in text and "au promoteur sous votre code" not in text
+    english = _text(built["research-internal-study", "information-notice", "en"])
+    assert "presented within the department only" in english
+    assert "the sponsor under your code" not in english
+    other = _text(built["research-funded-reuse", "information-notice", "fr"])
+    assert "personnel autorisé du promoteur" in other and "sont publiés" in other
+
+
+def test_the_lay_summary_replaces_the_protocols_aims(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    """A patient follows the summary, not the protocol's technical aims (Art. 12(1))."""
+    for stem, fr, en in (
+        ("research-drug-trial", "Le médecin de la recherche", "The research doctor"),
+        (
+            "research-ivd-performance",
+            "L'équipe de la recherche de votre centre",
+            "The research team at your centre",
+        ),
+    ):
+        answers = load_answers(ROOT / "examples" / f"{stem}.yaml")
+        for language, who in (("fr", fr), ("en", en)):
+            said = (
+                f"{who} peut vous les expliquer."
+                if language == "fr"
+                else f"{who} can explain them to you."
+            )
+            text = _text(built[stem, "information-notice", language])
+            assert said in text, stem
+            purposes = in_language(answers, Language(language)).processing.purposes
+            assert not any(p in text for p in purposes), stem
