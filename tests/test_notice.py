@@ -547,3 +547,29 @@ def test_the_lay_summary_replaces_the_protocols_aims(
             assert said in text, stem
             purposes = in_language(answers, Language(language)).processing.purposes
             assert not any(p in text for p in purposes), stem
+
+
+def test_the_poster_names_every_joint_controller(built: dict[tuple[str, str, str], Path]) -> None:
+    """Each joint controller is responsible for the data (Art. 26(2)): the poster names them all."""
+    answers = load_answers(ROOT / "examples" / "research-joint-reuse.yaml")
+    names = [answers.party(p).name for p in assess(answers).joint_controllers]
+    assert len(names) == 3
+    for language, said in (("fr", "Responsables de vos données, ensemble"), ("en", "Jointly")):
+        text = _text(built["research-joint-reuse", "information-poster", language])
+        assert said in text and all(n in text for n in names)
+
+
+def test_an_objection_to_snds_extracts_does_not_promise_an_erasure(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    """The sponsor of an SNDS-only study cannot pick out a person's extracted data: the
+    objection stops future extractions, in the fund's words (Art. 11(2))."""
+    notice = _text(built["research-snds-methodology", "information-notice", "fr"])
+    assert "plus extraites du SNDS pour les études à venir" in notice
+    assert "ne peut donc pas les retrouver pour les écarter" in notice
+    poster = _text(built["research-snds-methodology", "information-poster", "fr"])
+    english = _text(built["research-snds-methodology", "information-notice", "en"])
+    assert "no longer extracted from the SNDS for future studies" in english
+    for text in (notice, poster, english):
+        assert "cessent de l'être" not in text and "déjà analysées" not in text
+        assert "intégrées à des analyses" not in text and "stop being used" not in text
