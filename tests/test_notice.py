@@ -573,3 +573,21 @@ def test_an_objection_to_snds_extracts_does_not_promise_an_erasure(
     for text in (notice, poster, english):
         assert "cessent de l'être" not in text and "déjà analysées" not in text
         assert "intégrées à des analyses" not in text and "stop being used" not in text
+
+
+def test_the_care_notice_speaks_the_patients_words(built: dict[tuple[str, str, str], Path]) -> None:
+    """The contract's text stays in the contract: the care notice describes the service, its
+    retention and the maker's own use in plain words, and names the GP among the recipients
+    (Arts 12(1), 13(1)(e), 13(2)(a))."""
+    fr = _text(built["glucose-telemonitoring", "information-notice", "fr"])
+    en = _text(built["glucose-telemonitoring", "information-notice", "en"])
+    assert "L'établissement vous propose la télésurveillance de votre diabète" in fr
+    assert "The hospital offers you remote monitoring of your diabetes" in en
+    assert "votre médecin traitant, qui reçoit les comptes rendus" in fr
+    assert "your general practitioner, who receives the remote monitoring reports" in en
+    assert "aussi longtemps que la loi qui les lui impose l'exige" in fr
+    assert "for as long as the law imposing them requires" in en
+    for text in (fr, en):
+        for contract in ("Sous-traitant", "Processor", "2017/746", "mode hébergé", "base active"):
+            assert contract not in text, contract
+        assert "in hosted mode" not in text and "active database" not in text

@@ -653,6 +653,27 @@ SPECS: dict[str, Spec] = {
         when=_not_research,
         otherwise=Spec("", "", PR, derived=True),
     ),
+    "processing.patient_description": Spec(
+        _("The service in the patient's words, for the care notice, or empty"),
+        _("Patients read it in their notice (GDPR Art. 12(1)); empty: the subject-matter."),
+        PR,
+        when=_not_research,
+        otherwise=Spec("", "", PR, derived=True),
+    ),
+    "processing.patient_retention": Spec(
+        _("How long the service keeps a patient's data, in the patient's words, or empty"),
+        _("Patients read it in their notice (GDPR Art. 13(2)(a)); empty: the retention above."),
+        PR,
+        when=_not_research,
+        otherwise=Spec("", "", PR, derived=True),
+    ),
+    "processing.recipients": Spec(
+        _("Who else receives the patients' data (e.g. their GP, who gets the reports)?"),
+        _("The care notice lists every recipient (GDPR Art. 13(1)(e))."),
+        PR,
+        when=_not_research,
+        otherwise=Spec("", "", PR, derived=True),
+    ),
     "processing.processor_own_purposes": Spec(
         _("A purpose of the vendor's own, for a legal obligation: which obligation, what data"),
         _("E.g. a device maker's vigilance (Regulation (EU) 2017/745): it is then a controller."),
