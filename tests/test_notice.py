@@ -591,3 +591,14 @@ def test_the_care_notice_speaks_the_patients_words(built: dict[tuple[str, str, s
         for contract in ("Sous-traitant", "Processor", "2017/746", "mode hébergé", "base active"):
             assert contract not in text, contract
         assert "in hosted mode" not in text and "active database" not in text
+
+
+def test_an_optional_genetic_examination_is_said_to_be_optional(tmp_path: Path) -> None:
+    """A known fact is stated, not left to the research doctor (Art. 13(2)(e))."""
+    text = _study("research-drug-trial", tmp_path)
+    assert "Cet examen est facultatif : le refuser ne vous empêche pas de participer." in text
+    assert "vous dit si" not in text
+    english = _study("research-drug-trial", tmp_path, "en")
+    assert "This examination is optional: refusing it does not prevent you" in english
+    required = _study("research-drug-trial", tmp_path, genetic_testing_optional=False)
+    assert "consentement écrit, demandé à part" in required and "facultatif" not in required

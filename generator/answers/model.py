@@ -784,6 +784,11 @@ class Research(Strict):
         "body): used unless the person, informed beforehand, objects (CSP L.1211-2).",
     )
     genetic_testing: bool = False
+    genetic_testing_optional: bool = Field(
+        False,
+        description="The genetic examination is optional: a participant may refuse it and "
+        "still take part (the notice says so rather than leaving it to the research doctor).",
+    )
     participation: Participation | None = Field(
         None, description="How participants agree to take part; not the GDPR lawful basis."
     )

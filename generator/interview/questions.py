@@ -212,6 +212,10 @@ def _has_dpo(data: Data, path: Path) -> bool:
     return _item(data, path).get("dpo") is not None
 
 
+def _genetic_testing(data: Data, _: Path) -> bool:
+    return bool(_get(data, "research", "genetic_testing"))
+
+
 def _not_research(data: Data, _: Path) -> bool:
     return not research(data)
 
@@ -1166,6 +1170,13 @@ SPECS: dict[str, Spec] = {
     ),
     "research.genetic_testing": Spec(
         _("Does it include genetic testing?"), _("Genetic testing requires consent (MR-001)."), R
+    ),
+    "research.genetic_testing_optional": Spec(
+        _("Is the genetic examination optional (a participant may refuse it and still take part)?"),
+        _("The notice then says so plainly (GDPR Art. 13(2)(e))."),
+        R,
+        when=_genetic_testing,
+        otherwise=Spec("", "", R, derived=True),
     ),
     "research.participation": Spec(
         _("How do participants agree to take part?"),
