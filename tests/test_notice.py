@@ -487,7 +487,7 @@ def test_references_fit_the_facts(built: dict[tuple[str, str, str], Path]) -> No
     assert "RGPD, art. 14 et 29." in joint
     assert "RGPD, art. 14, paragraphe 2, point g), et art. 22." in joint
     assert "Le promoteur et les centres responsables avec lui utilisent vos données" in joint
-    assert "Avant son démarrage, le promoteur inscrit la recherche" in joint
+    assert "Avant son démarrage, le promoteur s'engage à inscrire la recherche" in joint
     trial = _text(built["research-drug-trial", "information-notice", "fr"])
     assert "RGPD, art. 13, 28 et 29" in trial
     assert "art. 13, paragraphe 2, points e) et f)" in trial
@@ -602,3 +602,45 @@ def test_an_optional_genetic_examination_is_said_to_be_optional(tmp_path: Path) 
     assert "This examination is optional: refusing it does not prevent you" in english
     required = _study("research-drug-trial", tmp_path, genetic_testing_optional=False)
     assert "consentement écrit, demandé à part" in required and "facultatif" not in required
+
+
+def test_a_sponsor_among_the_centres_learns_the_other_centres_patients_names(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    """A sponsor holding its own patients' key table still learns the name of another
+    centre's patient who writes to it (Art. 13(2)(b), data minimisation)."""
+    for stem in ("research-joint-reuse", "research-observational-cro"):
+        text = _text(built[stem, "information-notice", "fr"])
+        assert "Si votre centre n'est pas le promoteur, celui-ci connaît alors votre nom." in text
+        english = _text(built[stem, "information-notice", "en"])
+        assert "If your centre is not the sponsor, the sponsor then learns your name." in english
+    alone = _text(built["research-internal-study", "information-notice", "fr"])
+    assert "connaît alors votre nom" not in alone
+
+
+def test_the_posters_reference_fits_where_the_data_come_from(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    """Data collected from the person: Art. 13; existing data: Art. 14."""
+    for (stem, kind, language), path in built.items():
+        if kind != "information-poster" or language != "fr":
+            continue
+        answers = load_answers(ROOT / "examples" / f"{stem}.yaml")
+        assert answers.research is not None
+        article = "13" if answers.research.involves_human_person else "14"
+        assert f"Références : RGPD, art. {article} et 21" in _text(path), stem
+
+
+def test_the_second_reading_wording(built: dict[tuple[str, str, str], Path]) -> None:
+    """Wording a reviewer flagged: an undertaking whose timing is to be confirmed, a
+    sentence that starts with a name, French set phrases, English false friends."""
+    fr = _text(built["research-joint-reuse", "information-notice", "fr"])
+    assert "le promoteur s'engage à inscrire la recherche" in fr
+    internal = _text(built["research-internal-study", "information-notice", "fr"])
+    assert "Elle est détenue par Centre hospitalier Rhône-Vivarais seulement." in internal
+    assert "Seul Centre" not in internal and "durée suivante : jusqu'à" not in internal
+    for (_, _, language), path in built.items():
+        if language == "en":
+            text = _text(path)
+            for odd in ("It completes", "poster completes", "persons studied", "cases provided"):
+                assert odd not in text, odd
