@@ -520,6 +520,8 @@ def test_an_internal_study_keeps_the_data_and_results_within_the_department(
     english = _text(built["research-internal-study", "information-notice", "en"])
     assert "presented within the department only" in english
     assert "the sponsor under your code" not in english
+    poster = _text(built["research-internal-study", "information-poster", "fr"])
+    assert "Demandez-la à l'équipe de la recherche ou au délégué" in poster
     other = _text(built["research-funded-reuse", "information-notice", "fr"])
     assert "personnel autorisé du promoteur" in other and "sont publiés" in other
 
