@@ -487,7 +487,7 @@ def test_references_fit_the_facts(built: dict[tuple[str, str, str], Path]) -> No
     assert "RGPD, art. 14 et 29." in joint
     assert "RGPD, art. 14, paragraphe 2, point g), et art. 22." in joint
     assert "Le promoteur et les centres responsables avec lui utilisent vos données" in joint
-    assert "Avant son démarrage, le promoteur inscrit la recherche" in joint
+    assert "Avant son démarrage, le promoteur s'engage à inscrire la recherche" in joint
     trial = _text(built["research-drug-trial", "information-notice", "fr"])
     assert "RGPD, art. 13, 28 et 29" in trial
     assert "art. 13, paragraphe 2, points e) et f)" in trial
@@ -505,3 +505,144 @@ def test_references_are_gathered_at_the_end(built: dict[tuple[str, str, str], Pa
         assert "Conservation : RGPD, art. 5, paragraphe 1, point e)" in tail
         article = 13 if research.involves_human_person else 14
         assert f"Transferts : RGPD, art. {article}, paragraphe 1, point f)" in tail
+
+
+def test_an_internal_study_keeps_the_data_and_results_within_the_department(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    """The team that studies its own patients is the sponsor: no sponsor's staff apart, no
+    request passed on to it, no publication beyond the department (Loi 78-17 art. 65)."""
+    text = _text(built["research-internal-study", "information-notice", "fr"])
+    assert "l'équipe de la recherche du service qui vous a soigné, et elle seule" in text
+    assert "présentés au sein du service seulement" in text
+    assert "personnel autorisé du promoteur" not in text
+    assert "sont publiés" not in text and "au promoteur sous votre code" not in text
+    english = _text(built["research-internal-study", "information-notice", "en"])
+    assert "presented within the department only" in english
+    assert "the sponsor under your code" not in english
+    poster = _text(built["research-internal-study", "information-poster", "fr"])
+    assert "Demandez-la à l'équipe de la recherche ou au délégué" in poster
+    other = _text(built["research-funded-reuse", "information-notice", "fr"])
+    assert "personnel autorisé du promoteur" in other and "sont publiés" in other
+
+
+def test_the_lay_summary_replaces_the_protocols_aims(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    """A patient follows the summary, not the protocol's technical aims (Art. 12(1))."""
+    for stem, fr, en in (
+        ("research-drug-trial", "Le médecin de la recherche", "The research doctor"),
+        (
+            "research-ivd-performance",
+            "L'équipe de la recherche de votre centre",
+            "The research team at your centre",
+        ),
+    ):
+        answers = load_answers(ROOT / "examples" / f"{stem}.yaml")
+        for language, who in (("fr", fr), ("en", en)):
+            said = (
+                f"{who} peut vous les expliquer."
+                if language == "fr"
+                else f"{who} can explain them to you."
+            )
+            text = _text(built[stem, "information-notice", language])
+            assert said in text, stem
+            purposes = in_language(answers, Language(language)).processing.purposes
+            assert not any(p in text for p in purposes), stem
+
+
+def test_the_poster_names_every_joint_controller(built: dict[tuple[str, str, str], Path]) -> None:
+    """Each joint controller is responsible for the data (Art. 26(2)): the poster names them all."""
+    answers = load_answers(ROOT / "examples" / "research-joint-reuse.yaml")
+    names = [answers.party(p).name for p in assess(answers).joint_controllers]
+    assert len(names) == 3
+    for language, said in (("fr", "Responsables de vos données, ensemble"), ("en", "Jointly")):
+        text = _text(built["research-joint-reuse", "information-poster", language])
+        assert said in text and all(n in text for n in names)
+
+
+def test_an_objection_to_snds_extracts_does_not_promise_an_erasure(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    """The sponsor of an SNDS-only study cannot pick out a person's extracted data: the
+    objection stops future extractions, in the fund's words (Art. 11(2))."""
+    notice = _text(built["research-snds-methodology", "information-notice", "fr"])
+    assert "plus extraites du SNDS pour les études à venir" in notice
+    assert "ne peut donc pas les retrouver pour les écarter" in notice
+    poster = _text(built["research-snds-methodology", "information-poster", "fr"])
+    english = _text(built["research-snds-methodology", "information-notice", "en"])
+    assert "no longer extracted from the SNDS for future studies" in english
+    for text in (notice, poster, english):
+        assert "cessent de l'être" not in text and "déjà analysées" not in text
+        assert "intégrées à des analyses" not in text and "stop being used" not in text
+
+
+def test_the_care_notice_speaks_the_patients_words(built: dict[tuple[str, str, str], Path]) -> None:
+    """The contract's text stays in the contract: the care notice describes the service, its
+    retention and the maker's own use in plain words, and names the GP among the recipients
+    (Arts 12(1), 13(1)(e), 13(2)(a))."""
+    fr = _text(built["glucose-telemonitoring", "information-notice", "fr"])
+    en = _text(built["glucose-telemonitoring", "information-notice", "en"])
+    assert "L'établissement vous propose la télésurveillance de votre diabète" in fr
+    assert "The hospital offers you remote monitoring of your diabetes" in en
+    assert "votre médecin traitant, qui reçoit les comptes rendus" in fr
+    assert "your general practitioner, who receives the remote monitoring reports" in en
+    assert "aussi longtemps que la loi qui les lui impose l'exige" in fr
+    assert "for as long as the law imposing them requires" in en
+    for text in (fr, en):
+        for contract in ("Sous-traitant", "Processor", "2017/746", "mode hébergé", "base active"):
+            assert contract not in text, contract
+        assert "in hosted mode" not in text and "active database" not in text
+
+
+def test_an_optional_genetic_examination_is_said_to_be_optional(tmp_path: Path) -> None:
+    """A known fact is stated, not left to the research doctor (Art. 13(2)(e))."""
+    text = _study("research-drug-trial", tmp_path)
+    assert "Cet examen est facultatif : le refuser ne vous empêche pas de participer." in text
+    assert "vous dit si" not in text
+    english = _study("research-drug-trial", tmp_path, "en")
+    assert "This examination is optional: refusing it does not prevent you" in english
+    required = _study("research-drug-trial", tmp_path, genetic_testing_optional=False)
+    assert "consentement écrit, demandé à part" in required and "facultatif" not in required
+
+
+def test_a_sponsor_among_the_centres_learns_the_other_centres_patients_names(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    """A sponsor holding its own patients' key table still learns the name of another
+    centre's patient who writes to it (Art. 13(2)(b), data minimisation)."""
+    for stem in ("research-joint-reuse", "research-observational-cro"):
+        text = _text(built[stem, "information-notice", "fr"])
+        assert "Si votre centre n'est pas le promoteur, celui-ci connaît alors votre nom." in text
+        english = _text(built[stem, "information-notice", "en"])
+        assert "If your centre is not the sponsor, the sponsor then learns your name." in english
+    alone = _text(built["research-internal-study", "information-notice", "fr"])
+    assert "connaît alors votre nom" not in alone
+
+
+def test_the_posters_reference_fits_where_the_data_come_from(
+    built: dict[tuple[str, str, str], Path],
+) -> None:
+    """Data collected from the person: Art. 13; existing data: Art. 14."""
+    for (stem, kind, language), path in built.items():
+        if kind != "information-poster" or language != "fr":
+            continue
+        answers = load_answers(ROOT / "examples" / f"{stem}.yaml")
+        assert answers.research is not None
+        article = "13" if answers.research.involves_human_person else "14"
+        assert f"Références : RGPD, art. {article} et 21" in _text(path), stem
+
+
+def test_the_second_reading_wording(built: dict[tuple[str, str, str], Path]) -> None:
+    """Wording a reviewer flagged: an undertaking whose timing is to be confirmed, a
+    sentence that starts with a name, French set phrases, English false friends."""
+    fr = _text(built["research-joint-reuse", "information-notice", "fr"])
+    assert "le promoteur s'engage à inscrire la recherche" in fr
+    internal = _text(built["research-internal-study", "information-notice", "fr"])
+    assert "Elle est détenue par Centre hospitalier Rhône-Vivarais seulement." in internal
+    assert "Seul Centre" not in internal and "durée suivante : jusqu'à" not in internal
+    for (_, _, language), path in built.items():
+        if language == "en":
+            text = _text(path)
+            for odd in ("It completes", "poster completes", "persons studied", "cases provided"):
+                assert odd not in text, odd

@@ -426,6 +426,22 @@ class Processing(Strict):
         description="Some of the patients or participants are minors: the notices address "
         "their parents or the holders of parental authority, who exercise their rights.",
     )
+    patient_description: FreeText | None = Field(
+        None,
+        description="The service in the patient's words, for the care notice (e.g. « la "
+        "télésurveillance de votre diabète »); empty: the notice states the subject-matter, "
+        "written for the contract.",
+    )
+    patient_retention: FreeText | None = Field(
+        None,
+        description="How long the service keeps the patient's data, in the patient's words, for "
+        "the care notice; empty: the notice states the retention written for the contract.",
+    )
+    recipients: list[FreeText] = Field(
+        default_factory=list,
+        description="Who else receives the patients' data from the service (e.g. the patient's "
+        "general practitioner, who receives the monitoring reports): the care notice lists them.",
+    )
     processor_own_purposes: list[FreeText] = Field(
         default_factory=list,
         description="Processing the processor carries out as controller, under its own "
@@ -768,6 +784,11 @@ class Research(Strict):
         "body): used unless the person, informed beforehand, objects (CSP L.1211-2).",
     )
     genetic_testing: bool = False
+    genetic_testing_optional: bool = Field(
+        False,
+        description="The genetic examination is optional: a participant may refuse it and "
+        "still take part (the notice says so rather than leaving it to the research doctor).",
+    )
     participation: Participation | None = Field(
         None, description="How participants agree to take part; not the GDPR lawful basis."
     )

@@ -212,6 +212,10 @@ def _has_dpo(data: Data, path: Path) -> bool:
     return _item(data, path).get("dpo") is not None
 
 
+def _genetic_testing(data: Data, _: Path) -> bool:
+    return bool(_get(data, "research", "genetic_testing"))
+
+
 def _not_research(data: Data, _: Path) -> bool:
     return not research(data)
 
@@ -650,6 +654,27 @@ SPECS: dict[str, Spec] = {
         _("Storage limitation (GDPR Art. 5(1)(e)); stated in Annex II."),
         PR,
         # A study's retention is asked once, in its own section (active, archive).
+        when=_not_research,
+        otherwise=Spec("", "", PR, derived=True),
+    ),
+    "processing.patient_description": Spec(
+        _("The service in the patient's words, for the care notice, or empty"),
+        _("Patients read it in their notice (GDPR Art. 12(1)); empty: the subject-matter."),
+        PR,
+        when=_not_research,
+        otherwise=Spec("", "", PR, derived=True),
+    ),
+    "processing.patient_retention": Spec(
+        _("How long the service keeps a patient's data, in the patient's words, or empty"),
+        _("Patients read it in their notice (GDPR Art. 13(2)(a)); empty: the retention above."),
+        PR,
+        when=_not_research,
+        otherwise=Spec("", "", PR, derived=True),
+    ),
+    "processing.recipients": Spec(
+        _("Who else receives the patients' data (e.g. their GP, who gets the reports)?"),
+        _("The care notice lists every recipient (GDPR Art. 13(1)(e))."),
+        PR,
         when=_not_research,
         otherwise=Spec("", "", PR, derived=True),
     ),
@@ -1145,6 +1170,13 @@ SPECS: dict[str, Spec] = {
     ),
     "research.genetic_testing": Spec(
         _("Does it include genetic testing?"), _("Genetic testing requires consent (MR-001)."), R
+    ),
+    "research.genetic_testing_optional": Spec(
+        _("Is the genetic examination optional (a participant may refuse it and still take part)?"),
+        _("The notice then says so plainly (GDPR Art. 13(2)(e))."),
+        R,
+        when=_genetic_testing,
+        otherwise=Spec("", "", R, derived=True),
     ),
     "research.participation": Spec(
         _("How do participants agree to take part?"),
