@@ -271,6 +271,8 @@ def test_cross_references_show_the_clause_numbers(pdf_texts: dict[str, str], cas
 def test_the_bilingual_body_runs_on_from_the_contents(pdf_texts: dict[str, str], name: str) -> None:
     """The page after the contents is full: LibreOffice, updating the contents once, had left
     the side-by-side table laid out as before, three-quarters of page 2 blank."""
-    pages = pdf_texts[Path(name).stem].split("\f")
+    pages = [p for p in pdf_texts[Path(name).stem].split("\f") if p.strip()]
+    if len(pages) <= 2:
+        pytest.skip("a short document (a poster, a record of one entry) ends on page 2")
     second = [line for line in pages[1].splitlines() if line.strip()]
     assert len(second) > 30, f"page 2 holds {len(second)} lines"

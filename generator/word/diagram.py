@@ -129,17 +129,30 @@ def _ink(text: str, face: str, size: float) -> tuple[Any, int, int]:
     """A line of text set in black, as a grey-level coverage bitmap (255: ink), with where
     its left edge and its bottom row fall from the pen's start on the baseline, in pixels."""
     import numpy as np
-    from matplotlib.backends.backend_agg import get_hinting_flag
 
     with _default_style():
         font = _face(face)
-        font.clear()
-        font.set_size(size, DPI)
-        font.set_text(text, 0.0, flags=get_hinting_flag())
-        font.draw_glyphs_to_bitmap(antialiased=True)
+        try:
+            _set(font, text, size)
+        except RuntimeError:
+            # FreeType set no glyph: seen once, with only characters DejaVu Sans lacks, and
+            # not again on the same text; a second try sets them, else the line is blank.
+            try:
+                _set(font, text, size)
+            except RuntimeError:
+                return np.zeros((1, 1), np.uint8), 0, 0
     left = font.get_bitmap_offset()[0] / 64
     # A copy: the font's image is its own, overwritten by the next line it sets.
     return np.array(font.get_image()), round(left), round(font.get_descent() / 64)
+
+
+def _set(font: Any, text: str, size: float) -> None:
+    from matplotlib.backends.backend_agg import get_hinting_flag
+
+    font.clear()
+    font.set_size(size, DPI)
+    font.set_text(text, 0.0, flags=get_hinting_flag())
+    font.draw_glyphs_to_bitmap(antialiased=True)
 
 
 @lru_cache(maxsize=4096)
