@@ -30,10 +30,10 @@ def _error(tmp_path: Path, text: str) -> InputError:
 
 
 def test_unknown_key_names_file_line_and_field(tmp_path: Path) -> None:
-    text = MINIMAL.replace("  retention:", "  retension: typo\n  retention:")
+    text = MINIMAL.replace("  retention:", "  colour: typo\n  retention:")
     error = _error(tmp_path, text)
-    assert (error.line, error.field, error.message) == (26, "processing.retension", "unknown field")
-    assert str(error) == f"{tmp_path / 'a.yaml'}:26: processing.retension: unknown field"
+    assert (error.line, error.field, error.message) == (26, "processing.colour", "unknown field")
+    assert str(error) == f"{tmp_path / 'a.yaml'}:26: processing.colour: unknown field"
 
 
 def test_wrong_type_is_located(tmp_path: Path) -> None:

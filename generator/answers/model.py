@@ -138,11 +138,23 @@ class DataCategory(StrEnum):
     NIR = "nir"
     GENETIC = "genetic"
     BIOMETRIC = "biometric"
+    ETHNIC_ORIGIN = "ethnic_origin"  # racial or ethnic origin, a special category (Art. 9)
     PERSONAL_LIFE = "personal_life"
     PROFESSIONAL = "professional"
     FINANCIAL = "financial"
     CONNECTION = "connection"
     LOCATION = "location"
+
+
+# The special categories of GDPR Art. 9(1) the answers can name.
+ARTICLE_9_CATEGORIES = frozenset(
+    {
+        DataCategory.HEALTH,
+        DataCategory.GENETIC,
+        DataCategory.BIOMETRIC,
+        DataCategory.ETHNIC_ORIGIN,
+    }
+)
 
 
 class Operation(StrEnum):
@@ -463,8 +475,7 @@ class Processing(Strict):
 
     @property
     def special_categories(self) -> bool:
-        special = {DataCategory.HEALTH, DataCategory.GENETIC, DataCategory.BIOMETRIC}
-        return bool(special & set(self.data_categories))
+        return bool(ARTICLE_9_CATEGORIES & set(self.data_categories))
 
 
 class Hosting(Strict):

@@ -18,6 +18,7 @@ from pydantic import Field
 from ..answers.countries import in_eea
 from ..answers.languages import field_names, missing_in
 from ..answers.model import (
+    ARTICLE_9_CATEGORIES,
     Answers,
     DataCategory,
     EndOfContract,
@@ -221,9 +222,7 @@ class EngagedSubProcessor(SubProcessor):
 # The data the CNIL's register model asks about as sensitive: the special categories of
 # GDPR Art. 9 processed here and the NIR, whose use the law restricts (Loi 78-17 art. 30,
 # décret 2019-341).
-SENSITIVE_CATEGORIES = frozenset(
-    {DataCategory.HEALTH, DataCategory.GENETIC, DataCategory.BIOMETRIC, DataCategory.NIR}
-)
+SENSITIVE_CATEGORIES = ARTICLE_9_CATEGORIES | {DataCategory.NIR}
 
 
 def is_host(answers: Answers, party: Party) -> bool:

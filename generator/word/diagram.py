@@ -110,7 +110,19 @@ def _advances(face: str, size: float) -> dict[str, float]:
 def _width(text: str, face: str, size: float) -> float:
     """The width of `text` as set, in centimetres: its characters' hinted advances."""
     advances = _advances(face, size)
-    return sum(advances.get(c) or _advance(advances, face, size, c) for c in text)
+    return sum(advances.get(c) or _advance(advances, face, size, c) for c in _known(text, face))
+
+
+@cache
+def _charmap(face: str) -> frozenset[int]:
+    return frozenset(_face(face).get_charmap())
+
+
+def _known(text: str, face: str) -> str:
+    """`text` with each character the face lacks (an emoji in a party's name) as « ? »:
+    FreeType, asked for a missing glyph, warns and, the first time, may set none at all."""
+    known = _charmap(face)
+    return "".join(c if ord(c) in known or c.isspace() else "?" for c in text)
 
 
 def _advance(advances: dict[str, float], face: str, size: float, char: str) -> float:
@@ -132,15 +144,7 @@ def _ink(text: str, face: str, size: float) -> tuple[Any, int, int]:
 
     with _default_style():
         font = _face(face)
-        try:
-            _set(font, text, size)
-        except RuntimeError:
-            # FreeType set no glyph: seen once, with only characters DejaVu Sans lacks, and
-            # not again on the same text; a second try sets them, else the line is blank.
-            try:
-                _set(font, text, size)
-            except RuntimeError:
-                return np.zeros((1, 1), np.uint8), 0, 0
+        _set(font, _known(text, face), size)
     left = font.get_bitmap_offset()[0] / 64
     # A copy: the font's image is its own, overwritten by the next line it sets.
     return np.array(font.get_image()), round(left), round(font.get_descent() / 64)
