@@ -613,7 +613,9 @@ def test_a_sponsor_among_the_centres_learns_the_other_centres_patients_names(
     centre's patient who writes to it (Art. 13(2)(b), data minimisation)."""
     for stem in ("research-joint-reuse", "research-observational-cro"):
         text = _text(built[stem, "information-notice", "fr"])
-        assert "Si votre centre n'est pas le promoteur, le promoteur connaît alors votre nom." in text
+        assert (
+            "Si votre centre n'est pas le promoteur, le promoteur connaît alors votre nom." in text
+        )
         english = _text(built[stem, "information-notice", "en"])
         assert "If your centre is not the sponsor, the sponsor then learns your name." in english
     alone = _text(built["research-internal-study", "information-notice", "fr"])
