@@ -472,6 +472,7 @@ def test_a_provider_given_no_data_receives_the_studys_coded_data() -> None:
     assert data_categories_of(answers, "endoread") == [
         DataCategory.HEALTH,
         DataCategory.GENETIC,
+        DataCategory.ETHNIC_ORIGIN,
         DataCategory.PERSONAL_LIFE,
         DataCategory.PROFESSIONAL,
     ]

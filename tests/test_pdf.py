@@ -38,6 +38,11 @@ def _tools() -> tuple[str, str]:
     pytest.skip(message)
 
 
+# Converting every demo document (some 240 with the pack) takes LibreOffice minutes on a busy
+# machine: the first test using the module's fixtures waits for it, beyond the usual limit.
+pytestmark = pytest.mark.timeout(1200)
+
+
 @pytest.fixture(scope="module")
 def pdf_texts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Every demo document as `clausier demo --pdf --jobs 2` makes it (two LibreOffice
