@@ -54,12 +54,15 @@ def run_job(job: Job, settings: Settings) -> Outcome:
     finally:
         # A built document is a cycle of python-docx objects over lxml trees; the trees' memory
         # is C memory, which never prompts Python's collector, so a worker grew ~1 MB a job.
-        # Collecting every few jobs bounds it at a fraction of a full collection's cost.
+        # Collecting every few jobs bounds it at a fraction of a full collection's cost. A job
+        # builds a whole set (a DPA, its record entries, its DPIA outline) and matplotlib's
+        # objects make Python's own full collections rarer: every 4 jobs kept a worker at
+        # 147 MB over 200 sets (every 16: 169 MB; `make bench` (g), budget 150 MB).
         if next(_JOBS_DONE) % COLLECT_EVERY == 0:
             gc.collect()
 
 
-COLLECT_EVERY = 16
+COLLECT_EVERY = 4
 _JOBS_DONE = itertools.count(1)
 
 
