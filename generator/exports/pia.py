@@ -26,7 +26,7 @@ from ..errors import LibraryError
 from ..legal.assessment import Assessment, DocumentKind
 from ..library.plan import DocumentPlan, PlannedClause, PlannedParagraph
 from ..library.wording import BOLD_END, BOLD_START, ENGLISH, REF_END, REF_START
-from ..word.render import _document_time
+from ..word.render import document_time
 
 # Clause id -> the software's question ids (pia_architecture.json) its level-1 paragraphs
 # answer, in the clause's order: a risk states its sources, threats and impacts before its
@@ -64,7 +64,7 @@ def pia_files(
 def pia_export(plan: DocumentPlan, answers: Answers, assessment: Assessment) -> dict[str, Any]:
     """The export as the software's import reads it: the PIA, its answers and its measures;
     no evaluation nor comment (the team's)."""
-    time = _document_time(answers).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    time = document_time(answers).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     due = next(d for d in assessment.documents if d.kind is DocumentKind.DPIA)
     controller = answers.party(due.parties[0])
     context = plan.template_context

@@ -41,7 +41,7 @@ from ..answers.model import Answers
 from ..legal.assessment import Assessment
 from ..library.plan import DocumentPlan, slug
 from ..library.wording import BOLD_END, BOLD_START, ENGLISH, REF_END, REF_START
-from ..word.render import _document_time
+from ..word.render import document_time
 
 # The annexes of clauses/processing-record/_document.yaml holding the entries.
 ENTRY_ANNEXES = ("controller", "processors")
@@ -67,7 +67,7 @@ def export_record(
     """The CSV and the .xlsx of the plan's entries (none for the side-by-side edition)."""
     if plan.bilingual:
         return []
-    time = _document_time(answers).replace(tzinfo=None)  # the .docx's own date
+    time = document_time(answers).replace(tzinfo=None)  # the .docx's own date
     stem = plan.filename.removesuffix(".docx")
     return _files(stem, entry_sheets(plan.template_context["annexes"]), plan.title, time)
 

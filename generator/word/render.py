@@ -94,7 +94,7 @@ def render(plan: DocumentPlan, answers: Answers) -> bytes:
     place_diagrams(document, plan.diagrams)
     _set_language(document, _LANG_TAG[plan.language])
     _set_heading_number(document, plan.heading_number, plan.heading_suffix)
-    _set_properties(document, plan, _document_time(answers))
+    _set_properties(document, plan, document_time(answers))
     english_paragraphs(document.element.body)
     embolden(document.element.body)
     annexes = [f"annex.{key}" for key in context["annexes"]]
@@ -189,7 +189,7 @@ def _set_heading_number(document, text: str, suffix: str) -> None:
         level.find(qn("w:suff")).set(qn("w:val"), suffix)
 
 
-def _document_time(answers: Answers) -> dt.datetime:
+def document_time(answers: Answers) -> dt.datetime:
     """The date the answers give the document: its signature, else the start of the services,
     else the main agreement's; at noon UTC, so that it reads as the same day from Hawaii to
     New Zealand."""
