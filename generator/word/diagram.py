@@ -122,7 +122,7 @@ def _known(text: str, face: str) -> str:
     """`text` with each character the face lacks (an emoji in a party's name) as « ? »:
     FreeType, asked for a missing glyph, warns and, the first time, may set none at all."""
     known = _charmap(face)
-    return "".join(c if ord(c) in known or c.isspace() else "?" for c in text)
+    return "".join(c if ord(c) in known else " " if c.isspace() else "?" for c in text)
 
 
 def _advance(advances: dict[str, float], face: str, size: float, char: str) -> float:
