@@ -54,15 +54,21 @@ def run_job(job: Job, settings: Settings) -> Outcome:
     finally:
         # A built document is a cycle of python-docx objects over lxml trees; the trees' memory
         # is C memory, which never prompts Python's collector, so a worker grew ~1 MB a job.
-        # Collecting every few jobs bounds it at a fraction of a full collection's cost. A job
-        # builds a whole set (a DPA, its record entries, its DPIA outline) and matplotlib's
-        # objects make Python's own full collections rarer: every 4 jobs kept a worker at
-        # 147 MB over 200 sets (every 16: 169 MB; `make bench` (g), budget 150 MB).
-        if next(_JOBS_DONE) % COLLECT_EVERY == 0:
+        # Collecting every other job bounds it, cheaply once the long-lived objects are frozen
+        # (below): a worker building 200 whole sets (a DPA, its record entries, its DPIA
+        # outline) peaks at 118 MB (every 4 jobs, unfrozen: 147 MB; `make bench` (g), budget
+        # 150 MB).
+        done = next(_JOBS_DONE)
+        if done % COLLECT_EVERY == 0:
             gc.collect()
+        if done == COLLECT_EVERY:
+            # What is left now is what every job reuses: the library, the templates, the
+            # caches the first jobs filled. Frozen, later collections no longer walk it
+            # (each took ~60 ms; 8 ms once frozen); refcounting still frees what they drop.
+            gc.freeze()
 
 
-COLLECT_EVERY = 4
+COLLECT_EVERY = 2
 _JOBS_DONE = itertools.count(1)
 
 
@@ -151,6 +157,9 @@ def _warm_up(settings: Settings) -> None:
 
     default_library(settings.clauses)
     render.warm_up()
+    # Moved out of the collector's sight, the parent's objects are never written to by a
+    # worker's collections: they stay shared pages instead of being copied into each worker.
+    gc.freeze()
 
 
 def _fork() -> Any:
