@@ -76,6 +76,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="KIND,...",
         help="build only these kinds of document (as `assess --json` lists them)",
     )
+    build.add_argument(
+        "--against",
+        type=Path,
+        metavar="SIGNED.docx",
+        help="the signed version: also write the new one with its changes tracked",
+    )
     build.add_argument("--draft", action="store_true", help="build despite blockers, marked DRAFT")
     build.add_argument("--force", action="store_true", help="replace existing documents")
     build.add_argument("--pdf", action="store_true", help="also write PDFs (needs LibreOffice)")
@@ -228,6 +234,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         _interface(args.lang),
         args.only,
     )
+    if args.against:
+        settings = _against(args, settings)
     if args.parties:
         jobs = _table_jobs(args)
     else:
@@ -235,6 +243,38 @@ def _cmd_build(args: argparse.Namespace) -> int:
             raise InputError("--vary", None, None, "only with --parties TABLE")
         jobs = [Job(str(path), path=path) for path in answers_files(args.answers)]
     return _run(jobs, settings, args.jobs, args.pdf)
+
+
+def _against(args: argparse.Namespace, settings: Settings) -> Settings:
+    """A build against the signed version: of its kind alone, in its edition."""
+    from dataclasses import replace
+
+    from .errors import InputError
+    from .word.provenance import read_provenance
+
+    if len(args.answers) != 1 or args.answers[0].is_dir() or args.parties:
+        raise InputError("--against", None, None, "goes with exactly one answers file")
+    signed = read_provenance(args.against)
+    if signed.kind is None or signed.edition is None:
+        raise InputError(
+            args.against,
+            None,
+            None,
+            "built by a Clausier older than tracked changes (no kind or edition in its "
+            "provenance); rebuild it from its answers (clausier answers) and compare with that",
+        )
+    if args.lang and args.lang != signed.edition:
+        raise InputError(
+            "--lang",
+            None,
+            None,
+            f"the signed version is the {signed.edition} edition: compare "
+            "like with like (leave --lang out)",
+        )
+    if args.only and signed.kind not in args.only:
+        raise InputError("--only", None, None, f"the signed version is a {signed.kind}")
+    only = frozenset({signed.kind})
+    return replace(settings, edition=signed.edition, only=only, against=args.against)
 
 
 def _table_jobs(args: argparse.Namespace) -> list[Job]:

@@ -16,6 +16,7 @@ from .errors import EXIT_BLOCKED, EXIT_OK, OutputError
 
 if TYPE_CHECKING:
     from .answers.model import Answers
+    from .library.plan import DocumentPlan
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Settings:
     clauses: Path | None = None  # a firm's own clause library
     interface: str = "en"  # the language the answers' mistakes are said in: "fr", "en"
     only: frozenset[str] | None = None  # the kinds of document to build; None: every one due
+    against: Path | None = None  # the signed version the new one is marked against
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ def build(
         for d in due
     ]
     files = [(plan.filename, render(plan, answers)) for plan in plans]
+    if settings.against:
+        files += _tracked(plans, files, answers, settings.against)
     files += [item for plan in plans for item in exports(plan, answers, assessment)]
     targets = [settings.out / name for name, _ in files]
     for target in targets:
@@ -93,6 +97,24 @@ def build(
     # What `assess` says, a line each, so a warning is not seen only by those who ask.
     heading = (f"{source}: built; the assessment found:",) if findings else ()
     return Outcome(source, EXIT_OK, tuple(targets), (*heading, *findings))
+
+
+def _tracked(
+    plans: list[DocumentPlan], files: list[tuple[str, bytes]], answers: Answers, signed_path: Path
+) -> list[tuple[str, bytes]]:
+    """The new version of the signed document, with its changes as Word revisions."""
+    from .word.render import document_time
+    from .word.revisions import read_signed, tracked, tracked_filename
+
+    signed = read_signed(signed_path)
+    return [
+        (
+            tracked_filename(plan.filename, plan.language),
+            tracked(data, tuple(c.id for c in plan.clauses), signed, document_time(answers)),
+        )
+        for plan, (_, data) in zip(plans, files)
+        if plan.kind.value == signed.kind
+    ]
 
 
 def report(outcomes: list[Outcome], stream: Any = None) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
@@ -30,10 +31,16 @@ def answers_text(answers: Answers) -> str:
     return dump_yaml({"format_version": answers.format_version, **data}, width=100)
 
 
-def provenance_xml(answers: Answers, clauses: list[tuple[str, str]]) -> bytes:
+def provenance_xml(
+    answers: Answers, clauses: list[tuple[str, str]], kind: str, edition: str
+) -> bytes:
+    """The part: the version, the document's kind and edition ("fr", "en", "bilingual"), each
+    clause with its digest in the order of the articles, and the answers."""
     text = answers_text(answers)
     root = etree.Element(f"{{{NAMESPACE}}}provenance", nsmap={"clausier": NAMESPACE})
     root.set("version", __version__)
+    root.set("kind", kind)
+    root.set("edition", edition)
     root.set("answers-sha256", hashlib.sha256(text.encode()).hexdigest())
     for clause_id, digest in clauses:
         etree.SubElement(root, f"{{{NAMESPACE}}}clause", id=clause_id, sha256=digest)
@@ -50,19 +57,40 @@ def embed(document, blob: bytes) -> None:
     document.part.relate_to(part, _CUSTOM_XML)
 
 
-def read_answers(path: Path) -> str:
-    """The answers embedded in a document built by Clausier."""
+@dataclass(frozen=True)
+class Provenance:
+    answers: str  # the answers file's text
+    clause_ids: tuple[str, ...]  # in the order of the articles
+    kind: str | None  # None: built before Clausier recorded it
+    edition: str | None
+
+
+def read_provenance(path: Path) -> Provenance:
+    """How a document built by Clausier was made; one line refusing any other document."""
     try:
         with zipfile.ZipFile(path) as package:
             blob = package.read(PART_NAME.lstrip("/"))
     except (OSError, zipfile.BadZipFile) as exc:
         raise InputError(path, None, None, f"not a readable .docx ({exc})") from None
     except KeyError:
-        raise InputError(path, None, None, "no Clausier provenance in this document") from None
-    answers = etree.fromstring(blob).find(f"{{{NAMESPACE}}}answers")
+        raise InputError(
+            path, None, None, "no Clausier provenance in this document (not built by Clausier)"
+        ) from None
+    root = etree.fromstring(blob)
+    answers = root.find(f"{{{NAMESPACE}}}answers")
     if answers is None or not answers.text:
         raise InputError(path, None, None, "the provenance holds no answers")
-    return answers.text
+    return Provenance(
+        answers.text,
+        tuple(c.get("id", "") for c in root.iter(f"{{{NAMESPACE}}}clause")),
+        root.get("kind"),
+        root.get("edition"),
+    )
+
+
+def read_answers(path: Path) -> str:
+    """The answers embedded in a document built by Clausier."""
+    return read_provenance(path).answers
 
 
 class _FixedTimeZip:

@@ -114,7 +114,9 @@ def render(plan: DocumentPlan, answers: Answers) -> bytes:
     )
     for story in _stories(document):
         keep_breaks(story)
-    embed(document, provenance_xml(answers, [(c.id, c.digest) for c in plan.clauses]))
+    edition = "bilingual" if plan.bilingual else plan.language.value
+    clauses = [(c.id, c.digest) for c in plan.clauses]
+    embed(document, provenance_xml(answers, clauses, plan.kind.value, edition))
     return package_bytes(document)
 
 
