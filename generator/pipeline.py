@@ -16,7 +16,9 @@ from .errors import EXIT_BLOCKED, EXIT_OK, OutputError
 
 if TYPE_CHECKING:
     from .answers.model import Answers
+    from .legal.assessment import DocumentDue
     from .library.plan import DocumentPlan
+    from .word.revisions import Signed
 
 
 @dataclass(frozen=True)
@@ -76,15 +78,24 @@ def build(
         if (only_party is None or only_party in d.parties)
         and (settings.only is None or d.kind.value in settings.only)
     ]
-    plans = [
-        plan_bilingual(d, answers, assessment, library, settings.draft)
-        if bilingual
-        else plan_document(d, answers, assessment, library, language, settings.draft)
-        for d in due
-    ]
+
+    def plan_of(d: DocumentDue) -> DocumentPlan:
+        if bilingual:
+            return plan_bilingual(d, answers, assessment, library, settings.draft)
+        return plan_document(d, answers, assessment, library, language, settings.draft)
+
+    plans = [plan_of(d) for d in due]
     files = [(plan.filename, render(plan, answers)) for plan in plans]
     if settings.against:
-        files += _tracked(plans, files, answers, settings.against)
+        from .library.plan import amendment_changes
+        from .word.revisions import read_signed
+
+        signed = read_signed(settings.against)
+        files += _tracked(plans, files, answers, signed)
+        amendment = _amendment(due, signed, settings.interface)
+        if amendment and amendment_changes(amendment, answers, library, language):
+            articles = plan_of(amendment)
+            files.append((articles.filename, render(articles, answers)))
     files += [item for plan in plans for item in exports(plan, answers, assessment)]
     targets = [settings.out / name for name, _ in files]
     for target in targets:
@@ -100,13 +111,12 @@ def build(
 
 
 def _tracked(
-    plans: list[DocumentPlan], files: list[tuple[str, bytes]], answers: Answers, signed_path: Path
+    plans: list[DocumentPlan], files: list[tuple[str, bytes]], answers: Answers, signed: Signed
 ) -> list[tuple[str, bytes]]:
     """The new version of the signed document, with its changes as Word revisions."""
     from .word.render import document_time
-    from .word.revisions import read_signed, tracked, tracked_filename
+    from .word.revisions import tracked, tracked_filename
 
-    signed = read_signed(signed_path)
     return [
         (
             tracked_filename(plan.filename, plan.language),
@@ -115,6 +125,21 @@ def _tracked(
         for plan, (_, data) in zip(plans, files)
         if plan.kind.value == signed.kind
     ]
+
+
+def _amendment(due: list[DocumentDue], signed: Signed, interface: str) -> DocumentDue | None:
+    """The amendment of the signed document, when it is a DPA still due: it amends the DPA
+    built from the answers the signed document records."""
+    from .answers.load import validate_answers
+    from .answers.yamlfile import parse_yaml
+    from .legal.assessment import Amends, DocumentDue, DocumentKind
+
+    amended = next((d for d in due if d.kind.value == signed.kind), None)
+    if amended is None or amended.kind is not DocumentKind.DPA:
+        return None
+    source = f"{signed.path} (its answers)"
+    before = validate_answers(parse_yaml(signed.answers_text, source), interface)
+    return DocumentDue(DocumentKind.AMENDMENT, amended.parties, amends=Amends(amended.kind, before))
 
 
 def report(outcomes: list[Outcome], stream: Any = None) -> int:

@@ -12,6 +12,7 @@ lawyer can insert a clause in Word and the numbers follow.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -680,7 +681,9 @@ def build(kind: str, bilingual: bool = False) -> Document:
     for key, annex in texts.annexes.items():
         _annex(doc, key, annex, previous, bilingual)
         previous = annex
-    doc.core_properties.title = texts.title.en
+    # docxtpl renders the properties as templates too: no placeholder in them (the renderer
+    # sets the document's own title).
+    doc.core_properties.title = re.sub(r"\s*\{\{.*?\}\}", "", texts.title.en)
     doc.core_properties.author = "Clausier"
     _slim(doc)
     return doc

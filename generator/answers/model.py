@@ -575,6 +575,31 @@ class Signature(Strict):
     copies: int = Field(2, ge=1, le=20)
 
 
+class PastAmendment(Strict):
+    """An amendment signed before the one being built."""
+
+    number: int = Field(ge=1, le=99)
+    date: dt.date = Field(description="Its signature date.")
+
+
+class Amendment(Strict):
+    """The amendment `build --against SIGNED.docx` writes beside the new version: the
+    agreement's changes as articles to sign."""
+
+    date: dt.date | None = Field(None, description="Its signature date; blank to date by hand.")
+    effective: dt.date | None = Field(
+        None, description="When its changes take effect; blank: on its signature."
+    )
+    previous: list[PastAmendment] = Field(
+        default_factory=list,
+        description="The amendments already signed: this one's number follows theirs.",
+    )
+
+    @property
+    def number(self) -> int:
+        return max((a.number for a in self.previous), default=0) + 1
+
+
 class HospitalTerms(Strict):
     """What a hospital expects of its vendor, each printed only where it applies."""
 
@@ -861,6 +886,9 @@ class Answers(Strict):
     options: Options = Field(default_factory=Options)
     signature: Signature = Field(default_factory=Signature)
     research: Research | None = Field(None, description="Present for a research project.")
+    amendment: Amendment | None = Field(
+        None, description="The amendment built with `build --against`: its date, the previous."
+    )
 
     @model_validator(mode="after")
     def _retention_given(self) -> Answers:

@@ -1310,6 +1310,14 @@ SPECS: dict[str, Spec] = {
     "research.dpia_reference": Spec(
         _("Reference of the DPIA (or empty)"), _("A DPIA is required for research."), R
     ),
+    # An amendment is written in the answers of the signed version (`clausier answers`), edited
+    # by hand: the interview writes a new agreement and never asks about one.
+    "amendment.?": Spec("", "", derived=True),
+    "amendment.date": Spec("", "", derived=True),
+    "amendment.effective": Spec("", "", derived=True),
+    "amendment.previous.+.*": Spec("", "", derived=True),
+    "amendment.previous.*.number": Spec("", "", derived=True),
+    "amendment.previous.*.date": Spec("", "", derived=True),
 }
 
 # The order of the top-level questions: the research question comes first, because it decides

@@ -69,6 +69,17 @@ class DocumentKind(str, Enum):
     INFORMATION_POSTER = "information-poster"
     PROCESSING_RECORD = "processing-record"
     DPIA = "dpia"
+    # The articles that amend a signed DPA, built only against it (`build --against`),
+    # never due from the answers alone.
+    AMENDMENT = "amendment"
+
+
+@dataclass(frozen=True)
+class Amends:
+    """What an amendment amends: a signed document of `kind`, built from `answers`."""
+
+    kind: DocumentKind
+    answers: Answers
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,8 @@ class DocumentDue:
 
     kind: DocumentKind
     parties: tuple[str, ...]
+    # An amendment: the signed version's kind and the answers it was built from.
+    amends: Amends | None = field(default=None, compare=False)
 
     def as_dict(self) -> dict[str, object]:
         return {"kind": self.kind.value, "parties": list(self.parties)}

@@ -61,6 +61,7 @@ from ..legal.research import (
     uses_case_report_form,
     uses_snds,
 )
+from .changes import Amended, Change
 
 
 class _View(BaseModel):
@@ -292,6 +293,12 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
     },
     # The description of the processing completing the convention unique with one public
     # establishment: `security_measures` and `sub_processors` are the establishment's own.
+    # An amendment of a signed DPA (`build --against`), its parties the DPA's.
+    DocumentKind.AMENDMENT: {
+        "amended": Amended,
+        "changes": list[Change],
+        "renumbered": bool,  # a clause inserted or deleted: those after it renumber
+    },
     DocumentKind.CONVENTION_UNIQUE: {
         "establishment": Party,
         # The flows of the study but those from or to another centre.

@@ -18,9 +18,10 @@ from typing import Any
 from jinja2 import TemplateError
 
 from ..answers.languages import in_language, text_in
-from ..answers.model import Answers, Language, Measure, Party, Role
+from ..answers.model import Amendment, Answers, Language, Measure, Party, Role
 from ..errors import LibraryError
 from ..legal.assessment import Assessment, DocumentDue, DocumentKind
+from .changes import Amended, Change, Clause, Version, annex_label, changes, renumbered
 from .context import document_context, measure_groups
 from .diagram import PlannedDiagram, plan_diagram
 from .load import Annex, Bilingual, DocumentLibrary, Library, Paragraph
@@ -80,13 +81,16 @@ def plan_document(
 ) -> DocumentPlan:
     doc = library.documents[due.kind.value]
     wording = wording_for(library, language)
+    amendment: dict[str, Any] = {}
+    if due.amends is not None:
+        answers, amendment = _amendment(due, answers, library, language)
     # Every free text in this edition's language, the assessment's transfers included.
     answers = in_language(answers, language)
     assessment = replace(
         assessment,
         outside_eea_transfers=in_language(assessment.outside_eea_transfers, language),
     )
-    context = {**document_context(due, answers, assessment), "bilingual": bilingual}
+    context = {**document_context(due, answers, assessment), "bilingual": bilingual, **amendment}
     if doc.texts.subject:  # worded once, for every clause and annex that states it
         context["subject"] = _guarded(
             doc.folder / "_document.yaml", lambda: wording.text(doc.texts.subject, context)
@@ -126,6 +130,76 @@ def plan_document(
             ),
         ),
         diagrams=diagrams,
+    )
+
+
+def _amendment(
+    due: DocumentDue, answers: Answers, library: Library, language: Language
+) -> tuple[Answers, dict[str, Any]]:
+    """An amendment's answers (dated as the amendment) and what it states: the signed
+    agreement it amends, and the changes between the two versions."""
+    assert due.amends is not None
+    terms = answers.amendment or Amendment()
+    signature = answers.signature.model_copy(update={"date": terms.date})
+    old = due.amends.answers
+    found = amendment_changes(due, answers, library, language)
+    names = {
+        "amended": Amended(
+            title=_amended_title(due, library, language),
+            date=old.signature.date,
+            reference=old.reference or "",
+        ),
+        "changes": found,
+        "renumbered": renumbered(found),
+    }
+    return answers.model_copy(update={"amendment": terms, "signature": signature}), names
+
+
+def _amended_title(due: DocumentDue, library: Library, language: Language) -> str:
+    assert due.amends is not None
+    return library.documents[due.amends.kind.value].texts.title.in_(language)
+
+
+def amendment_changes(
+    due: DocumentDue, answers: Answers, library: Library, language: Language
+) -> list[Change]:
+    """What an amendment changes: the signed version and the new one (`answers`), each
+    planned in `language` from its own answers, compared."""
+    from ..legal.assessment import assess
+
+    assert due.amends is not None
+    versions = []
+    for version in (due.amends.answers, answers):
+        amended = DocumentDue(due.amends.kind, due.parties)
+        assessment = assess(version, language.value, frozenset({due.amends.kind.value}))
+        plan = plan_document(amended, version, assessment, library, language)
+        versions.append(_version(plan, library))
+    return changes(*versions)
+
+
+def _version(plan: DocumentPlan, library: Library) -> Version:
+    """A planned document as the amendment compares it."""
+    context = plan.template_context
+    annexes = library.documents[plan.kind.value].texts.annexes
+    measures = [context["annexes"][k]["title"] for k, a in annexes.items() if a.measures]
+    references = {
+        c.id: plan.heading_number.replace("%1", str(number))
+        for number, c in enumerate(plan.clauses, 1)
+    }
+    references.update(
+        (f"annex.{key}", annex_label(annex["title"])) for key, annex in context["annexes"].items()
+    )
+    return Version(
+        clauses=tuple(
+            Clause(c.id, c.title, tuple((p.text, p.level) for p in c.paragraphs))
+            for c in plan.clauses
+        ),
+        annexes=context["annexes"],
+        measure_groups=context["measure_groups"],
+        measures_annex=annex_label(measures[0]) if measures else "",
+        french=plan.language is Language.FR,
+        references=references,
+        title=plan.title,
     )
 
 
@@ -173,15 +247,18 @@ def _deadline(seconds: float) -> Iterator[None]:
 def document_filename(
     due: DocumentDue, answers: Answers, doc: DocumentLibrary, language: Language
 ) -> str:
-    """E.g. accord-sous-traitance-agendo-sante-fr.docx: kind, subject, language."""
-    parts = (doc.texts.filename.in_(language), _subject(due, answers, language), language.value)
-    return "-".join(parts) + ".docx"
+    """E.g. accord-sous-traitance-agendo-sante-fr.docx: kind, subject, language; an
+    amendment's number after its kind (avenant-2-agendo-sante-fr.docx)."""
+    kind = doc.texts.filename.in_(language)
+    if due.amends is not None:
+        kind += f"-{(answers.amendment or Amendment()).number}"
+    return "-".join((kind, _subject(due, answers, language), language.value)) + ".docx"
 
 
 def _subject(due: DocumentDue, answers: Answers, language: Language) -> str:
     """What tells this document from its siblings in a file name: a DPA's processor, the
     establishment a convention unique binds, the study, a care set's processor."""
-    if due.kind in (DocumentKind.DPA, DocumentKind.CONVENTION_UNIQUE):
+    if due.kind in (DocumentKind.DPA, DocumentKind.CONVENTION_UNIQUE, DocumentKind.AMENDMENT):
         return slug(answers.party(due.parties[1]).name) or "processor"
     research = answers.research
     if research:
