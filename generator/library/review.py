@@ -161,10 +161,21 @@ _DELAY = re.compile(
 )
 
 
+# « si possible, 48 heures au plus tard », "where feasible, within 24 hours": no firm delay.
+_QUALIFIED = re.compile(
+    r"(si possible|dans la mesure du possible|if possible|where (possible|feasible)"
+    r"|when feasible),?\s*(au plus tard\s*|no later than\s*|within\s*|dans un delai de\s*)?$"
+)
+
+
 def delays_in_hours(folded: str) -> list[int]:
-    """Every delay a folded passage states, in hours (a day counts 24 hours, working or not)."""
+    """Every firm delay a folded passage states, in hours (a day counts 24 hours, working or
+    not); a delay only "if possible" is none."""
     out = []
-    for digits, word, unit in _DELAY.findall(folded):
+    for match in _DELAY.finditer(folded):
+        if _QUALIFIED.search(folded[max(0, match.start() - 40) : match.start()]):
+            continue
+        digits, word, unit = match.groups()
         number = int(digits) if digits else _NUMBER_WORDS[word]
         out.append(number * (1 if unit.startswith("h") else 24))
     return out

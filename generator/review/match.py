@@ -69,14 +69,17 @@ def review_passages(
             results.append(Result(element.element, judgement))
             continue
         passage = passages[judgement.passage]
-        start = judgement.span[0] - (len(folded[judgement.passage]) - len(fold(passage.text)))
+        heading = len(folded[judgement.passage]) - len(fold(passage.text))
+        start, end = (offset - heading for offset in judgement.span)
+        # A match that begins in the heading is quoted where it ends, in the paragraph.
+        start = start if start >= 0 else max(end - 1, 0)
         results.append(Result(element.element, judgement, passage, quote(passage.text, start)))
     return results
 
 
 def quote(text: str, folded_start: int) -> str:
-    """The sentence of `text` holding the folded offset `folded_start` (the first sentence when
-    the match was in the heading), shortened to QUOTE_MAX_CHARS."""
+    """The sentence of `text` holding the folded offset `folded_start`, shortened to
+    QUOTE_MAX_CHARS."""
     sentences = _SENTENCE_END.split(" ".join(text.split()))
     position, chosen = 0, sentences[0]
     for sentence in sentences:
