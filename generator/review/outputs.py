@@ -67,6 +67,7 @@ def annotated(
     """The vendor's .docx with a comment at each weak passage and, on its first paragraph,
     the list of what is missing."""
     docx = document.docx
+    _comment_styles(docx)
     for result in results:
         if result.status is Status.WEAK and result.passage is not None:
             runs = _runs(document.paragraphs[result.passage.number - 1])
@@ -84,6 +85,23 @@ def annotated(
             articles = ", ".join(result.element.articles)
             comment.add_paragraph(f"– {result.element.label.in_(say.language)} ({articles})")
     return _saved(docx)
+
+
+# The styles python-docx's comments name (Word's built-in ids and names), which a vendor's
+# document made without comments lacks.
+_COMMENT_STYLES = {"CommentText": "annotation text", "CommentReference": "annotation reference"}
+
+
+def _comment_styles(docx: Any) -> None:
+    """Define the comment styles a document lacks, so that every style its comments name
+    exists (the text's a paragraph style, the reference mark's a character style)."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    ids = {style.style_id for style in docx.styles}
+    for style_id, name in _COMMENT_STYLES.items():
+        if style_id not in ids:
+            kind = WD_STYLE_TYPE.PARAGRAPH if style_id == "CommentText" else WD_STYLE_TYPE.CHARACTER
+            docx.styles.add_style(name, kind).element.styleId = style_id
 
 
 def _runs(paragraphs: Sequence[Any]) -> list[Any]:
@@ -183,6 +201,13 @@ def report(
 
 
 def _saved(document: Any) -> bytes:
+    """The document's bytes, without the "spelling and grammar checked" claim python-docx's
+    template makes (Word would not check the new text)."""
+    from docx.oxml.ns import qn
+
+    settings = document.settings.element
+    for proof in settings.findall(qn("w:proofState")):
+        settings.remove(proof)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

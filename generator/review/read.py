@@ -65,12 +65,13 @@ def read_vendor_document(path: Path) -> VendorDocument:
         raise InputError(path, None, None, "no such file")
     if path.suffix.lower() == ".pdf":
         return VendorDocument(path, _pdf_passages(path))
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
+
     try:
         return _read_docx(path)
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(
-            path, None, None, f"not a readable Word (.docx) or PDF document ({exc})"
-        ) from None
+    except (PackageNotFoundError, zipfile.BadZipFile, XMLSyntaxError, KeyError, ValueError):
+        raise InputError(path, None, None, "not a readable Word (.docx) or PDF document") from None
 
 
 def _read_docx(path: Path) -> VendorDocument:
