@@ -268,3 +268,20 @@ def test_matching_ignores_accents_case_and_pdf_line_breaks() -> None:
     assert fold("Le Sous-traitant PERMET les audits,\ny compris les inspec-\ntions sur place") == (
         "le sous-traitant permet les audits, y compris les inspections sur place"
     )
+
+
+def _examples() -> list[tuple[str, str, str, str]]:
+    review = default_review()
+    return [
+        (element.id, lang.value, status.value, text)
+        for element in review.spec.elements
+        for lang in Language
+        for status in Status
+        for text in getattr(element.examples.in_(lang), status.value)
+    ]
+
+
+@pytest.mark.parametrize(("element", "lang", "status", "text"), _examples())
+def test_each_example_is_judged_as_it_says(element: str, lang: str, status: str, text: str) -> None:
+    (compiled,) = [c for c in compiled_elements(default_review()) if c.element.id == element]
+    assert compiled.judge(Language(lang), [fold(text)]).status.value == status
