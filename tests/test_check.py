@@ -330,3 +330,10 @@ def test_review_element_needs_both_languages(library: Path) -> None:
     (problem,) = check_library(library)
     assert problem.startswith(f"{file}:")
     assert problem.endswith("elements[25].patterns.en: required field missing")
+
+
+def test_review_article_needs_a_citation_style(library: Path) -> None:
+    file = _review(library)
+    _edit(file, 'articles: ["CSP L.1110-4"]', 'articles: ["CSP L.1110-4", "Code pénal 226-13"]')
+    (problem,) = check_library(library)
+    assert problem.endswith("elements[25].articles[1]: no citation style for 'Code pénal 226-13'")

@@ -26,6 +26,7 @@ from ..answers.model import Language
 from ..answers.yamlfile import Located, format_path, read_yaml
 from ..errors import InputError
 from .load import Bilingual
+from .messages import cite
 
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 REVIEW_FILE = Path("review") / "elements.yaml"
@@ -268,6 +269,12 @@ def check_review(root: Path, dpa_clause_ids: frozenset[str], art28: Sequence[str
         if element.id in seen:
             add((*here, "id"), f"id '{element.id}' already used")
         seen.add(element.id)
+        for j, article in enumerate(element.articles):
+            try:
+                for lang in Language:
+                    cite(article, lang)
+            except ValueError as exc:
+                add((*here, "articles", j), str(exc))
         if element.proposed not in dpa_clause_ids:
             add((*here, "proposed"), f"no DPA clause has the id '{element.proposed}'")
         groups: list[tuple[tuple[str | int, ...], Patterns]] = [

@@ -38,6 +38,18 @@ class Words:
         return self.review.spec.words[key].in_(self.language).format(**values)
 
 
+def quoted(text: str, language: Language) -> str:
+    """« Text » in French (no-break spaces inside), "text" in English."""
+    return f"«\u00a0{text}\u00a0»" if language is Language.FR else f"\u201c{text}\u201d"
+
+
+def articles(result: Result, language: Language) -> str:
+    """The element's articles as a lawyer cites them in `language`."""
+    from ..library.messages import cite
+
+    return ", ".join(cite(article, language) for article in result.element.articles)
+
+
 def where(passage: Passage, say: Words) -> str:
     """Where a passage is: its heading, then its page, table and paragraph number."""
     parts = [" ".join(passage.heading.split())[:70]] if passage.heading else []
@@ -82,8 +94,8 @@ def annotated(
             first, text=say("missing_comment"), author=AUTHOR, initials=INITIALS
         )
         for result in missing:
-            articles = ", ".join(result.element.articles)
-            comment.add_paragraph(f"– {result.element.label.in_(say.language)} ({articles})")
+            label = result.element.label.in_(say.language)
+            comment.add_paragraph(f"– {label} ({articles(result, say.language)})")
     return _saved(docx)
 
 
@@ -161,24 +173,20 @@ def report(
             cell.width = width
         label = result.element.label.in_(say.language)
         cells[0].paragraphs[0].add_run(label)
-        cells[0].paragraphs[0].add_run(f" ({', '.join(result.element.articles)})").italic = True
+        cells[0].paragraphs[0].add_run(f" ({articles(result, say.language)})").italic = True
         cells[1].paragraphs[0].add_run(say(result.status.value)).bold = (
             result.status is not Status.FOUND
         )
         text = cells[2].paragraphs[0]
         if result.passage is not None:
-            text.add_run(
-                f"« {result.quote} » " if say.language is Language.FR else f'"{result.quote}" '
-            )
+            text.add_run(quoted(result.quote, say.language) + " ")
             text.add_run(f"({where(result.passage, say)})").italic = True
         if result.status is Status.WEAK:
             text.add_run(f" – {weakness(result, say, max_hours)}")
         if result.status is not Status.FOUND:
             proposal = proposals[result.element.proposed]
             number = annex_numbers[result.element.proposed]
-            text.add_run(f" → {say('proposed')} : A.{number} « {proposal.title} »"
-                         if say.language is Language.FR
-                         else f" → {say('proposed')}: A.{number} \"{proposal.title}\"")  # fmt: skip
+            text.add_run(f" → {say('proposed')} A.{number} {quoted(proposal.title, say.language)}")
     note = document.add_paragraph()
     note.paragraph_format.space_before = Pt(3)
     note.add_run(say("footnote", hours=max_hours, example=example)).italic = True
@@ -221,7 +229,6 @@ def plain(text: str, titles: dict[str, str], language: Language) -> str:
     text = text.replace(BOLD_START, "").replace(BOLD_END, "")
 
     def title(match: re.Match[str]) -> str:
-        name = titles.get(match.group(1), match.group(1))
-        return f"« {name} »" if language is Language.FR else f'"{name}"'
+        return quoted(titles.get(match.group(1), match.group(1)), language)
 
     return re.sub(re.escape(REF_START) + r"(.*?)" + re.escape(REF_END), title, text)
