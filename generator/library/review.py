@@ -207,28 +207,45 @@ class CompiledElement:
             for lang in Language
         }
 
-    def judge(self, language: Language, folded: Sequence[str]) -> Judgement:
+    def judge(
+        self, language: Language, folded: Sequence[str], headings: Sequence[int] = ()
+    ) -> Judgement:
         """Found, weak or missing in these folded passages: weak when a passage matches a weak
         pattern, or when the element has a delay rule and no passage covering it sets a delay
-        within the threshold; found when a passage matches a pattern; else missing."""
+        within the threshold; found when a passage matches a pattern; else missing.
+
+        `headings[i]` is the length of the heading that prefixes passage i (0 without one).
+        The passage shown is the first in the clause the element is about — its heading
+        matches too — then the first matching in its own text, then any."""
         for i, text in enumerate(folded):
             for pattern in self.weak[language]:
                 if match := pattern.search(text):
                     return Judgement(Status.WEAK, i, match.span())
-        found: list[Judgement] = []
+        found: list[tuple[tuple[bool, bool, int], Judgement]] = []
         for i, text in enumerate(folded):
             match = next((m for p in self.patterns[language] if (m := p.search(text))), None)
             if match:
+                heading = headings[i] if i < len(headings) else 0
+                in_text = next(
+                    (m for p in self.patterns[language] if (m := p.search(text, heading))), None
+                )
+                about = in_text is not None and any(
+                    p.search(text[:heading]) for p in self.patterns[language]
+                )
+                shown = in_text or match
                 hours = min(delays_in_hours(text), default=None)
-                found.append(Judgement(Status.FOUND, i, match.span(), hours))
+                rank = (not about, in_text is None, i)
+                found.append((rank, Judgement(Status.FOUND, i, shown.span(), hours)))
         if not found:
             return Judgement(Status.MISSING)
+        ranked = [j for _, j in sorted(found, key=lambda pair: pair[0])]
         if self.element.weak and self.element.weak.delay:
-            within = [j for j in found if j.hours is not None and j.hours <= self.max_delay_hours]
+            within = [j for j in ranked if j.hours is not None and j.hours <= self.max_delay_hours]
             if not within:
-                return Judgement(Status.WEAK, found[0].passage, found[0].span, found[0].hours)
+                first = ranked[0]
+                return Judgement(Status.WEAK, first.passage, first.span, first.hours)
             return within[0]
-        return found[0]
+        return ranked[0]
 
 
 def compiled_elements(review: LoadedReview) -> list[CompiledElement]:

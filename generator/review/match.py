@@ -62,15 +62,15 @@ def review_passages(
 ) -> list[Result]:
     """Every element's verdict, in the order of the elements."""
     folded = [searched(p) for p in passages]
+    headings = [len(text) - len(fold(p.text)) for text, p in zip(folded, passages)]
     results = []
     for element in elements:
-        judgement = element.judge(language, folded)
+        judgement = element.judge(language, folded, headings)
         if judgement.passage is None or judgement.span is None:
             results.append(Result(element.element, judgement))
             continue
         passage = passages[judgement.passage]
-        heading = len(folded[judgement.passage]) - len(fold(passage.text))
-        start, end = (offset - heading for offset in judgement.span)
+        start, end = (offset - headings[judgement.passage] for offset in judgement.span)
         # A match that begins in the heading is quoted where it ends, in the paragraph.
         start = start if start >= 0 else max(end - 1, 0)
         results.append(Result(element.element, judgement, passage, quote(passage.text, start)))

@@ -1,4 +1,4 @@
-"""The vendor's document as passages: each paragraph or table cell, with where it is (its
+"""The vendor's document as passages: each paragraph or table row, with where it is (its
 heading, its number) — from a .docx through python-docx, or from a PDF through `pdftotext
 -layout`. Reading is the only input; matching never opens a file."""
 
@@ -27,12 +27,12 @@ HEADING_MAX_CHARS = 120
 
 @dataclass(frozen=True)
 class Passage:
-    """A paragraph (or table cell) of the vendor's document. `number` counts paragraphs and
-    cells in reading order from 1; `heading` is the nearest heading above it; `cell` is
-    (table, row) from 1 for a table cell; `page` is known for a PDF."""
+    """A paragraph (or table row, its cells joined by « | ») of the vendor's document, in
+    reading order from 1; `heading` is the nearest heading above it; `cell` is (table, row)
+    from 1 for a table row; `page` is known for a PDF."""
 
     text: str
-    number: int
+    number: int  # counts paragraphs and table rows
     heading: str = ""
     cell: tuple[int, int] | None = None
     page: int | None = None
@@ -98,18 +98,16 @@ def _read_docx(path: Path) -> VendorDocument:
                 heading = text
             passages.append(Passage(text, len(passages) + 1, heading))
             paragraphs.append([paragraph])
-        elif tag == "tbl":
+        elif tag == "tbl":  # a row is a passage: « Finalités | … » reads as one
             tables += 1
-            seen: set[int] = set()
             for r, row in enumerate(Table(child, document).rows, start=1):
-                for cell in row.cells:
-                    if id(cell._tc) in seen:  # a merged cell appears once per column it spans
-                        continue
-                    seen.add(id(cell._tc))
-                    text = "\n".join(p.text for p in cell.paragraphs).strip()
-                    if text:
-                        passages.append(Passage(text, len(passages) + 1, heading, (tables, r)))
-                        paragraphs.append(list(cell.paragraphs))
+                # A merged cell comes once per column it spans: keep it once.
+                cells = list({id(c._tc): c for c in row.cells}.values())
+                texts = [" ".join(p.text for p in c.paragraphs).strip() for c in cells]
+                text = " | ".join(t for t in texts if t)
+                if text:
+                    passages.append(Passage(text, len(passages) + 1, heading, (tables, r)))
+                    paragraphs.append([p for c in cells for p in c.paragraphs])
     return VendorDocument(path, passages, document, paragraphs)
 
 
