@@ -337,3 +337,10 @@ def test_review_article_needs_a_citation_style(library: Path) -> None:
     _edit(file, 'articles: ["CSP L.1110-4"]', 'articles: ["CSP L.1110-4", "Code pénal 226-13"]')
     (problem,) = check_library(library)
     assert problem.endswith("elements[25].articles[1]: no citation style for 'Code pénal 226-13'")
+
+
+def test_review_proposed_answers_must_exist(library: Path) -> None:
+    file = _review(library)
+    _edit(file, "proposed_from: proposed.yaml", "proposed_from: neutral.yaml")
+    (problem,) = check_library(library)
+    assert problem.endswith("proposed_from: no answers file neutral.yaml beside this one")

@@ -285,3 +285,17 @@ def _examples() -> list[tuple[str, str, str, str]]:
 def test_each_example_is_judged_as_it_says(element: str, lang: str, status: str, text: str) -> None:
     (compiled,) = [c for c in compiled_elements(default_review()) if c.element.id == element]
     assert compiled.judge(Language(lang), [fold(text)]).status.value == status
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_proposed_clause_is_rendered_with_placeholders(lang: str) -> None:
+    """The wording proposed for each element is Clausier's clause for the neutral answers of
+    clauses/review/proposed.yaml: facts in brackets, no party of an example."""
+    from generator.review.command import proposals
+
+    review = default_review()
+    offered = proposals(review, Language(lang))
+    assert {e.proposed for e in review.spec.elements} <= set(offered)
+    text = " ".join(t for p in offered.values() for _, t in p.paragraphs)
+    assert "[Prestataire]" in text and "[Sous-traitant ultérieur]" in text
+    assert "{{" not in text and "\ue002" not in text  # filled in, references resolved

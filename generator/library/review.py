@@ -100,7 +100,7 @@ class ReviewSpec(_Spec):
         gt=0, description="The longest breach notice a hospital accepts from its processor."
     )
     proposed_from: NonEmpty = Field(
-        description="The example (examples/) whose DPA gives the proposed wording."
+        description="The answers file, beside this one, the proposed wording is rendered for."
     )
     words: dict[str, Bilingual]
     elements: list[Element] = Field(min_length=1)
@@ -277,6 +277,8 @@ def check_review(root: Path, dpa_clause_ids: frozenset[str], art28: Sequence[str
         line = review.located.line_of(path)
         out.append(str(InputError(file, line, format_path(path), message)))
 
+    if not (file.parent / review.spec.proposed_from).is_file():
+        add(("proposed_from",), f"no answers file {review.spec.proposed_from} beside this one")
     for key in REQUIRED_WORDS:
         if key not in review.spec.words:
             add(("words",), f"no words for '{key}'")

@@ -28,16 +28,13 @@ class Review:
 
 
 def proposals(review: LoadedReview, language: Language) -> dict[str, outputs.Proposal]:
-    """Clausier's DPA clauses as the example `proposed_from` gives them, by clause id."""
+    """Clausier's DPA clauses rendered for the answers `proposed_from`, by clause id."""
     from ..answers.load import load_answers
     from ..legal.assessment import DocumentKind, assess
     from ..library.load import default_library
     from ..library.plan import plan_document
-    from ..resources import data_dir
 
-    example = data_dir("examples") / review.spec.proposed_from
-    if not example.is_file():
-        raise InputError(review.file, None, "proposed_from", f"no example {example.name}")
+    example = review.file.parent / review.spec.proposed_from
     answers = load_answers(example)
     assessment = assess(answers, language.value)
     due = next((d for d in assessment.documents if d.kind is DocumentKind.DPA), None)
