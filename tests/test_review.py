@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -182,8 +183,6 @@ def test_outputs_open_in_libreoffice_the_table_on_one_page(
     conversion = to_pdf([*words, vendor], 1)
     assert not conversion.failures and len(conversion.pdfs) == 3
     report = out / "vendor-review-fr.pdf"
-    import subprocess
-
     pages = subprocess.run(
         [pdftotext, "-layout", str(report), "-"], capture_output=True, text=True, check=True
     ).stdout.split("\f")
@@ -191,6 +190,37 @@ def test_outputs_open_in_libreoffice_the_table_on_one_page(
     assert "Annexe – rédaction proposée" in pages[1]
     # The vendor's document as a PDF: read through pdftotext, judged the same.
     assert not_found(tmp_path / "vendor.pdf") == not_found(vendor)
+
+    # Exported with its comments as PDF notes, the annotated copy shows what is missing.
+    profile = (tmp_path / "profile").as_uri()
+    export = 'pdf:writer_pdf_Export:{"ExportNotes":{"type":"boolean","value":"true"}}'
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", export,
+         "--outdir", str(tmp_path / "notes"), str(out / "vendor-annotated.docx")],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    notes = pdf_notes(tmp_path / "notes" / "vendor-annotated.pdf")
+    assert any(n.startswith("Clausier – éléments absents") and "28(3)(h)" in n for n in notes)
+
+
+def pdf_notes(pdf: Path) -> list[str]:
+    """The text of a PDF's annotations (LibreOffice writes it as UTF-16 hex strings, in
+    compressed object streams or not)."""
+    import zlib
+
+    data = pdf.read_bytes()
+    parts = [data]
+    for stream in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
+        try:
+            parts.append(zlib.decompress(stream.group(1)))
+        except zlib.error:
+            continue
+    notes = []
+    for part in parts:
+        for value in re.findall(rb"/Contents\s*<([0-9A-Fa-f]+)>", part):
+            raw = bytes.fromhex(value.decode())
+            notes.append(raw.decode("utf-16") if raw[:2] == b"\xfe\xff" else raw.decode("latin-1"))
+    return notes
 
 
 def test_a_file_that_is_not_a_document_is_one_line_and_exit_2(

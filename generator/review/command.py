@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..answers.model import Language
-from ..errors import EXIT_BLOCKED, EXIT_OK, InputError
+from ..errors import EXIT_BLOCKED, EXIT_OK, InputError, LibraryError
 from ..library.review import LoadedReview, Status, compiled_elements, default_review
 from . import outputs
 from .match import Result, detect_language, review_passages
@@ -68,11 +68,11 @@ def run_review(source: Path, language: str | None, out: Path, force: bool) -> Re
     results = review_passages(document.passages, lang, compiled_elements(review))
     say = outputs.Words(review, lang)
     offered = proposals(review, lang)
-    missing_ids = [r.element.proposed for r in results if r.element.proposed not in offered]
-    if missing_ids:
-        raise InputError(
+    unplanned = sorted({r.element.proposed for r in results} - set(offered))
+    if unplanned:  # a clause whose condition the proposed answers do not meet
+        raise LibraryError(
             review.file, None, "proposed",
-            f"{review.spec.proposed_from} does not give clause {', '.join(missing_ids)}",
+            f"{review.spec.proposed_from} does not call for clause {', '.join(unplanned)}",
         )  # fmt: skip
     maximum = review.spec.max_delay_hours
     files = {
