@@ -82,7 +82,7 @@ def _read_docx(path: Path) -> VendorDocument:
     document = docx.Document(str(path))
     passages: list[Passage] = []
     paragraphs: list[list[Any]] = []
-    heading, tables = "", 0
+    heading, tables, chapters = "", 0, 0
     body = document.element.body
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
@@ -96,6 +96,9 @@ def _read_docx(path: Path) -> VendorDocument:
                 continue
             if is_heading(text, style):
                 heading = text
+                if _numbered_chapter(paragraph):
+                    chapters += 1
+                    heading = f"{chapters} {text}"
             passages.append(Passage(text, len(passages) + 1, heading))
             paragraphs.append([paragraph])
         elif tag == "tbl":  # a row is a passage: « Finalités | … » reads as one
@@ -109,6 +112,21 @@ def _read_docx(path: Path) -> VendorDocument:
                     passages.append(Passage(text, len(passages) + 1, heading, (tables, r)))
                     paragraphs.append([p for c in cells for p in c.paragraphs])
     return VendorDocument(path, passages, document, paragraphs)
+
+
+def _numbered_chapter(paragraph: Any) -> bool:
+    """A first-level heading Word numbers itself (its number is in no text): its own
+    numbering, or its style's, or a base style's."""
+    if not paragraph.style.name.lower().startswith(("heading 1", "titre 1")):
+        return False
+    if paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None:
+        return True
+    style = paragraph.style
+    while style is not None:
+        if style.element.pPr is not None and style.element.pPr.numPr is not None:
+            return True
+        style = style.base_style
+    return False
 
 
 def _pdf_passages(path: Path) -> list[Passage]:
