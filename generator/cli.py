@@ -1,4 +1,5 @@
-"""The command line: `clausier interview | build | assess | demo | check | answers | schema`.
+"""The command line: `clausier interview | build | assess | demo | check | answers | review |
+schema`.
 
 Exit codes (docs/design.md): 0 done; 1 blocking legal findings (nothing built unless --draft);
 2 bad input; 130 interrupted. User errors are one line naming file, line and field.
@@ -127,6 +128,20 @@ def _parser() -> argparse.ArgumentParser:
 
     answers = commands.add_parser("answers", help="print the answers a document was built from")
     answers.add_argument("document", type=Path, metavar="DOCUMENT.docx")
+
+    review = commands.add_parser(
+        "review",
+        help="review a vendor's DPA: each Art. 28 and hospital element found, weak or missing",
+        description="Read a data processing agreement Clausier did not write (.docx, or .pdf "
+        "with pdftotext) and write a copy with Word comments and a one-page report. Exit 1 when "
+        "an element is missing.",
+    )
+    review.add_argument("document", type=Path, metavar="VENDOR.docx")
+    review.add_argument(
+        "--lang", choices=("fr", "en"), help="the document's language (default: detected)"
+    )
+    review.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write")
+    review.add_argument("--force", action="store_true", help="replace existing files")
 
     commands.add_parser("schema", help="print the answers file's JSON Schema")
     return parser
@@ -384,6 +399,14 @@ def _cmd_answers(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_review(args: argparse.Namespace) -> int:
+    from .review.command import run_review, summary
+
+    review = run_review(args.document, args.lang, args.out, args.force)
+    print("\n".join(summary(args.document, review)))
+    return review.exit_code
+
+
 def _cmd_schema(_: argparse.Namespace) -> int:
     from .answers.model import Answers
 
@@ -400,6 +423,7 @@ _COMMANDS = {
     "demo": _cmd_demo,
     "check": _cmd_check,
     "answers": _cmd_answers,
+    "review": _cmd_review,
     "schema": _cmd_schema,
 }
 

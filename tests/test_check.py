@@ -281,3 +281,66 @@ def test_an_english_sentence_deleted_while_the_french_stays_is_reported(library:
         p.startswith(f"{file}:") and "paragraphs[1]: the English is 0.29 times" in p
         for p in problems
     ), problems
+
+
+def _review(library: Path) -> Path:
+    return library / "review" / "elements.yaml"
+
+
+def test_article_28_element_without_review_element_is_reported(library: Path) -> None:
+    file = _review(library)
+    text = file.read_text("utf-8")
+    start = text.index('  - id: "28(3)(b)"')
+    end = text.index("\n  - id:", start)
+    file.write_text(text[:start] + text[end + 1 :], "utf-8")
+    problems = check_library(library)
+    assert problems == [f"{file}: no review element for the Art. 28 element 28(3)(b)"]
+
+
+def test_review_pattern_that_is_no_regex_is_reported(library: Path) -> None:
+    file = _review(library)
+    _edit(file, r"'\bsecret (professionnel|medical)\b'", r"'\bsecret (professionnel|medical\b'")
+    (problem,) = check_library(library)
+    assert problem.startswith(f"{file}:") and "elements[25].patterns.fr[0]" in problem
+    assert "not a regular expression" in problem
+
+
+def test_review_example_misjudged_is_reported(library: Path) -> None:
+    file = _review(library)
+    _edit(file, "Les Parties protègent le secret des affaires", "Le secret médical protège")
+    (problem,) = check_library(library)
+    assert "elements[25].examples.fr.missing[0]" in problem
+    assert problem.endswith("judged found, not missing")
+
+
+def test_review_proposed_clause_must_exist(library: Path) -> None:
+    file = _review(library)
+    _edit(file, "proposed: dpa.special_categories", "proposed: dpa.secrecy")
+    (problem,) = check_library(library)
+    assert problem.endswith("no DPA clause has the id 'dpa.secrecy'")
+
+
+def test_review_element_needs_both_languages(library: Path) -> None:
+    file = _review(library)
+    text = file.read_text("utf-8")
+    start = text.index('  - id: "secrecy"')
+    en = text.index("      en:\n", start)
+    end = text.index("    examples:", en)
+    file.write_text(text[:en] + text[end:], "utf-8")
+    (problem,) = check_library(library)
+    assert problem.startswith(f"{file}:")
+    assert problem.endswith("elements[25].patterns.en: required field missing")
+
+
+def test_review_article_needs_a_citation_style(library: Path) -> None:
+    file = _review(library)
+    _edit(file, 'articles: ["CSP L.1110-4"]', 'articles: ["CSP L.1110-4", "Code pénal 226-13"]')
+    (problem,) = check_library(library)
+    assert problem.endswith("elements[25].articles[1]: no citation style for 'Code pénal 226-13'")
+
+
+def test_review_proposed_answers_must_exist(library: Path) -> None:
+    file = _review(library)
+    _edit(file, "proposed_from: proposed.yaml", "proposed_from: neutral.yaml")
+    (problem,) = check_library(library)
+    assert problem.endswith("proposed_from: no answers file neutral.yaml beside this one")

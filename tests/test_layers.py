@@ -17,6 +17,7 @@ LAYERS = (
     ("generator.library",),
     ("generator.word",),
     ("generator.exports",),  # files beside a .docx, dated as the .docx
+    ("generator.review",),  # a vendor's DPA read, judged, annotated
     ("generator.pipeline",),
     ("generator.batch",),
     ("generator.interview",),

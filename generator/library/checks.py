@@ -4,7 +4,7 @@ Both languages everywhere (enforced when loading), the same placeholders in Fren
 every placeholder a field of the answers model, every condition a valid expression on it, every
 fixed choice labelled in both languages, and every element the law requires of a document covered
 (GDPR Art. 28 for a processing agreement, Arts 13 and 14 for the notice, Art. 30 for the record
-entries).
+entries), and the elements `clausier review` looks for sound (library/review.py).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from ..errors import InputError
 from ..legal.assessment import ALL_PHRASES, ALL_RULES
 from .context import context_types
 from .load import Bilingual, Diagram, DocumentLibrary, Library, Paragraph, default_library
+from .review import REVIEW_FILE, check_review
 from .wording import FILTERS, Wording
 
 # GDPR Art. 28(2)-(4), docs/legal/processors.md: what every processing agreement must
@@ -530,4 +531,16 @@ def check_loaded(library: Library) -> list[str]:
         _check_document(doc, wording, out)
     _check_messages(library, wording, out)
     _check_labels(library, out)
+    out += _check_review(library)
     return out
+
+
+def _check_review(library: Library) -> list[str]:
+    """The review elements (clauses/review/): a firm's when it has its own, else Clausier's,
+    against the DPA clauses of this library and every Art. 28 element."""
+    from ..resources import data_dir
+
+    root = library.root if (library.root / REVIEW_FILE).exists() else data_dir("clauses")
+    dpa = library.documents.get("dpa")
+    ids = frozenset(c.spec.id for c in dpa.clauses) if dpa else frozenset()
+    return check_review(root, ids, list(ART28_ELEMENTS))

@@ -27,6 +27,8 @@ from ..answers.yamlfile import read_yaml
 from ..errors import InputError
 
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+# Folders of the library that hold no document: what `clausier review` looks for (review.py).
+NOT_DOCUMENTS = frozenset({"review"})
 Expression = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Each = Annotated[str, StringConstraints(pattern=r"^\s*[a-z_][a-z0-9_]*\s+in\s+\S.*$")]
 
@@ -338,7 +340,7 @@ def with_firm_clauses(base: Library, firm: Path) -> Library:
     if (firm / "units.yaml").exists():
         units = {**units, **load_units(firm / "units.yaml")}
     documents = dict(base.documents)
-    for folder in sorted(p for p in firm.iterdir() if p.is_dir()):
+    for folder in sorted(p for p in firm.iterdir() if p.is_dir() and p.name not in NOT_DOCUMENTS):
         current = documents.get(folder.name)
         if current is None and not (folder / "_document.yaml").exists():
             raise InputError(folder, None, None, "a new kind of document needs a _document.yaml")
