@@ -157,7 +157,7 @@ def _kinds(text: str) -> frozenset[str]:
     """--only dpa,dpia: kinds of document, each one Clausier builds."""
     from .legal.assessment import DocumentKind
 
-    known = [k.value for k in DocumentKind]
+    known = [k.value for k in DocumentKind if k is not DocumentKind.AMENDMENT]
     kinds = frozenset(k.strip() for k in text.split(",") if k.strip())
     unknown = sorted(kinds - set(known))
     if unknown or not kinds:

@@ -7,6 +7,7 @@ any is written, so a refused build leaves the output folder as it was.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,13 +115,17 @@ def _tracked(
     plans: list[DocumentPlan], files: list[tuple[str, bytes]], answers: Answers, signed: Signed
 ) -> list[tuple[str, bytes]]:
     """The new version of the signed document, with its changes as Word revisions."""
-    from .word.render import document_time
     from .word.revisions import tracked, tracked_filename
 
+    # Dated as the amendment that makes the changes; undated (Word allows it) until it is.
+    date = answers.amendment.date if answers.amendment else None
+    when = (
+        dt.datetime(date.year, date.month, date.day, 12, tzinfo=dt.timezone.utc) if date else None
+    )
     return [
         (
             tracked_filename(plan.filename, plan.language),
-            tracked(data, tuple(c.id for c in plan.clauses), signed, document_time(answers)),
+            tracked(data, tuple(c.id for c in plan.clauses), signed, when),
         )
         for plan, (_, data) in zip(plans, files)
         if plan.kind.value == signed.kind

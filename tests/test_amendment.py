@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, docx_text, run_cli
 from docx_check import check_docx
-from test_revisions import EXAMPLES, build, changed
+from test_revisions import EXAMPLES, W, body, build, changed
 
 from generator.library.changes import Clause, Version, changes
 
@@ -30,7 +30,7 @@ def articles(text: str, marker: str) -> list[str]:
     """The paragraphs of Article 1 (« Modifications de l'Accord »): one per change."""
     body = text.split(marker, 1)[1]
     return [
-        line for line in body.split("\n") if line.startswith(("L'article", "Il est", "Clause",
+        line for line in body.split("\n") if line.startswith(("L'Article", "Il est", "Clause",
         "The following", "La ligne", "Dans l'", "In ", "Les articles", "The Clauses"))
     ]  # fmt: skip
 
@@ -43,14 +43,18 @@ def test_a_new_sub_processor_and_a_shorter_breach_delay_in_french(tmp_path: Path
         "Avenant n° 1 à l'accord intitulé « Accord de sous-traitance de données à caractère "
         "personnel » conclu le 12 janvier 2027 (réf. DAJ-2027-0142)"
     )
-    breach, notice_before_signature, row = articles(text, "Modifications de l'Accord\n")
-    assert breach.startswith("L'article 14.1 de l'Accord est remplacé par les stipulations")
+    # Article 23.3 (breaches before signature) refers to Article 14's delay: it is spent, and
+    # no amendment restates it.
+    breach, row = articles(text, "Modifications de l'Accord\n")
+    assert breach.startswith("L'Article 14.1 de l'Accord est remplacé par les stipulations")
     assert "douze (12) heures" in breach and "vingt-quatre" not in breach
-    assert notice_before_signature.startswith("L'article 23.3 de l'Accord est remplacé")
-    # A reference inside the quoted text prints the clause's number, not a mark.
-    assert "dans les formes de l'Article 14 (« Violation de données »)" in notice_before_signature
     assert row.startswith("Il est ajouté à l'Annexe IV de l'Accord la ligne suivante")
-    assert "Archivia Services" in row
+    assert "Assistia" in row
+    # Authorised from the amendment on, not since the start of the services.
+    assert row.endswith(
+        "Le Responsable du traitement autorise le recours à ce Sous-traitant ultérieur à "
+        "compter de l'entrée en vigueur du présent Avenant."
+    )
     assert "renumérotés" not in text
 
 
@@ -59,7 +63,9 @@ def test_the_same_in_english(tmp_path: Path) -> None:
     assert written[0].name == "amendment-1-transbio-sante-en.docx"
     changes_made = articles(text, "Amendments to the Agreement\n")
     assert len(changes_made) == 2
-    assert changes_made[0].startswith("Clause 13.1 of the Agreement is replaced by the following")
+    assert changes_made[0].startswith(
+        "Clause 13.1 of the Agreement is deleted and replaced with the following"
+    )
     assert "twelve (12) hours" in changes_made[0]
     assert changes_made[1].startswith("The following row is added to Annex IV of the Agreement")
 
@@ -69,8 +75,8 @@ def test_the_same_side_by_side(tmp_path: Path) -> None:
     assert written[-1].name == "avenant-1-agendo-sante-fr-en.docx"
     assert "Avenant n° 1 / Amendment No. 1" in text
     for words in (
-        "L'article 14.1 de l'Accord est remplacé",
-        "Clause 14.1 of the Agreement is replaced",
+        "L'Article 14.1 de l'Accord est remplacé",
+        "Clause 14.1 of the Agreement is deleted and replaced",
         "Il est ajouté à l'Annexe IV",
         "The following row is added to Annex IV",
     ):
@@ -99,6 +105,10 @@ def test_its_number_date_and_effect_follow_the_answers(tmp_path: Path) -> None:
         },
     )
     assert written[-1].name == "avenant-2-agendo-sante-fr.docx"
+    (redline,) = [p for p in written if p.name.endswith("-modifications-suivies.docx")]
+    assert "Version consolidée intégrant l'avenant n° 2 du 3 juin 2027" in docx_text(redline)
+    revisions = body(redline).iter(f"{W}ins", f"{W}del")
+    assert {r.get(f"{W}date") for r in revisions} == {"2027-06-03T12:00:00Z"}
     flat = text.replace("\n", " ")
     assert "Avenant n° 2" in flat
     assert "L'Accord a été modifié par l'avenant n° 1 du 15 mars 2027." in flat
@@ -110,9 +120,9 @@ def test_a_removed_clause_is_deleted_and_the_others_renumbered(tmp_path: Path) -
     text, _ = amend(tmp_path, "fr", **{"options.hospital.patient_app": False})
     changes_made = articles(text, "Modifications de l'Accord\n")
     assert changes_made == [
-        "L'article 13 de l'Accord (« Application destinée aux patients ») est supprimé.",
+        "L'Article 13 de l'Accord (« Application destinée aux patients ») est supprimé.",
         "Les articles de l'Accord qui suivent un article inséré ou supprimé par le présent "
-        "article sont renumérotés en conséquence, et les renvois que l'Accord y fait "
+        "Article sont renumérotés en conséquence, et les renvois que l'Accord y fait "
         "s'entendent de leur nouveau numéro.",
     ]
 

@@ -590,6 +590,11 @@ class Amendment(Strict):
     effective: dt.date | None = Field(
         None, description="When its changes take effect; blank: on its signature."
     )
+    agreement_date: dt.date | None = Field(
+        None,
+        description="The date of the agreement it amends, when that agreement's answers leave "
+        "it blank (it was dated by hand).",
+    )
     previous: list[PastAmendment] = Field(
         default_factory=list,
         description="The amendments already signed: this one's number follows theirs.",

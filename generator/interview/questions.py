@@ -1315,6 +1315,7 @@ SPECS: dict[str, Spec] = {
     "amendment.?": Spec("", "", derived=True),
     "amendment.date": Spec("", "", derived=True),
     "amendment.effective": Spec("", "", derived=True),
+    "amendment.agreement_date": Spec("", "", derived=True),
     "amendment.previous.+.*": Spec("", "", derived=True),
     "amendment.previous.*.number": Spec("", "", derived=True),
     "amendment.previous.*.date": Spec("", "", derived=True),

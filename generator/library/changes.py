@@ -34,6 +34,7 @@ class Change(BaseModel):
     row: str = ""  # an annex row or measure: its words ("Nom : X ; Pays : France")
     label: str = ""  # the row changed or removed: its first cell, or its label
     heading: str = ""  # the group it belongs to: a party's name, a category of measures
+    annex: str = ""  # the annex's key in the library ("sub_processors")
 
 
 KINDS = (
@@ -91,14 +92,19 @@ def renumbered(changes: Iterable[Change]) -> bool:
 def changes(old: Version, new: Version) -> list[Change]:
     """The amendment's articles, in the order of the agreement: its clauses, then annexes."""
     found = [*_clause_changes(old, new), *_annex_changes(old, new)]
-    return [_referring(change, new.references) for change in found]
+    return [_referring(change, new.references, new.french) for change in found]
 
 
-def _referring(change: Change, references: Mapping[str, str]) -> Change:
-    """The change's text with each cross-reference mark as the new version prints it."""
+def _referring(change: Change, references: Mapping[str, str], french: bool) -> Change:
+    """The change's text with each cross-reference mark as the new version prints it, and
+    its quotation marks the inner ones of a quotation (“ ” in French, ' ' in English): the
+    amendment quotes it."""
 
     def resolved(text: str) -> str:
-        return _MARK.sub(lambda m: references.get(m.group(1), m.group(1)), text)
+        text = _MARK.sub(lambda m: references.get(m.group(1), m.group(1)), text)
+        if french:
+            return _FRENCH_QUOTE.sub("“\\1”", text)
+        return _ENGLISH_QUOTE.sub("'\\1'", text)
 
     return change.model_copy(
         update={
@@ -109,6 +115,8 @@ def _referring(change: Change, references: Mapping[str, str]) -> Change:
 
 
 _MARK = re.compile(f"{REF_START}(.*?){REF_END}")
+_FRENCH_QUOTE = re.compile("«\\s*(.*?)\\s*»")
+_ENGLISH_QUOTE = re.compile('"(.*?)"')
 
 
 # Clauses.
@@ -195,11 +203,14 @@ def _annex_changes(old: Version, new: Version) -> Iterator[Change]:
         if before is None:
             continue  # an annex the signed version lacked: its clause says so
         label = annex_label(after["title"])
-        yield from _table_changes(before, after, label, new.french)
-        yield from _rows_changes(before, after, label, new.french)
+        found = [*_table_changes(before, after, label, new.french)]
+        found += _rows_changes(before, after, label, new.french)
         if before["paragraphs"] != after["paragraphs"]:
             paragraphs = tuple(after["paragraphs"])
-            yield Change(kind="annex_paragraphs_replaced", title=label, paragraphs=paragraphs)
+            found.append(
+                Change(kind="annex_paragraphs_replaced", title=label, paragraphs=paragraphs)
+            )
+        yield from (change.model_copy(update={"annex": key}) for change in found)
     yield from _measure_changes(old, new)
 
 

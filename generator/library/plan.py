@@ -146,7 +146,7 @@ def _amendment(
     names = {
         "amended": Amended(
             title=_amended_title(due, library, language),
-            date=old.signature.date,
+            date=old.signature.date or terms.agreement_date,
             reference=old.reference or "",
         ),
         "changes": found,
@@ -330,7 +330,7 @@ def _template_context(
         "contents_label": say(texts.page["contents"]),
         # The title block: who the document binds (or concerns), and which version it is.
         "parties_line": " – ".join(answers.party(pid).name for pid in due.parties),
-        "version": say(texts.page["dated" if answers.signature.date else "undated"]),
+        "version": say(texts.page[_version_line(answers, texts.page)]),
         "page_label": say(texts.page["page"]),
         "of_label": say(texts.page["of"]),
         "intro": [p.text for p in expand(texts.intro, wording, context)],
@@ -350,6 +350,14 @@ def _template_context(
         },
         "measure_groups": _measure_groups(context["security_measures"], wording),
     }
+
+
+def _version_line(answers: Answers, page: Mapping[str, Bilingual]) -> str:
+    """Which version the title block says this is: as signed, to be signed, or the agreement
+    consolidated with an amendment (its answers record one), which nobody signs as such."""
+    if answers.amendment is not None and "consolidated" in page:
+        return "consolidated"
+    return "dated" if answers.signature.date else "undated"
 
 
 def _contract(

@@ -225,17 +225,21 @@ def _blocks_or_cells(element: etree._Element) -> list[etree._Element]:
 
 
 class _Marks:
-    """Revision marks, numbered from far above any bookmark's id, all by Clausier at `when`."""
+    """Revision marks, numbered from far above any bookmark's id, all by Clausier, dated
+    `when` (or undated)."""
 
-    def __init__(self, when: dt.datetime):
-        self.date = when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    def __init__(self, when: dt.datetime | None):
+        self.date = (
+            when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if when else None
+        )
         self._ids = count(90001)
 
     def mark(self, tag: str) -> etree._Element:
         element = etree.Element(qn(tag))
         element.set(qn("w:id"), str(next(self._ids)))
         element.set(qn("w:author"), AUTHOR)
-        element.set(qn("w:date"), self.date)
+        if self.date:
+            element.set(qn("w:date"), self.date)
         return element
 
 
