@@ -289,10 +289,12 @@ def test_sub_processor_contracts_older_than_the_deed_are_brought_into_line(
     assert "dans un délai de quatre-vingt-dix (90) jours à compter de cette signature" in text
     assert "leur seul défaut de conformité à ces stipulations ne constitue pas" in text
     # What happened between the start and the signature is reported within five working days.
+    # In Article 14's delay, restated nowhere: an amendment of that delay leaves this spent
+    # one-off deadline alone (test_amendment.py).
     assert (
         "Sans préjudice de l'article 33, paragraphe 2, du RGPD, le Sous-traitant notifie au "
-        "Responsable du traitement, dans un délai de vingt-quatre (24) heures à compter de la "
-        "signature de l'Accord"
+        "Responsable du traitement, dans le délai et les formes prévus à l'Article 14 "
+        "(« Violation de données »), ce délai courant à compter de la signature de l'Accord"
     ) in text
     assert "sont mis en conformité" not in built["clinic-lab-results"]
 
