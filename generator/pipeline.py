@@ -64,6 +64,14 @@ def build(
     from .word.files import write_new
     from .word.render import render
 
+    signed, before = None, None
+    if settings.against:
+        from .legal.assessment import dated_authorisations
+        from .word.revisions import read_signed
+
+        signed = read_signed(settings.against)
+        before = signed_answers(signed, settings.interface)
+        answers = dated_authorisations(answers, before)
     edition = edition or settings.edition
     bilingual = edition == "bilingual"
     language = Language(edition) if edition in ("fr", "en") else answers.language
@@ -87,13 +95,11 @@ def build(
 
     plans = [plan_of(d) for d in due]
     files = [(plan.filename, render(plan, answers)) for plan in plans]
-    if settings.against:
+    if signed is not None and before is not None:
         from .library.plan import amendment_changes
-        from .word.revisions import read_signed
 
-        signed = read_signed(settings.against)
         files += _tracked(plans, files, answers, signed)
-        amendment = _amendment(due, signed, settings.interface)
+        amendment = _amendment(due, before, signed.kind)
         if amendment and amendment_changes(amendment, answers, library, language):
             articles = plan_of(amendment)
             files.append((articles.filename, render(articles, answers)))
@@ -132,18 +138,23 @@ def _tracked(
     ]
 
 
-def _amendment(due: list[DocumentDue], signed: Signed, interface: str) -> DocumentDue | None:
-    """The amendment of the signed document, when it is a DPA still due: it amends the DPA
-    built from the answers the signed document records."""
+def signed_answers(signed: Signed, interface: str) -> Answers:
+    """The answers the signed document was built from, as its provenance records them."""
     from .answers.load import validate_answers
     from .answers.yamlfile import parse_yaml
+
+    source = f"{signed.path} (its answers)"
+    return validate_answers(parse_yaml(signed.answers_text, source), interface)
+
+
+def _amendment(due: list[DocumentDue], before: Answers, kind: str | None) -> DocumentDue | None:
+    """The amendment of the signed document, when it is a DPA still due: it amends the DPA
+    built from the answers the signed document records (`before`)."""
     from .legal.assessment import Amends, DocumentDue, DocumentKind
 
-    amended = next((d for d in due if d.kind.value == signed.kind), None)
+    amended = next((d for d in due if d.kind.value == kind), None)
     if amended is None or amended.kind is not DocumentKind.DPA:
         return None
-    source = f"{signed.path} (its answers)"
-    before = validate_answers(parse_yaml(signed.answers_text, source), interface)
     return DocumentDue(DocumentKind.AMENDMENT, amended.parties, amends=Amends(amended.kind, before))
 
 

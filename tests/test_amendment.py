@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import docx
 import pytest
+import yaml
 from conftest import ROOT, docx_text, run_cli
 from docx_check import check_docx
-from test_revisions import EXAMPLES, W, body, build, changed
+from test_revisions import EXAMPLE, EXAMPLES, W, body, build, changed
 
 from generator.library.changes import Clause, Version, changes
 
@@ -193,3 +195,24 @@ def test_annex_rows_added_replaced_and_removed_by_their_first_cell() -> None:
 def test_the_amendment_library_is_checked_like_the_others() -> None:
     assert run_cli("check") == 0
     assert (ROOT / "templates" / "amendment.docx").exists()
+
+
+def test_a_new_sub_processor_is_authorised_from_the_amendment_everywhere(tmp_path: Path) -> None:
+    """The amendment, the redline and the consolidated version agree: the new sub-processor
+    is authorised from the amendment's effect, not since the start of the services."""
+    (signed,) = build(EXAMPLE, tmp_path / "signed", "fr")
+    new = changed(tmp_path / "new.yaml")
+    data = yaml.safe_load(new.read_text(encoding="utf-8"))
+    data["amendment"] = {"date": dt.date(2027, 6, 3), "effective": dt.date(2027, 7, 1)}
+    new.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    out = tmp_path / "out"
+    assert run_cli("build", new, "--against", signed, "--out", out) == 0
+    row = "Assistia, 5 rue Lafayette, 31000 Toulouse (dpo@assistia.fr), autorisé à compter du "
+    for path in out.glob("*.docx"):
+        assert row + "1er juillet 2027" in docx_text(path).replace("\u00a0", " "), path.name
+    (consolidated,) = out.glob("accord-*-fr.docx")
+    assert "sauf pour ceux qu'un avenant autorise à compter de la date que leur ligne indique" in (
+        docx_text(consolidated)
+    )
+    (amendment,) = out.glob("avenant-*.docx")
+    assert docx.Document(str(amendment)).core_properties.title == "Avenant n° 1"

@@ -534,6 +534,11 @@ class SubProcessor(Strict):
     transfer_assessment: FreeText | None = Field(
         None, description=_TRANSFER_ASSESSMENT + " Outside the EEA only."
     )
+    authorised_from: dt.date | None = Field(
+        None,
+        description="Authorised by an amendment from this date, not from the agreement's "
+        "(`build --against` sets it for a sub-processor the signed version lacks).",
+    )
 
     @model_validator(mode="after")
     def _health_data_is_data(self) -> SubProcessor:

@@ -1312,6 +1312,7 @@ SPECS: dict[str, Spec] = {
     ),
     # An amendment is written in the answers of the signed version (`clausier answers`), edited
     # by hand: the interview writes a new agreement and never asks about one.
+    "sub_processors.*.authorised_from": Spec("", "", derived=True),
     "amendment.?": Spec("", "", derived=True),
     "amendment.date": Spec("", "", derived=True),
     "amendment.effective": Spec("", "", derived=True),

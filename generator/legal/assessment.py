@@ -82,6 +82,24 @@ class Amends:
     answers: Answers
 
 
+def dated_authorisations(answers: Answers, signed: Answers) -> Answers:
+    """The answers amending `signed`, each sub-processor the signed version lacks authorised
+    from the amendment's effect (its date of effect, else of signature), not from the
+    agreement's: the annex then says so, as the amendment does."""
+    terms = answers.amendment
+    when = terms and (terms.effective or terms.date)
+    if not when:
+        return answers
+    known = {s.name for s in signed.sub_processors}
+    subs = [
+        s
+        if s.name in known or s.authorised_from
+        else s.model_copy(update={"authorised_from": when})
+        for s in answers.sub_processors
+    ]
+    return answers.model_copy(update={"sub_processors": subs})
+
+
 @dataclass(frozen=True)
 class DocumentDue:
     """One document to build: its kind and the parties it concerns, in order (for a DPA, the

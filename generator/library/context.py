@@ -216,6 +216,8 @@ _BY_KIND: dict[DocumentKind, dict[str, Any]] = {
         "controller": Party,
         "processor": Party,
         "data_stored": bool,  # the processor, its host or a sub-processor stores the data
+        # A sub-processor an amendment authorises from a later date than the agreement's.
+        "later_authorisations": bool,
         # The processor is an investigating centre of the research: it collects and codes,
         # keeps the key table and source documents, and archives rather than returns.
         "site": bool,
@@ -369,6 +371,7 @@ def document_context(due: DocumentDue, answers: Answers, assessment: Assessment)
             },
         )
         context.update(_processor_view(answers, assessment, processor))
+        context["later_authorisations"] = any(s.authorised_from for s in context["sub_processors"])
     elif due.kind in _PACK:
         # The documents describing the whole processing: its controller and its processors
         # as the record lists them.

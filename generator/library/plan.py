@@ -118,7 +118,7 @@ def plan_document(
     return DocumentPlan(
         kind=due.kind,
         language=language,
-        title=texts.title.in_(language),
+        title=_guarded(doc.folder / "_document.yaml", lambda: wording.text(texts.title, context)),
         filename=document_filename(due, answers, doc, language),
         heading_number=texts.heading_number.in_(language),
         heading_suffix="space" if texts.heading_separator.get(language.value) else "tab",
