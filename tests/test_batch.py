@@ -228,7 +228,8 @@ def test_ctrl_c_stops_a_parallel_batch_cleanly(tmp_path: Path) -> None:
 
     folder = tmp_path / "answers"
     folder.mkdir()
-    vendors(folder, 60)
+    # Enough that a loaded machine, slow to see the first file, cannot finish them all first.
+    vendors(folder, 240)
     out = tmp_path / "out"
     build = ["build", folder, "--out", out, "--jobs", "2", *ONLY_DPA]
     command = [sys.executable, "-m", "generator", *build]
@@ -244,7 +245,7 @@ def test_ctrl_c_stops_a_parallel_batch_cleanly(tmp_path: Path) -> None:
     assert err.decode().strip().splitlines()[-1] == "clausier: interrupted"
     assert "Traceback" not in err.decode()
     written = list(out.iterdir())
-    assert 0 < len(written) < 60
+    assert 0 < len(written) < 240
     for document in written:
         assert document.suffix == ".docx"  # no temporary file left
         assert zipfile.ZipFile(document).testzip() is None

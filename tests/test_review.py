@@ -246,6 +246,7 @@ PUBLIC = {
         "28(3)-subject-duration": "weak",
         "28(3)-nature-purpose": "weak",
         "28(3)-data-types-subjects": "weak",
+        "28(3)(a)": "weak",
         "28(3)-unlawful-instruction": "missing",
         "28(3)(e)": "missing",
         "sub-processor-objection": "missing",
@@ -275,6 +276,8 @@ PUBLIC = {
         "secrecy": "missing",
     },
     "researchequals-dpa-en.docx": {
+        "28(3)(c)": "weak",
+        "sub-processor-objection": "weak",
         "breach-delay": "weak",
         "hds": "missing",
         "eea-storage": "missing",
