@@ -228,3 +228,19 @@ def test_the_redline_shows_its_marks_in_libreoffice(versions, tmp_path: Path) ->
         old in text and new in text
     )
     assert "Assistia" in text
+
+
+def test_a_signed_version_whose_articles_were_changed_by_hand_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from docx import Document
+
+    (signed,) = build(EXAMPLE, tmp_path / "signed", "fr")
+    document = Document(str(signed))
+    heading = next(p for p in document.paragraphs if p.style.style_id == "Heading1")
+    heading._element.getparent().remove(heading._element)
+    document.save(str(signed))
+    status = run_cli("build", EXAMPLE, "--against", signed, "--out", tmp_path / "out")
+    assert status == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "articles no longer match" in error and "added or removed by hand" in error

@@ -58,7 +58,6 @@ class Signed:
     clause_ids: tuple[str, ...]
     answers_text: str
     kind: str | None
-    edition: str | None
 
 
 def read_signed(path: Path) -> Signed:
@@ -78,12 +77,12 @@ def read_signed(path: Path) -> Signed:
             "clauses Clausier built it with (articles added or removed by hand): tracked "
             "changes need the document as Clausier built it",
         )
-    return Signed(
-        path, body, provenance.clause_ids, provenance.answers, provenance.kind, provenance.edition
-    )
+    return Signed(path, body, provenance.clause_ids, provenance.answers, provenance.kind)
 
 
-def tracked(new: bytes, clause_ids: tuple[str, ...], signed: Signed, when: dt.datetime) -> bytes:
+def tracked(
+    new: bytes, clause_ids: tuple[str, ...], signed: Signed, when: dt.datetime | None
+) -> bytes:
     """`new` (a fresh build's bytes, its articles' clause ids) with revision marks against
     `signed`, dated `when`, and Word's change tracking left on for the negotiation that
     follows."""
@@ -152,10 +151,6 @@ def accept_all(body: etree._Element) -> None:
 def paragraph_texts(body: etree._Element) -> list[str]:
     """Every paragraph's text, in order (deleted text excluded): what accepting must give."""
     return [_text(p) for p in body.iter(qn("w:p"))]
-
-
-def revision_count(body: etree._Element) -> int:
-    return len(_xpath(body, ".//w:ins | .//w:del"))
 
 
 # Sections: which clause, annex or part of the document each block belongs to.
