@@ -31,10 +31,21 @@ def amend(tmp_path: Path, edition: str, **edits: object) -> tuple[str, list[Path
 def articles(text: str, marker: str) -> list[str]:
     """The paragraphs of Article 1 (« Modifications de l'Accord »): one per change."""
     body = text.split(marker, 1)[1]
-    return [
-        line for line in body.split("\n") if line.startswith(("L'Article", "Il est", "Clause",
-        "The following", "La ligne", "Dans l'", "In ", "Les articles", "The Clauses"))
-    ]  # fmt: skip
+    return [line for line in body.split("\n") if line.startswith(ARTICLE_STARTS)]
+
+
+ARTICLE_STARTS = (
+    "L'Article",
+    "Il est",
+    "Le tableau",
+    "La ligne",
+    "Dans l'",
+    "Les articles",
+    "Clause",
+    "The following",
+    "In ",
+    "The Clauses",
+)
 
 
 def test_a_new_sub_processor_and_a_shorter_breach_delay_in_french(tmp_path: Path) -> None:
@@ -48,9 +59,11 @@ def test_a_new_sub_processor_and_a_shorter_breach_delay_in_french(tmp_path: Path
     # Article 23.3 (breaches before signature) refers to Article 14's delay: it is spent, and
     # no amendment restates it.
     breach, row = articles(text, "Modifications de l'Accord\n")
-    assert breach.startswith("L'Article 14.1 de l'Accord est remplacé par les stipulations")
+    assert breach.startswith("L'Article 14.1 de l'Accord est remplacé par la stipulation suivante")
     assert "douze (12) heures" in breach and "vingt-quatre" not in breach
-    assert row.startswith("Il est ajouté à l'Annexe IV de l'Accord la ligne suivante")
+    assert row.startswith(
+        "Le tableau de l'Annexe IV de l'Accord est complété par la ligne suivante"
+    )
     assert "Assistia" in row
     # Authorised from the amendment on, not since the start of the services.
     assert row.endswith(
@@ -79,7 +92,7 @@ def test_the_same_side_by_side(tmp_path: Path) -> None:
     for words in (
         "L'Article 14.1 de l'Accord est remplacé",
         "Clause 14.1 of the Agreement is deleted and replaced",
-        "Il est ajouté à l'Annexe IV",
+        "Le tableau de l'Annexe IV de l'Accord est complété",
         "The following row is added to Annex IV",
     ):
         assert words in text

@@ -662,7 +662,7 @@ def build(kind: str, bilingual: bool = False) -> Document:
     add("{{ version }}", style="Title Block")
     if texts.plain:
         _plain(doc)
-    else:
+    elif texts.contents:
         _table_of_contents(doc)
     if bilingual:
         _bilingual_body(doc, texts)

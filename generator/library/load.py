@@ -195,6 +195,9 @@ class DocumentTexts(_Spec):
         description="Written for patients: no clause numbers, no contents, level-2 paragraphs "
         "as bullets.",
     )
+    contents: bool = Field(
+        True, description="A table of contents after the title block; not in a short deed."
+    )
     one_page: bool = Field(
         False,
         description="A sheet to display (a poster): narrower margins and smaller type, so it "
