@@ -155,9 +155,9 @@ def _positive(text: str) -> int:
 
 def _kinds(text: str) -> frozenset[str]:
     """--only dpa,dpia: kinds of document, each one Clausier builds."""
-    from .legal.assessment import DocumentKind
+    from .legal.assessment import DUE_FROM_ANSWERS
 
-    known = [k.value for k in DocumentKind if k is not DocumentKind.AMENDMENT]
+    known = [k.value for k in DUE_FROM_ANSWERS]
     kinds = frozenset(k.strip() for k in text.split(",") if k.strip())
     unknown = sorted(kinds - set(known))
     if unknown or not kinds:

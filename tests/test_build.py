@@ -28,7 +28,7 @@ from docx_check import check_docx, leftover_template_tags
 from generator.answers.load import load_answers
 from generator.answers.model import Language
 from generator.cli import demo_editions
-from generator.legal.assessment import DocumentKind
+from generator.legal.assessment import DUE_FROM_ANSWERS, DocumentKind
 from generator.library.checks import ART28_ELEMENTS
 from generator.library.load import default_library
 from generator.library.wording import enumerate_words, format_date
@@ -195,8 +195,7 @@ def test_defined_terms_are_bold_where_defined(demo_dir: Path, case: Case) -> Non
 
 BILINGUAL = {  # an example for each kind of document, for the side-by-side edition
     kind: next(c.example for c in ALL_DOCUMENTS if c.due.kind is kind)
-    for kind in DocumentKind
-    if kind is not DocumentKind.AMENDMENT  # built against a signed DPA: test_amendment.py
+    for kind in DUE_FROM_ANSWERS  # an amendment is built against a signed DPA: test_amendment
 }
 
 

@@ -74,6 +74,11 @@ class DocumentKind(str, Enum):
     AMENDMENT = "amendment"
 
 
+# The kinds the answers alone can call for (`build --only` offers them): not an amendment,
+# which needs the signed version it amends.
+DUE_FROM_ANSWERS = tuple(k for k in DocumentKind if k is not DocumentKind.AMENDMENT)
+
+
 @dataclass(frozen=True)
 class Amends:
     """What an amendment amends: a signed document of `kind`, built from `answers`."""

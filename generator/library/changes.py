@@ -71,7 +71,6 @@ class Version:
     # "Annexe IV"): compared, the marks stand for their clause whatever its number; quoted in
     # the amendment, the new version's numbers.
     references: Mapping[str, str] = field(default_factory=dict)
-    title: str = ""
 
 
 class Amended(BaseModel):

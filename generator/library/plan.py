@@ -199,7 +199,6 @@ def _version(plan: DocumentPlan, library: Library) -> Version:
         measures_annex=annex_label(measures[0]) if measures else "",
         french=plan.language is Language.FR,
         references=references,
-        title=plan.title,
     )
 
 
